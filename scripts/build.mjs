@@ -1,0 +1,25 @@
+// Builds dist/: one ESM bundle per entry point (fast cold start, no extension juggling),
+// with node_modules left external, plus .d.ts files for the package's public entry points.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { rmSync, existsSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+const entries = { cli: 'src/cli.ts', index: 'src/index.ts', policy: 'src/policy/index.ts' };
+await build({
+  entryPoints: Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f))),
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+try {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+} catch {
+  console.error('warning: declaration emit failed (bundles were built)');
+}
