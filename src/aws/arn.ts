@@ -1,0 +1,57 @@
+// Owns ARN construction and parsing for the IAM/STS entities iamlocal serves.
+// Forms: aws-protocol.md §5.5, §6.2; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+
+export const PARTITION = 'aws';
+
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+/** Splits `arn:partition:service:region:account:resource` (resource may contain colons). */
+export function parseArn(arn: string): ParsedArn | null {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return null;
+  const [, partition, service, region, account] = parts;
+  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+}
+
+export const arns = {
+  root: (account: string) => `arn:${PARTITION}:iam::${account}:root`,
+  user: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:user${path}${name}`,
+  group: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:group${path}${name}`,
+  role: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:role${path}${name}`,
+  policy: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:policy${path}${name}`,
+  awsManagedPolicy: (path: string, name: string) => `arn:${PARTITION}:iam::aws:policy${path}${name}`,
+  instanceProfile: (account: string, path: string, name: string) =>
+    `arn:${PARTITION}:iam::${account}:instance-profile${path}${name}`,
+  mfa: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:mfa${path}${name}`,
+  oidcProvider: (account: string, urlWithoutScheme: string) =>
+    `arn:${PARTITION}:iam::${account}:oidc-provider/${urlWithoutScheme}`,
+  samlProvider: (account: string, name: string) => `arn:${PARTITION}:iam::${account}:saml-provider/${name}`,
+  /** The role path is dropped in assumed-role ARNs (aws-protocol §5.5). */
+  assumedRole: (account: string, roleName: string, sessionName: string) =>
+    `arn:${PARTITION}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
+  federatedUser: (account: string, name: string) => `arn:${PARTITION}:sts::${account}:federated-user/${name}`,
+};
+
+export interface RoleArnParts {
+  account: string;
+  path: string;
+  name: string;
+}
+
+/** `arn:aws:iam::ACCT:role/path/name` → parts; null when it is not a role ARN. */
+export function parseRoleArn(arn: string): RoleArnParts | null {
+  const p = parseArn(arn);
+  if (!p || p.service !== 'iam' || p.region !== '' || !/^\d{12}$/.test(p.account)) return null;
+  if (!p.resource.startsWith('role/')) return null;
+  const rest = p.resource.slice('role'.length); // "/path/name"
+  const i = rest.lastIndexOf('/');
+  const name = rest.slice(i + 1);
+  if (!name) return null;
+  return { account: p.account, path: rest.slice(0, i + 1), name };
+}

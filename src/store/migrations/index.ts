@@ -1,0 +1,11 @@
+// Owns the ordered list of schema migrations. Add a file `NNN-what.ts` exporting its SQL and append it
+// here; never edit a migration that has shipped (data files outlive releases).
+import { migration001 } from './001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [{ version: 1, name: 'initial', sql: migration001 }];

@@ -1,0 +1,212 @@
+// Owns AWS Organizations state: organizations, their root/OU tree, account placement, SCP/RCP
+// policies and their attachments, and the per-account level lists the authorizer needs.
+// AWS attaches the AWS-managed FullAWSAccess SCP to the root and to every new OU and account
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html);
+// this repository does the same, so a fresh organization allows everything.
+import type { Db } from '../db';
+
+export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+
+export const FULL_AWS_ACCESS_ID = 'p-FullAWSAccess';
+export const FULL_AWS_ACCESS_CONTENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+});
+
+export interface Organization {
+  id: string;
+  managementAccountId: string;
+  rootId: string;
+  featureSet: string;
+  scpEnabled: boolean;
+  rcpEnabled: boolean;
+  createdAt: string;
+}
+
+export interface OrgUnit {
+  id: string;
+  orgId: string;
+  kind: 'root' | 'ou';
+  parentId: string | null;
+  name: string;
+}
+
+export interface OrgPolicy {
+  id: string;
+  orgId: string;
+  type: OrgPolicyType;
+  name: string;
+  description: string | null;
+  content: string;
+  awsManaged: boolean;
+}
+
+/** Where an account sits: its organization and the chain root → OUs (the account itself excluded). */
+export interface OrgMembership {
+  org: Organization;
+  /** Unit ids from the root down to the account's parent. */
+  path: OrgUnit[];
+}
+
+interface OrgRow {
+  id: string;
+  management_account_id: string;
+  feature_set: string;
+  scp_enabled: number;
+  rcp_enabled: number;
+  created_at: string;
+}
+
+interface UnitRow {
+  id: string;
+  org_id: string;
+  kind: 'root' | 'ou';
+  parent_id: string | null;
+  name: string;
+}
+
+interface PolicyRow {
+  id: string;
+  org_id: string;
+  type: OrgPolicyType;
+  name: string;
+  description: string | null;
+  content: string;
+  aws_managed: number;
+}
+
+const toUnit = (r: UnitRow): OrgUnit => ({ id: r.id, orgId: r.org_id, kind: r.kind, parentId: r.parent_id, name: r.name });
+const toPolicy = (r: PolicyRow): OrgPolicy => ({
+  id: r.id,
+  orgId: r.org_id,
+  type: r.type,
+  name: r.name,
+  description: r.description,
+  content: r.content,
+  awsManaged: r.aws_managed === 1,
+});
+
+export class OrganizationsRepo {
+  constructor(private readonly db: Db) {}
+
+  private toOrg(r: OrgRow): Organization {
+    const root = this.db.get<{ id: string }>(`SELECT id FROM org_units WHERE org_id = ? AND kind = 'root'`, r.id)!;
+    return {
+      id: r.id,
+      managementAccountId: r.management_account_id,
+      rootId: root.id,
+      featureSet: r.feature_set,
+      scpEnabled: r.scp_enabled === 1,
+      rcpEnabled: r.rcp_enabled === 1,
+      createdAt: r.created_at,
+    };
+  }
+
+  get(id: string): Organization | null {
+    const r = this.db.get<OrgRow>('SELECT * FROM organizations WHERE id = ?', id);
+    return r ? this.toOrg(r) : null;
+  }
+
+  list(): Organization[] {
+    return this.db.all<OrgRow>('SELECT * FROM organizations ORDER BY id').map((r) => this.toOrg(r));
+  }
+
+  /** Creates the organization, its root, the FullAWSAccess SCP on the root, and places the management account under the root. */
+  create(o: { id: string; rootId: string; managementAccountId: string; createdAt: string; scpEnabled?: boolean; rcpEnabled?: boolean }): Organization {
+    this.db.run(
+      'INSERT INTO organizations (id, management_account_id, scp_enabled, rcp_enabled, created_at) VALUES (?, ?, ?, ?, ?)',
+      o.id, o.managementAccountId, o.scpEnabled === false ? 0 : 1, o.rcpEnabled ? 1 : 0, o.createdAt,
+    );
+    this.db.run(`INSERT INTO org_units (id, org_id, kind, parent_id, name) VALUES (?, ?, 'root', NULL, 'Root')`, o.rootId, o.id);
+    this.db.run(
+      `INSERT INTO org_policies (id, org_id, type, name, description, content, aws_managed)
+       VALUES (?, ?, 'SERVICE_CONTROL_POLICY', 'FullAWSAccess', 'Allows access to every operation', ?, 1)`,
+      `${FULL_AWS_ACCESS_ID}:${o.id}`, o.id, FULL_AWS_ACCESS_CONTENT,
+    );
+    this.attach(`${FULL_AWS_ACCESS_ID}:${o.id}`, o.rootId);
+    this.placeAccount(o.managementAccountId, o.id, o.rootId, o.createdAt);
+    return this.get(o.id)!;
+  }
+
+  /** The FullAWSAccess policy id of an organization. */
+  fullAwsAccessId(orgId: string): string {
+    return `${FULL_AWS_ACCESS_ID}:${orgId}`;
+  }
+
+  createUnit(u: { id: string; orgId: string; parentId: string; name: string }, attachFullAccess = true): OrgUnit {
+    this.db.run(`INSERT INTO org_units (id, org_id, kind, parent_id, name) VALUES (?, ?, 'ou', ?, ?)`, u.id, u.orgId, u.parentId, u.name);
+    if (attachFullAccess) this.attach(this.fullAwsAccessId(u.orgId), u.id);
+    return { id: u.id, orgId: u.orgId, kind: 'ou', parentId: u.parentId, name: u.name };
+  }
+
+  unit(id: string): OrgUnit | null {
+    const r = this.db.get<UnitRow>('SELECT * FROM org_units WHERE id = ?', id);
+    return r ? toUnit(r) : null;
+  }
+
+  unitByName(orgId: string, parentId: string, name: string): OrgUnit | null {
+    const r = this.db.get<UnitRow>('SELECT * FROM org_units WHERE org_id = ? AND parent_id = ? AND name = ?', orgId, parentId, name);
+    return r ? toUnit(r) : null;
+  }
+
+  /** Puts (or moves) an account under a parent unit; new members get FullAWSAccess attached, as in AWS. */
+  placeAccount(accountId: string, orgId: string, parentId: string, at: string, attachFullAccess = true): void {
+    const existed = this.db.get('SELECT 1 FROM org_accounts WHERE account_id = ?', accountId);
+    this.db.run(
+      `INSERT INTO org_accounts (account_id, org_id, parent_id, joined_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(account_id) DO UPDATE SET org_id = excluded.org_id, parent_id = excluded.parent_id`,
+      accountId, orgId, parentId, at,
+    );
+    if (!existed && attachFullAccess) this.attach(this.fullAwsAccessId(orgId), accountId);
+  }
+
+  membership(accountId: string): OrgMembership | null {
+    const a = this.db.get<{ org_id: string; parent_id: string }>('SELECT org_id, parent_id FROM org_accounts WHERE account_id = ?', accountId);
+    if (!a) return null;
+    const path: OrgUnit[] = [];
+    let cur: string | null = a.parent_id;
+    while (cur) {
+      const u = this.unit(cur);
+      if (!u) break;
+      path.unshift(u);
+      cur = u.parentId;
+    }
+    return { org: this.get(a.org_id)!, path };
+  }
+
+  createPolicy(p: Omit<OrgPolicy, 'awsManaged'>): OrgPolicy {
+    this.db.run(
+      'INSERT INTO org_policies (id, org_id, type, name, description, content, aws_managed) VALUES (?, ?, ?, ?, ?, ?, 0)',
+      p.id, p.orgId, p.type, p.name, p.description, p.content,
+    );
+    return { ...p, awsManaged: false };
+  }
+
+  policy(id: string): OrgPolicy | null {
+    const r = this.db.get<PolicyRow>('SELECT * FROM org_policies WHERE id = ?', id);
+    return r ? toPolicy(r) : null;
+  }
+
+  policyByName(orgId: string, type: OrgPolicyType, name: string): OrgPolicy | null {
+    const r = this.db.get<PolicyRow>('SELECT * FROM org_policies WHERE org_id = ? AND type = ? AND name = ?', orgId, type, name);
+    return r ? toPolicy(r) : null;
+  }
+
+  attach(policyId: string, targetId: string): void {
+    this.db.run('INSERT OR IGNORE INTO org_policy_attachments (policy_id, target_id) VALUES (?, ?)', policyId, targetId);
+  }
+
+  detach(policyId: string, targetId: string): void {
+    this.db.run('DELETE FROM org_policy_attachments WHERE policy_id = ? AND target_id = ?', policyId, targetId);
+  }
+
+  /** Policies of one type attached directly to a target (root id, OU id or account id), by name. */
+  attachedTo(targetId: string, type: OrgPolicyType): OrgPolicy[] {
+    return this.db
+      .all<PolicyRow>(
+        `SELECT p.* FROM org_policies p JOIN org_policy_attachments a ON a.policy_id = p.id WHERE a.target_id = ? AND p.type = ? ORDER BY p.name`,
+        targetId, type,
+      )
+      .map(toPolicy);
+  }
+}

@@ -1,0 +1,144 @@
+// Owns temporary credentials (ASIA…) of every kind and what each session carries into later
+// requests: session policies, tags, transitive keys, source identity, MFA, federation claims.
+import type { Db } from '../db';
+import type { Tag } from './tags';
+
+export type SessionKind = 'assumed-role' | 'federated-user' | 'session-token' | 'root';
+export type SessionVia =
+  | 'AssumeRole'
+  | 'AssumeRoleWithWebIdentity'
+  | 'AssumeRoleWithSAML'
+  | 'GetFederationToken'
+  | 'GetSessionToken'
+  | 'AssumeRoot';
+
+export interface Session {
+  accessKeyId: string;
+  secret: string;
+  sessionToken: string;
+  accountId: string;
+  kind: SessionKind;
+  via: SessionVia;
+  /** The session's own ARN: assumed-role/R/S, federated-user/N, or the user/root ARN for GetSessionToken. */
+  principalArn: string;
+  /** aws:userid of the session: `AROA…:S`, `ACCT:N`, `AIDA…` or `ACCT`. */
+  principalId: string;
+  roleId: string | null;
+  roleArn: string | null;
+  roleName: string | null;
+  sessionName: string | null;
+  userId: string | null;
+  userArn: string | null;
+  sourceIdentity: string | null;
+  sessionPolicy: string | null;
+  sessionPolicyArns: string[];
+  tags: Tag[];
+  transitiveTagKeys: string[];
+  mfaAuthenticated: boolean;
+  mfaAuthTime: string | null;
+  federatedProvider: string | null;
+  federationClaims: Record<string, unknown> | null;
+  chained: boolean;
+  parentAccessKeyId: string | null;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+interface SessionRow {
+  access_key_id: string;
+  secret: string;
+  session_token: string;
+  account_id: string;
+  kind: SessionKind;
+  via: SessionVia;
+  principal_arn: string;
+  principal_id: string;
+  role_id: string | null;
+  role_arn: string | null;
+  role_name: string | null;
+  session_name: string | null;
+  user_id: string | null;
+  user_arn: string | null;
+  source_identity: string | null;
+  session_policy: string | null;
+  session_policy_arns: string;
+  tags: string;
+  transitive_tag_keys: string;
+  mfa_authenticated: number;
+  mfa_auth_time: string | null;
+  federated_provider: string | null;
+  federation_claims: string | null;
+  chained: number;
+  parent_access_key_id: string | null;
+  issued_at: string;
+  expires_at: string;
+}
+
+const toSession = (r: SessionRow): Session => ({
+  accessKeyId: r.access_key_id,
+  secret: r.secret,
+  sessionToken: r.session_token,
+  accountId: r.account_id,
+  kind: r.kind,
+  via: r.via,
+  principalArn: r.principal_arn,
+  principalId: r.principal_id,
+  roleId: r.role_id,
+  roleArn: r.role_arn,
+  roleName: r.role_name,
+  sessionName: r.session_name,
+  userId: r.user_id,
+  userArn: r.user_arn,
+  sourceIdentity: r.source_identity,
+  sessionPolicy: r.session_policy,
+  sessionPolicyArns: JSON.parse(r.session_policy_arns),
+  tags: JSON.parse(r.tags),
+  transitiveTagKeys: JSON.parse(r.transitive_tag_keys),
+  mfaAuthenticated: r.mfa_authenticated === 1,
+  mfaAuthTime: r.mfa_auth_time,
+  federatedProvider: r.federated_provider,
+  federationClaims: r.federation_claims ? JSON.parse(r.federation_claims) : null,
+  chained: r.chained === 1,
+  parentAccessKeyId: r.parent_access_key_id,
+  issuedAt: r.issued_at,
+  expiresAt: r.expires_at,
+});
+
+export type NewSession = Omit<
+  Session,
+  | 'roleId' | 'roleArn' | 'roleName' | 'sessionName' | 'userId' | 'userArn' | 'sourceIdentity' | 'sessionPolicy'
+  | 'sessionPolicyArns' | 'tags' | 'transitiveTagKeys' | 'mfaAuthenticated' | 'mfaAuthTime' | 'federatedProvider'
+  | 'federationClaims' | 'chained' | 'parentAccessKeyId'
+> &
+  Partial<Session>;
+
+export class SessionsRepo {
+  constructor(private readonly db: Db) {}
+
+  get(accessKeyId: string): Session | null {
+    const r = this.db.get<SessionRow>('SELECT * FROM sessions WHERE access_key_id = ?', accessKeyId);
+    return r ? toSession(r) : null;
+  }
+
+  create(s: NewSession): Session {
+    this.db.run(
+      `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
+         role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
+         transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
+         parent_access_key_id, issued_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.accessKeyId, s.secret, s.sessionToken, s.accountId, s.kind, s.via, s.principalArn, s.principalId, s.roleId ?? null,
+      s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
+      s.sessionPolicy ?? null, JSON.stringify(s.sessionPolicyArns ?? []), JSON.stringify(s.tags ?? []),
+      JSON.stringify(s.transitiveTagKeys ?? []), s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
+      s.federationClaims ? JSON.stringify(s.federationClaims) : null, s.chained ? 1 : 0, s.parentAccessKeyId ?? null,
+      s.issuedAt, s.expiresAt,
+    );
+    return this.get(s.accessKeyId)!;
+  }
+
+  /** Drops sessions that expired before `before` (housekeeping; expired ones already fail with ExpiredToken). */
+  purgeExpired(before: string): number {
+    return this.db.run('DELETE FROM sessions WHERE expires_at < ?', before).changes;
+  }
+}
