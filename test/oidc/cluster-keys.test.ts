@@ -2,7 +2,7 @@
 // generation, PEM import/export.
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { importJWK } from 'jose';
+import { importJWK, type CryptoKey } from 'jose';
 import { clusterKeyFromPem, clusterKeyPems, generateClusterKey, keyIdFromPublicKey } from '../../src/oidc/cluster-keys';
 import { fixtureKey, keyPem, pubMatchesKey, readFixture, type KeyName } from './helpers';
 
