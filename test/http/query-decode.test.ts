@@ -1,0 +1,51 @@
+// awsQuery decoding, table-driven from test/fixtures/http/query-decode.json.
+import { describe, expect, it } from 'vitest';
+import fixtures from '../fixtures/http/query-decode.json';
+import { decodeForm, expandParams } from '../../src/http/query-decode';
+
+describe('decodeForm', () => {
+  for (const c of fixtures.decodeForm) {
+    it(c.name, () => {
+      expect([...decodeForm(c.body)]).toEqual(c.expect);
+    });
+  }
+});
+
+describe('expandParams', () => {
+  for (const c of fixtures.expandParams) {
+    it(c.name, () => {
+      expect(expandParams(c.flat as Record<string, string>)).toEqual(c.expect);
+      // The Map form (decodeForm output) expands the same way.
+      expect(expandParams(new Map(Object.entries(c.flat).map(([k, v]) => [k, [v as string]])))).toEqual(c.expect);
+    });
+  }
+  for (const c of fixtures.duplicates) {
+    it(c.name, () => {
+      expect(expandParams(decodeForm(c.body))).toEqual(c.expect);
+    });
+  }
+
+  it('never pollutes Object.prototype', () => {
+    expandParams(decodeForm('__proto__.polluted=yes&constructor.prototype.polluted=yes'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('the SDK v3 and botocore AssumeRole bodies of aws-protocol.md §2.2 expand identically', () => {
+    const v3 =
+      'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=s%201&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess&DurationSeconds=900&Tags.member.1.Key=k&Tags.member.1.Value=v%20w&TransitiveTagKeys=';
+    const boto =
+      'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=s+1&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess&Tags.member.1.Key=k&Tags.member.1.Value=v+w&TransitiveTagKeys=&DurationSeconds=900';
+    const expected = {
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: 'arn:aws:iam::123456789012:role/demo',
+      RoleSessionName: 's 1',
+      PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      DurationSeconds: '900',
+      Tags: [{ Key: 'k', Value: 'v w' }],
+      TransitiveTagKeys: '',
+    };
+    expect(expandParams(decodeForm(v3))).toEqual(expected);
+    expect(expandParams(decodeForm(boto))).toEqual(expected);
+  });
+});
