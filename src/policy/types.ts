@@ -99,6 +99,9 @@ export interface DenialCause {
    *  "because no identity-based policy allows the s3:GetObject action". */
   phrase: string;
   policyId?: string;
+  /** Finer reason when the phrase alone is ambiguous: `trustPolicyDoesNotAllow` (role trust policy
+   *  did not allow the caller — AWS then appends no "because" clause), `keyPolicyDoesNotAllow`. */
+  code?: 'trustPolicyDoesNotAllow' | 'keyPolicyDoesNotAllow';
 }
 
 export interface Decision {

@@ -1,0 +1,128 @@
+// Owns locating each statement in the policy text (line/column), for SimulatePrincipalPolicy's
+// StartPosition/EndPosition. A tiny JSON scanner; returns null on anything unexpected.
+
+import type { StatementPosition } from './types';
+
+function ws(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else break;
+  }
+  return i;
+}
+
+function skipString(s: string, i: number): number {
+  // s[i] === '"'
+  i++;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\') i += 2;
+    else if (c === '"') return i + 1;
+    else i++;
+  }
+  return -1;
+}
+
+/** Index just after the JSON value starting at i (after whitespace), or -1. */
+function skipValue(s: string, i: number): number {
+  i = ws(s, i);
+  const c = s[i];
+  if (c === '"') return skipString(s, i);
+  if (c === '{' || c === '[') {
+    const close = c === '{' ? '}' : ']';
+    i++;
+    i = ws(s, i);
+    if (s[i] === close) return i + 1;
+    for (;;) {
+      if (c === '{') {
+        i = ws(s, i);
+        if (s[i] !== '"') return -1;
+        i = skipString(s, i);
+        if (i < 0) return -1;
+        i = ws(s, i);
+        if (s[i] !== ':') return -1;
+        i++;
+      }
+      i = skipValue(s, i);
+      if (i < 0) return -1;
+      i = ws(s, i);
+      if (s[i] === ',') {
+        i++;
+        continue;
+      }
+      if (s[i] === close) return i + 1;
+      return -1;
+    }
+  }
+  // literal: number, true, false, null
+  let j = i;
+  while (j < s.length && !',}] \t\r\n'.includes(s[j]!)) j++;
+  return j > i ? j : -1;
+}
+
+function toPos(s: string, offset: number): StatementPosition {
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < offset; i++) {
+    if (s.charCodeAt(i) === 10) {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return { line, column: col };
+}
+
+export function statementPositions(text: string): { start: StatementPosition; end: StatementPosition }[] | null {
+  try {
+    let i = ws(text, 0);
+    if (text[i] !== '{') return null;
+    i++;
+    for (;;) {
+      i = ws(text, i);
+      if (text[i] === '}') return null;
+      if (text[i] !== '"') return null;
+      const keyEnd = skipString(text, i);
+      if (keyEnd < 0) return null;
+      const key = JSON.parse(text.slice(i, keyEnd)) as string;
+      i = ws(text, keyEnd);
+      if (text[i] !== ':') return null;
+      i = ws(text, i + 1);
+      if (key === 'Statement') {
+        const spans: [number, number][] = [];
+        if (text[i] === '[') {
+          let j = ws(text, i + 1);
+          if (text[j] !== ']') {
+            for (;;) {
+              j = ws(text, j);
+              const end = skipValue(text, j);
+              if (end < 0) return null;
+              spans.push([j, end]);
+              j = ws(text, end);
+              if (text[j] === ',') {
+                j++;
+                continue;
+              }
+              break;
+            }
+          }
+        } else {
+          const end = skipValue(text, i);
+          if (end < 0) return null;
+          spans.push([i, end]);
+        }
+        return spans.map(([a, b]) => ({ start: toPos(text, a), end: toPos(text, b) }));
+      }
+      i = skipValue(text, i);
+      if (i < 0) return null;
+      i = ws(text, i);
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      return null;
+    }
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,117 @@
+// Owns deciding whether one compiled statement applies to a request (three-valued).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+
+import { evalCondition, F, T, U, type CondEnv, type Tri } from './conditions';
+import type { CompiledStatement } from './document';
+import { DIRECT, exemptedByNotPrincipal, matchPrincipal, NONE, type Caller, type PrincipalForm } from './principal';
+import type { PolicyKind } from './types';
+import { resolveTemplate } from './variables';
+import { compileGlob, matchGlob } from './wildcard';
+
+export interface StatementEnv extends CondEnv {
+  /** Lower-cased request action. */
+  action: string;
+  resource: string;
+  caller: Caller;
+  /** The caller has a permissions boundary (NotPrincipal then never exempts: principals-021). */
+  hasBoundary: boolean;
+  /** Set by evalStatement for resource-side statements: the form the Principal element matched. */
+  form: PrincipalForm;
+  /** Why the last evaluation was U. */
+  why: string;
+}
+
+function matchActions(st: CompiledStatement, action: string): boolean {
+  const list = st.actions!;
+  let hit = false;
+  for (let i = 0; i < list.length; i++) {
+    if (matchGlob(list[i]!, action)) {
+      hit = true;
+      break;
+    }
+  }
+  return st.notAction ? !hit : hit;
+}
+
+function matchResources(st: CompiledStatement, env: StatementEnv): boolean {
+  const list = st.resources!;
+  const r = env.resource;
+  let hit = false;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.g) {
+      if (matchGlob(e.g, r)) {
+        hit = true;
+        break;
+      }
+    } else if (e.tpl) {
+      // A variable without a value makes the entry match nothing (Resource and NotResource alike).
+      const pieces = resolveTemplate(e.tpl, env.lookup, env.missing);
+      if (pieces && matchGlob(compileGlob(pieces), r)) {
+        hit = true;
+        break;
+      }
+    }
+  }
+  return st.notResource ? !hit : hit;
+}
+
+/**
+ * Does the statement apply? T / F / U (cannot tell: malformed element, unknown operator,
+ * unparseable value). `kind` says where the policy sits: the principal elements are
+ * meaningful only in resource-based policies and RCPs; identity-side policies name no principal.
+ */
+export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: StatementEnv): Tri {
+  let unknown = st.errors.length > 0;
+  if (unknown) env.why = st.errors[0]!;
+  if (st.effect === null) return F;
+
+  if (st.actions !== null && !matchActions(st, env.action)) return F;
+  if (st.actions === null) unknown = true;
+
+  const resourceSide = kind === 'resource' || kind === 'rcp';
+  if (st.resources !== null) {
+    if (!matchResources(st, env)) return F;
+  } else if (!resourceSide) {
+    // Identity-side statements must name resources ("Policy statement must contain resources.").
+    unknown = true;
+    env.why = 'no Resource or NotResource';
+  }
+
+  env.form = NONE;
+  if (resourceSide) {
+    if (st.principal) {
+      const f = matchPrincipal(st.principal, env.caller);
+      if (f === NONE) return F;
+      env.form = f;
+    } else if (st.notPrincipal) {
+      if (st.effect === 'Allow') {
+        // NotPrincipal with Allow is not supported: it never grants.
+        unknown = true;
+        env.why = 'NotPrincipal with Allow is not supported';
+      } else {
+        const boundaryRule = env.hasBoundary && (env.caller.type === 'IAMUser' || env.caller.type === 'AssumedRole' || env.caller.type === 'FederatedUser');
+        if (!boundaryRule && exemptedByNotPrincipal(st.notPrincipal, env.caller)) return F;
+        env.form = DIRECT;
+      }
+    } else {
+      unknown = true;
+      env.why = 'resource-based policy statement names no Principal';
+    }
+  } else if (st.principal || st.notPrincipal) {
+    unknown = true;
+    env.why = 'Principal in a policy that cannot name one';
+  }
+
+  const conds = st.conditions;
+  for (let i = 0; i < conds.length; i++) {
+    const c = conds[i]!;
+    const t = evalCondition(c, env);
+    if (t === F) return F;
+    if (t === U) {
+      unknown = true;
+      env.why = c.error ?? `condition ${c.op} on ${c.key} could not be evaluated against the request value`;
+    }
+  }
+  return unknown ? U : T;
+}
