@@ -1,0 +1,112 @@
+// Owns the server under test as a child process: spawn the built CLI on a loopback port, time the cold
+// start to the first answered signed request, sample its resident memory, stop it by its own pid.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface ServerHandle {
+  child: ChildProcess;
+  pid: number;
+  origin: string;
+  /** Recent stdout+stderr lines, for diagnostics. */
+  output: string[];
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** A free loopback TCP port (bound and released; the child binds it right after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawn `node <cli> --in-memory --host 127.0.0.1 --port <port> …extra`. */
+export function startServer(cliPath: string, port: number, extraArgs: string[] = []): ServerHandle {
+  const args = [cliPath, '--in-memory', '--host', '127.0.0.1', '--port', String(port), ...extraArgs];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      output.push(line);
+      if (output.length > 200) output.shift();
+    }
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  if (child.pid === undefined) throw new Error(`bench: could not spawn ${process.execPath} ${args.join(' ')}`);
+  return { child, pid: child.pid, origin: `http://127.0.0.1:${port}`, output, exited };
+}
+
+/** Resident set size of a process in bytes (Linux /proc/<pid>/status VmRSS); null elsewhere. */
+export function readRssBytes(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const line = status.split('\n').find((l) => l.startsWith('VmRSS:'));
+    if (!line) return null;
+    const kb = Number(line.replace(/[^0-9]/g, ''));
+    return Number.isFinite(kb) ? kb * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tracks the peak RSS over repeated samples. */
+export class RssSampler {
+  peak = 0;
+  last = 0;
+  samples = 0;
+  constructor(readonly pid: number) {}
+  sample = (): void => {
+    const v = readRssBytes(this.pid);
+    if (v === null) return;
+    this.samples++;
+    this.last = v;
+    if (v > this.peak) this.peak = v;
+  };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` — only this child, by its pid. */
+export async function stopServer(h: ServerHandle, graceMs = 3000): Promise<void> {
+  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
+  h.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+  }, graceMs);
+  await h.exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Poll `probe` until it succeeds (or the process exits / `timeoutMs` passes). Returns ms since `t0`.
+ * The probe is retried every `intervalMs` while the port is not yet accepting connections.
+ */
+export async function waitUntilReady(
+  h: ServerHandle,
+  t0: number,
+  probe: () => Promise<boolean>,
+  timeoutMs = 15000,
+  intervalMs = 5,
+): Promise<number> {
+  let exited = false;
+  void h.exited.then(() => (exited = true));
+  while (performance.now() - t0 < timeoutMs) {
+    if (exited) throw new Error(`bench: server exited during start-up:\n${h.output.slice(-20).join('\n')}`);
+    try {
+      if (await probe()) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`bench: server not ready after ${timeoutMs} ms:\n${h.output.slice(-20).join('\n')}`);
+}
