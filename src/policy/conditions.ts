@@ -9,7 +9,7 @@
 import ipaddr from 'ipaddr.js';
 import { arnComponents } from './arn';
 import { compileGlob, matchGlob, type Glob, type GlobPiece } from './wildcard';
-import { hasVariables, parseTemplate, piecesToString, resolveTemplate, type Lookup, type TemplatePart } from './variables';
+import { hasVariables, parseTemplate, piecesToString, resolveTemplate, type ContextLookup, type TemplatePart } from './variables';
 
 export const F = 0;
 export const T = 1;
@@ -258,10 +258,7 @@ export function compileCondition(op: string, key: string, rawValues: unknown, va
 
 // ---------------------------------------------------------------- evaluation
 
-export interface CondEnv {
-  lookup: Lookup;
-  missing: (key: string) => void;
-}
+export type CondEnv = ContextLookup;
 
 function cmpNum(cmp: Cmp, a: number, b: number): boolean {
   switch (cmp) {
@@ -295,7 +292,7 @@ function matchOne(c: CompiledCondition, info: OpInfo, r: string, env: CondEnv): 
         } else if (v.k === 'glob') {
           if (matchGlob(v.g, rv)) return T;
         } else if (v.k === 'tpl') {
-          const pieces = resolveTemplate(v.parts, env.lookup, env.missing);
+          const pieces = resolveTemplate(v.parts, env);
           if (!pieces) continue; // unresolvable variable: matches nothing
           if (info.like) {
             if (matchGlob(compileGlob(pieces, !!info.ignoreCase), rv)) return T;
@@ -314,7 +311,7 @@ function matchOne(c: CompiledCondition, info: OpInfo, r: string, env: CondEnv): 
           if (v.any) return T;
           if (v.comps && req && matchArn(v.comps, req)) return T;
         } else if (v.k === 'tpl') {
-          const pieces = resolveTemplate(v.parts, env.lookup, env.missing);
+          const pieces = resolveTemplate(v.parts, env);
           if (!pieces) continue;
           // Resolved text: escapes and substituted values are literal, raw `*`/`?` were wildcards.
           // Re-split on colons by walking the pieces.
@@ -399,11 +396,17 @@ function not(t: Tri): Tri {
   return t === T ? F : t === F ? T : U;
 }
 
+/** One request value against the condition: OR of matches, or NOR for negated operators. */
+function single(c: CompiledCondition, info: OpInfo, r: string, env: CondEnv): Tri {
+  const m = matchOne(c, info, r, env);
+  return info.negated ? not(m) : m;
+}
+
 /** Evaluates one condition (one operator, one key) against the request context. */
 export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
   if (c.error || !c.parsed) return U;
   const { info, ifExists, set } = c.parsed;
-  const v = env.lookup(c.keyLower);
+  const v = env.lookup(c.key, c.keyLower);
   if (info.type === 'null') {
     // Null: "true" = the key is absent, "false" = it is present.
     const present = v !== undefined;
@@ -411,10 +414,6 @@ export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
     for (const pv of c.values) if (pv.k === 'bool' && pv.b === !present) return T;
     return F;
   }
-  const single = (r: string): Tri => {
-    const m = matchOne(c, info, r, env);
-    return info.negated ? not(m) : m;
-  };
   if (set !== 0) {
     const vals = v === undefined ? [] : typeof v === 'string' ? [v] : v;
     if (v === undefined) env.missing(c.key);
@@ -425,14 +424,14 @@ export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
     let sawU = false;
     if (set === 1) {
       for (const r of vals) {
-        const t = single(r);
+        const t = single(c, info, r, env);
         if (t === F) return F;
         if (t === U) sawU = true;
       }
       return sawU ? U : T;
     }
     for (const r of vals) {
-      const t = single(r);
+      const t = single(c, info, r, env);
       if (t === T) return T;
       if (t === U) sawU = true;
     }
@@ -444,11 +443,11 @@ export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
     if (ifExists) return T;
     return info.negated ? T : F;
   }
-  if (typeof v === 'string') return single(v);
+  if (typeof v === 'string') return single(c, info, v, env);
   // A multivalued key with a plain operator (undocumented): any request value satisfying it.
   let sawU = false;
   for (const r of v) {
-    const t = single(r);
+    const t = single(c, info, r, env);
     if (t === T) return T;
     if (t === U) sawU = true;
   }

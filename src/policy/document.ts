@@ -7,7 +7,7 @@ import { resourcePartStart, resourceWildcardNoColon } from './arn';
 import { compileCondition, type CompiledCondition } from './conditions';
 import { compilePrincipal, type CompiledPrincipal } from './principal';
 import { statementPositions } from './positions';
-import type { MatchedStatement, StatementPosition } from './types';
+import type { MatchedStatement, PolicyKind, StatementPosition } from './types';
 import { hasVariables, parseTemplate, type TemplatePart } from './variables';
 import { compileGlob, piecesFromPattern, type Glob, type GlobPiece } from './wildcard';
 
@@ -33,6 +33,8 @@ export interface CompiledStatement {
   resources: ResourceEntry[] | null;
   notResource: boolean;
   conditions: CompiledCondition[];
+  /** A positive ARN/String condition on aws:PrincipalArn narrows the grant to named principals. */
+  narrowsPrincipalArn: boolean;
   /** Element-level problems: the statement cannot be evaluated reliably. */
   errors: string[];
   start?: StatementPosition;
@@ -47,7 +49,7 @@ export interface CompiledPolicy {
   /** Document-level problems (unparseable JSON, no Statement). */
   errors: string[];
   /** Per (kind, id) frozen MatchedStatement records, so decisions allocate nothing for them. */
-  matchRecords: Map<string, MatchedStatement[]>;
+  matchRecords: Map<PolicyKind, Map<string, MatchedStatement[]>>;
 }
 
 function asStringList(v: unknown, what: string, errors: string[]): string[] {
@@ -89,6 +91,7 @@ function compileStatement(raw: unknown, index: number, variables: boolean): Comp
     resources: null,
     notResource: false,
     conditions: [],
+    narrowsPrincipalArn: false,
     errors: [],
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -135,7 +138,12 @@ function compileStatement(raw: unknown, index: number, variables: boolean): Comp
           continue;
         }
         for (const [key, values] of Object.entries(block as Record<string, unknown>)) {
-          st.conditions.push(compileCondition(op, key, values, variables));
+          const cc = compileCondition(op, key, values, variables);
+          st.conditions.push(cc);
+          const po = cc.parsed;
+          if (cc.keyLower === 'aws:principalarn' && po && !po.info.negated && po.set === 0 && (po.info.type === 'arn' || po.info.type === 'string')) {
+            st.narrowsPrincipalArn = true;
+          }
         }
       }
     }

@@ -6,7 +6,7 @@
 import { parseArn } from './arn';
 import { T, U } from './conditions';
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from './document';
-import { callerFrom, ACCOUNT, DIRECT, NONE, PARENT, type PrincipalForm } from './principal';
+import { callerFrom, DIRECT, NONE, PARENT, type Caller, type PrincipalForm } from './principal';
 import { evalStatement, type StatementEnv } from './statement';
 import type {
   ContextValue,
@@ -17,6 +17,7 @@ import type {
   MatchedStatement,
   PolicyKind,
   PolicySource,
+  RequestContext,
 } from './types';
 
 /** Actions whose resource-based policy (the role trust policy) must itself allow the caller. */
@@ -59,49 +60,61 @@ interface LayerResult {
   deny: boolean;
   /** Resource layer: strongest principal form among applicable Allows. */
   form: PrincipalForm;
-  denyPolicyId?: string;
+  denyPolicyId: string | undefined;
 }
 
-class Evaluation {
-  readonly env: StatementEnv;
+/** One evaluation: the request as the matchers see it, plus what the decision reports. */
+class Evaluation implements StatementEnv {
+  readonly action: string;
+  readonly resource: string;
+  readonly caller: Caller;
+  readonly hasBoundary: boolean;
+  form: PrincipalForm = NONE;
+  why = '';
   readonly matched: MatchedStatement[] = [];
   readonly notes: string[] = [];
-  missing: Set<string> | null = null;
-  private ctxMap: Map<string, ContextValue> | null = null;
+  missingKeys: Set<string> | null = null;
+  private readonly ctx: RequestContext;
+  private lower: Map<string, ContextValue> | null = null;
 
-  constructor(readonly req: EvalRequest) {
-    const ctx = req.context ?? {};
-    const lookup = (keyLower: string): ContextValue | undefined => {
-      let m = this.ctxMap;
-      if (!m) {
-        m = new Map();
-        for (const k in ctx) {
-          const v = ctx[k];
-          if (typeof v === 'string' || Array.isArray(v)) m.set(k.toLowerCase(), v);
-          else if (typeof v === 'number' || typeof v === 'boolean') m.set(k.toLowerCase(), String(v));
-        }
-        this.ctxMap = m;
+  constructor(req: EvalRequest) {
+    this.ctx = req.context ?? {};
+    this.action = String(req.action ?? '').toLowerCase();
+    this.resource = String(req.resource ?? '*');
+    this.caller = callerFrom(req.principal ?? ({ type: 'Anonymous' } as EvalRequest['principal']));
+    this.hasBoundary = !!req.policies?.boundary;
+  }
+
+  /** Case-insensitive key lookup: the spelling in the policy first, then a lower-cased index. */
+  lookup(key: string, keyLower: string): ContextValue | undefined {
+    const ctx = this.ctx;
+    if (Object.prototype.hasOwnProperty.call(ctx, key)) return normalizeValue(ctx[key]);
+    let m = this.lower;
+    if (!m) {
+      m = new Map();
+      for (const k in ctx) {
+        const v = normalizeValue(ctx[k]);
+        if (v !== undefined) m.set(k.toLowerCase(), v);
       }
-      return m.get(keyLower);
-    };
-    this.env = {
-      action: String(req.action ?? '').toLowerCase(),
-      resource: String(req.resource ?? '*'),
-      caller: callerFrom(req.principal ?? ({ type: 'Anonymous' } as never)),
-      hasBoundary: !!req.policies?.boundary,
-      form: NONE,
-      why: '',
-      lookup,
-      missing: (key: string) => (this.missing ??= new Set()).add(key),
-    };
+      this.lower = m;
+    }
+    return m.get(keyLower);
+  }
+
+  missing(key: string): void {
+    (this.missingKeys ??= new Set()).add(key);
   }
 
   private record(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement): void {
-    const k = kind + '\u0000' + id;
-    let recs = c.matchRecords.get(k);
+    let byId = c.matchRecords.get(kind);
+    if (!byId) {
+      byId = new Map();
+      c.matchRecords.set(kind, byId);
+    }
+    let recs = byId.get(id);
     if (!recs) {
       recs = [];
-      c.matchRecords.set(k, recs);
+      byId.set(id, recs);
     }
     let r = recs[st.index];
     if (!r) {
@@ -120,42 +133,48 @@ class Evaluation {
 
   /** Evaluates the policies of one layer (ORed). Every statement is looked at: any Deny counts. */
   layer(policies: readonly PolicySource[], kind: PolicyKind): LayerResult {
-    const res: LayerResult = { allow: false, deny: false, form: NONE };
-    const env = this.env;
+    const res: LayerResult = { allow: false, deny: false, form: NONE, denyPolicyId: undefined };
     for (let p = 0; p < policies.length; p++) {
-      const src = policies[p]!;
+      const src = policies[p];
       if (!src) continue;
       const c = compilePolicy(src.document);
       if (c.errors.length) this.notes.push(`${kind} policy ${src.id}: ${c.errors[0]} — it does not apply`);
       const stmts = c.statements;
       for (let i = 0; i < stmts.length; i++) {
         const st = stmts[i]!;
-        const t = evalStatement(st, kind, env);
+        const t = evalStatement(st, kind, this);
         if (t === T) {
           if (st.effect === 'Deny') {
             if (!res.deny) res.denyPolicyId = src.id;
             res.deny = true;
           } else {
             res.allow = true;
-            if (env.form > res.form) res.form = env.form;
+            if (this.form > res.form) res.form = this.form;
           }
           this.record(c, kind, src.id, st);
         } else if (t === U) {
           const where = `${kind} policy ${src.id} statement ${st.index}${st.sid ? ` (${st.sid})` : ''}`;
           if (st.effect === 'Deny') {
             // Fail closed: a Deny that cannot be evaluated is treated as applying.
-            this.notes.push(`${where}: ${env.why} — Deny treated as applying (fail closed)`);
+            this.notes.push(`${where}: ${this.why} — Deny treated as applying (fail closed)`);
             if (!res.deny) res.denyPolicyId = src.id;
             res.deny = true;
             this.record(c, kind, src.id, st);
           } else {
-            this.notes.push(`${where}: ${env.why} — statement does not apply`);
+            this.notes.push(`${where}: ${this.why} — statement does not apply`);
           }
         }
       }
     }
     return res;
   }
+}
+
+function normalizeValue(v: unknown): ContextValue | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? (v as string[]) : v.map((x) => String(x));
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
 }
 
 function isTrustRequest(action: string, resource: string): boolean {
@@ -190,11 +209,44 @@ export function evaluate(req: EvalRequest): Decision {
   }
 }
 
+function finish(ev: Evaluation, layers: Decision['layers'], decision: DecisionKind, cause?: DenialCause): Decision {
+  const d: Decision = {
+    decision,
+    matchedStatements: decision === 'explicitDeny' ? ev.matched.filter(isDeny) : ev.matched,
+    missingContextKeys: ev.missingKeys ? [...ev.missingKeys] : [],
+    notes: ev.notes,
+    layers,
+  };
+  if (cause) d.cause = cause;
+  return d;
+}
+
+function isDeny(m: MatchedStatement): boolean {
+  return m.effect === 'Deny';
+}
+
+function explicitCause(kind: PolicyKind, policyId: string | undefined): DenialCause {
+  const c: DenialCause = { kind, explicit: true, phrase: explicitPhrase(kind) };
+  if (policyId !== undefined) c.policyId = policyId;
+  return c;
+}
+
+function implicitCause(kind: PolicyKind, action: string, code?: DenialCause['code']): DenialCause {
+  const c: DenialCause = { kind, explicit: false, phrase: implicitPhrase(kind, action) };
+  if (code) c.code = code;
+  return c;
+}
+
+function layerOutcome(r: LayerResult): DecisionKind {
+  return r.deny ? 'explicitDeny' : r.allow ? 'allowed' : 'implicitDeny';
+}
+
+const EMPTY: LayerResult = Object.freeze({ allow: false, deny: false, form: NONE, denyPolicyId: undefined }) as LayerResult;
+
 function evaluateUnsafe(req: EvalRequest): Decision {
   const ev = new Evaluation(req);
-  const env = ev.env;
-  const caller = env.caller;
-  const pol = req.policies ?? ({} as EvalRequest['policies']);
+  const caller = ev.caller;
+  const pol = req.policies ?? ({ identity: [], boundary: null, scps: null, rcps: null, session: null, resource: null } as EvalRequest['policies']);
   const actionText = String(req.action ?? '');
   const layers: Decision['layers'] = {};
 
@@ -202,10 +254,12 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   const resourceAccount = req.resourceAccount || principalAccount;
   const sameAccount = caller.isAwsIdentity && resourceAccount === principalAccount;
   const isRoot = caller.type === 'Root';
-  const trust = isTrustRequest(env.action, env.resource);
-  const keyPolicy = !trust && isKeyPolicyRequest(env.action, env.resource);
+  const trust = isTrustRequest(ev.action, ev.resource);
+  const keyPolicy = !trust && isKeyPolicyRequest(ev.action, ev.resource);
+  const resourceCode: DenialCause['code'] = trust ? 'trustPolicyDoesNotAllow' : keyPolicy ? 'keyPolicyDoesNotAllow' : undefined;
 
-  // ---- every applicable policy, Deny first in the sense that any applicable Deny is final.
+  // ---- Evaluate every applicable policy; any applicable Deny is final.
+  // SCPs follow the principal (its account's levels); RCPs follow the resource.
   let scpDeny = false;
   let scpDenyId: string | undefined;
   let scpMissingLevel = false;
@@ -236,92 +290,66 @@ function evaluateUnsafe(req: EvalRequest): Decision {
     layers.rcp = rcpDeny ? 'explicitDeny' : 'allowed';
   }
 
-  let res: LayerResult = { allow: false, deny: false, form: NONE };
-  if (pol.resource) {
-    res = ev.layer([pol.resource], 'resource');
-  }
+  const res = pol.resource ? ev.layer([pol.resource], 'resource') : EMPTY;
+  if (pol.resource) layers.resource = layerOutcome(res);
 
   const identitySide = caller.isAwsIdentity;
-  let idr: LayerResult = { allow: false, deny: false, form: NONE };
+  let idr = EMPTY;
   let bnd: LayerResult | null = null;
   let ses: LayerResult | null = null;
   if (identitySide) {
     idr = ev.layer(pol.identity ?? [], 'identity');
     if (pol.boundary) bnd = ev.layer([pol.boundary], 'boundary');
-    if (nonEmpty(pol.session)) ses = ev.layer(pol.session, 'session');
-  }
-
-  const finish = (decision: DecisionKind, cause?: DenialCause): Decision => ({
-    decision,
-    ...(cause ? { cause } : {}),
-    matchedStatements: decision === 'explicitDeny' ? ev.matched.filter((m) => m.effect === 'Deny') : ev.matched,
-    missingContextKeys: ev.missing ? [...ev.missing] : [],
-    notes: ev.notes,
-    layers,
-  });
-
-  // ---- explicit deny anywhere is final.
-  const denyCause = (kind: PolicyKind, policyId?: string): DenialCause => ({
-    kind,
-    explicit: true,
-    phrase: explicitPhrase(kind),
-    ...(policyId !== undefined ? { policyId } : {}),
-  });
-  if (pol.resource) layers.resource = res.deny ? 'explicitDeny' : res.allow ? 'allowed' : 'implicitDeny';
-  if (identitySide) {
+    if (pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
     layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot ? 'allowed' : 'implicitDeny';
-    if (bnd) layers.boundary = bnd.deny ? 'explicitDeny' : bnd.allow ? 'allowed' : 'implicitDeny';
-    if (ses) layers.session = ses.deny ? 'explicitDeny' : ses.allow ? 'allowed' : 'implicitDeny';
+    if (bnd) layers.boundary = layerOutcome(bnd);
+    if (ses) layers.session = layerOutcome(ses);
   }
-  if (scpDeny) return finish('explicitDeny', denyCause('scp', scpDenyId));
-  if (rcpDeny) return finish('explicitDeny', denyCause('rcp', rcpDenyId));
-  if (res.deny) return finish('explicitDeny', denyCause('resource', pol.resource?.id));
-  if (idr.deny) return finish('explicitDeny', denyCause('identity', idr.denyPolicyId));
-  if (bnd?.deny) return finish('explicitDeny', denyCause('boundary', pol.boundary?.id));
-  if (ses?.deny) return finish('explicitDeny', denyCause('session', ses.denyPolicyId));
 
-  const implicit = (kind: PolicyKind, code?: string): Decision =>
-    finish('implicitDeny', {
-      kind,
-      explicit: false,
-      phrase: implicitPhrase(kind, actionText),
-      ...(code ? { code } : {}),
-    } as DenialCause);
+  if (scpDeny) return finish(ev, layers, 'explicitDeny', explicitCause('scp', scpDenyId));
+  if (rcpDeny) return finish(ev, layers, 'explicitDeny', explicitCause('rcp', rcpDenyId));
+  if (res.deny) return finish(ev, layers, 'explicitDeny', explicitCause('resource', pol.resource?.id));
+  if (idr.deny) return finish(ev, layers, 'explicitDeny', explicitCause('identity', idr.denyPolicyId));
+  if (bnd?.deny) return finish(ev, layers, 'explicitDeny', explicitCause('boundary', pol.boundary?.id));
+  if (ses?.deny) return finish(ev, layers, 'explicitDeny', explicitCause('session', ses.denyPolicyId));
 
-  // ---- SCPs: every level root → OUs → account needs an applicable Allow (they also cap resource grants).
-  if (scpApplies && scpMissingLevel) return implicit('scp');
+  // ---- SCPs: every level root → OUs → account needs an applicable Allow; they also cap
+  // what resource-based policies grant to the account's principals.
+  if (scpApplies && scpMissingLevel) return finish(ev, layers, 'implicitDeny', implicitCause('scp', actionText));
 
-  // ---- callers that are not identities of an AWS account: only the resource policy can allow.
+  // ---- Callers that are not identities of an AWS account (anonymous, services, web identity,
+  // SAML): only the resource-based policy can allow.
   if (!identitySide) {
-    if (res.allow) return finish('allowed');
-    return implicit('resource', trust ? 'trustPolicyDoesNotAllow' : undefined);
+    if (res.allow) return finish(ev, layers, 'allowed');
+    return finish(ev, layers, 'implicitDeny', implicitCause('resource', actionText, resourceCode));
   }
 
-  // ---- the principal's own account: identity ∧ boundary ∧ session (root: full access, no caps).
+  // ---- The principal's own account: identity ∧ boundary ∧ session (root: full access, no caps).
   const identityOk = isRoot || idr.allow;
   const boundaryOk = isRoot || !bnd || bnd.allow;
   // A GetFederationToken session without session policies has no identity-derived permissions.
   const sessionOk = isRoot || (ses ? ses.allow : caller.type !== 'FederatedUser');
   const capsOk = boundaryOk && sessionOk;
-  const capCause = (): Decision => (!boundaryOk ? implicit('boundary') : implicit('session'));
+  const capKind: PolicyKind = !boundaryOk ? 'boundary' : 'session';
 
   if (!sameAccount) {
     // Cross-account: the resource owner's policy must allow, and the caller's account must allow.
-    if (!res.allow) return implicit('resource', trust ? 'trustPolicyDoesNotAllow' : undefined);
-    if (!identityOk) return implicit('identity');
-    if (!capsOk) return capCause();
-    return finish('allowed');
+    if (!res.allow) return finish(ev, layers, 'implicitDeny', implicitCause('resource', actionText, resourceCode));
+    if (!identityOk) return finish(ev, layers, 'implicitDeny', implicitCause('identity', actionText));
+    if (!capsOk) return finish(ev, layers, 'implicitDeny', implicitCause(capKind, actionText));
+    return finish(ev, layers, 'allowed');
   }
 
-  // Same account. Trust policies and KMS key policies must themselves allow the caller.
-  if ((trust || keyPolicy) && !res.allow) return implicit('resource', trust ? 'trustPolicyDoesNotAllow' : 'keyPolicyDoesNotAllow');
+  // Same account. Role trust policies and KMS key policies must themselves allow the caller.
+  if ((trust || keyPolicy) && !res.allow) return finish(ev, layers, 'implicitDeny', implicitCause('resource', actionText, resourceCode));
 
+  // A resource-policy grant naming the caller itself (or `*`) stands alone; one naming the role or
+  // the federating user is capped by boundary and session policy; one naming the account only
+  // delegates to the account's IAM policies.
   const form = res.allow ? res.form : NONE;
-  if (form === DIRECT) return finish('allowed');
-  if (form === PARENT && capsOk) return finish('allowed');
-  if (identityOk && capsOk) return finish('allowed');
-  if (form === PARENT || identityOk) return capCause();
-  // form is NONE or ACCOUNT (delegation to the account's IAM policies, which do not allow).
-  void ACCOUNT;
-  return implicit('identity');
+  if (form === DIRECT) return finish(ev, layers, 'allowed');
+  if (form === PARENT && capsOk) return finish(ev, layers, 'allowed');
+  if (identityOk && capsOk) return finish(ev, layers, 'allowed');
+  if (form === PARENT || identityOk) return finish(ev, layers, 'implicitDeny', implicitCause(capKind, actionText));
+  return finish(ev, layers, 'implicitDeny', implicitCause('identity', actionText));
 }

@@ -112,6 +112,20 @@ export type PrincipalForm = 0 | 1 | 2 | 3;
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+/**
+ * A Federated principal names an identity provider: an OIDC/SAML provider ARN or a well-known host
+ * (accounts.google.com, cognito-identity.amazonaws.com, …). The caller's provider may be given in
+ * either form; an OIDC provider ARN names its host.
+ */
+function sameProvider(policyValue: string, provider: string): boolean {
+  if (policyValue === provider) return true;
+  const host = (x: string) => {
+    const a = parseArn(x);
+    return a && a.service === 'iam' && a.resource.startsWith('oidc-provider/') ? a.resource.slice(14).toLowerCase() : x.toLowerCase();
+  };
+  return host(policyValue) === host(provider);
+}
+
 function accountOfEntry(e: string): string | null {
   if (ACCOUNT_ID.test(e)) return e;
   const a = parseArn(e);
@@ -149,7 +163,7 @@ export function matchPrincipal(p: CompiledPrincipal, c: Caller): PrincipalForm {
     if (best === DIRECT) return best;
   }
   if (c.type === 'Service' && c.service && p.service.includes(c.service)) return DIRECT;
-  if ((c.type === 'WebIdentity' || c.type === 'SAML') && c.provider && p.federated.includes(c.provider)) return DIRECT;
+  if ((c.type === 'WebIdentity' || c.type === 'SAML') && c.provider && p.federated.some((f) => sameProvider(f, c.provider!))) return DIRECT;
   if (c.canonical && p.canonical.includes(c.canonical)) return DIRECT;
   return best;
 }
@@ -180,7 +194,7 @@ export function exemptedByNotPrincipal(p: CompiledPrincipal, c: Caller): boolean
       return !!c.service && p.service.includes(c.service);
     case 'WebIdentity':
     case 'SAML':
-      return !!c.provider && p.federated.includes(c.provider);
+      return !!c.provider && p.federated.some((f) => sameProvider(f, c.provider!));
     default:
       return false;
   }

@@ -3,7 +3,7 @@
 
 import { evalCondition, F, T, U, type CondEnv, type Tri } from './conditions';
 import type { CompiledStatement } from './document';
-import { DIRECT, exemptedByNotPrincipal, matchPrincipal, NONE, type Caller, type PrincipalForm } from './principal';
+import { ACCOUNT, DIRECT, exemptedByNotPrincipal, matchPrincipal, NONE, PARENT, type Caller, type PrincipalForm } from './principal';
 import type { PolicyKind } from './types';
 import { resolveTemplate } from './variables';
 import { compileGlob, matchGlob } from './wildcard';
@@ -46,7 +46,7 @@ function matchResources(st: CompiledStatement, env: StatementEnv): boolean {
       }
     } else if (e.tpl) {
       // A variable without a value makes the entry match nothing (Resource and NotResource alike).
-      const pieces = resolveTemplate(e.tpl, env.lookup, env.missing);
+      const pieces = resolveTemplate(e.tpl, env);
       if (pieces && matchGlob(compileGlob(pieces), r)) {
         hit = true;
         break;
@@ -113,5 +113,9 @@ export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: Stat
       env.why = c.error ?? `condition ${c.op} on ${c.key} could not be evaluated against the request value`;
     }
   }
+  // "You can specify the role ARN in the Principal element or the aws:PrincipalArn condition key":
+  // an account grant narrowed to the caller's role by aws:PrincipalArn names the role (capped by
+  // boundary and session policy), while `*` narrowed the same way stays uncapped.
+  if (env.form === ACCOUNT && st.narrowsPrincipalArn && env.caller.type === 'AssumedRole') env.form = PARENT;
   return unknown ? U : T;
 }

@@ -76,15 +76,20 @@ export function hasVariables(parts: TemplatePart[]): boolean {
   return false;
 }
 
-/** Looks a key up (lower-cased) in the request context; undefined when absent. */
-export type Lookup = (keyLower: string) => string | string[] | undefined;
+/** The request context as the matchers see it. Keys are looked up case-insensitively. */
+export interface ContextLookup {
+  /** `key` as written in the policy, `keyLower` its lower-cased form; undefined when absent. */
+  lookup(key: string, keyLower: string): string | string[] | undefined;
+  /** Records a key the policy referred to that the request did not carry. */
+  missing(key: string): void;
+}
 
 /**
  * Substitutes variables (their values are literal text, never wildcards). Returns null when a
  * variable has no value and no default — such an entry matches nothing. Multivalued keys cannot be
- * variables. `missing` receives the keys that were absent.
+ * variables. Absent keys are reported to `ctx.missing`.
  */
-export function resolveTemplate(parts: TemplatePart[], lookup: Lookup, missing?: (key: string) => void): GlobPiece[] | null {
+export function resolveTemplate(parts: TemplatePart[], ctx: ContextLookup): GlobPiece[] | null {
   const out: GlobPiece[] = [];
   let ok = true;
   for (const p of parts) {
@@ -92,11 +97,11 @@ export function resolveTemplate(parts: TemplatePart[], lookup: Lookup, missing?:
       out.push(p);
       continue;
     }
-    const v = lookup(p.keyLower);
+    const v = ctx.lookup(p.key, p.keyLower);
     if (typeof v === 'string') out.push({ t: 'lit', s: v });
     else if (p.def !== undefined) out.push({ t: 'lit', s: p.def });
     else {
-      if (v === undefined && missing) missing(p.key);
+      if (v === undefined) ctx.missing(p.key);
       ok = false;
     }
   }
