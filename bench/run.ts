@@ -3,7 +3,7 @@
 // the policy-evaluator bench when present, prints a table, writes bench/results.json. Targets are
 // reported, not asserted (exit 0); exit 1 only when the server could not be benchmarked at all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
@@ -13,7 +13,8 @@ import { freePort, RssSampler, startServer, stopServer, waitUntilReady, type Ser
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+// BENCH_CLI points at another entry (e.g. a local build); default is the package's own bin.
+const CLI = process.env.BENCH_CLI ? resolve(process.env.BENCH_CLI) : join(ROOT, 'dist', 'cli.js');
 const ACCOUNT = '000000000000';
 const ROOT_CREDS: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -50,11 +51,25 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 let current: ServerHandle | undefined;
 
 async function ensureBuilt(): Promise<void> {
-  if (existsSync(CLI) && process.env.BENCH_BUILD !== '1') return;
+  if (process.env.BENCH_CLI) {
+    if (!existsSync(CLI)) throw new Error(`BENCH_CLI ${CLI} does not exist`);
+    return;
+  }
+  if (existsSync(CLI) && process.env.BENCH_BUILD !== '1' && statSync(CLI).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
   if (!existsSync(join(ROOT, 'src', 'cli.ts'))) throw new Error('src/cli.ts does not exist yet: nothing to benchmark');
   console.log('building dist/ (node scripts/build.mjs)…');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   if (!existsSync(CLI)) throw new Error('build did not produce dist/cli.js');
+}
+
+/** Newest modification time of any file under `dir` (to rebuild a stale dist/). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 async function gciOk(origin: string): Promise<boolean> {
