@@ -17,6 +17,7 @@ import {
   signingKey,
   toAmzDate,
   parseAmzDate,
+  uriEncode,
 } from './sigv4-canonical';
 
 /** The parts of an HTTP request that SigV4 covers. Header names are lower-case. */
@@ -350,4 +351,48 @@ export function signRequest(
   };
   if (creds.sessionToken !== undefined) out['x-amz-security-token'] = creds.sessionToken;
   return out;
+}
+
+/**
+ * Presign a request in the query (what `aws eks get-token` and botocore `generate_presigned_url` build):
+ * adds X-Amz-Algorithm/Credential/Date/Expires/SignedHeaders[/Security-Token] and X-Amz-Signature to
+ * the URL's query; the payload hash is the empty body's (§4.5). `headers` (e.g. `x-k8s-aws-id`) are
+ * signed along with `host` and must be sent with the request. Returns the full URL.
+ */
+export function presignUrl(
+  parts: { method: string; url: string; headers?: Record<string, string> },
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  opts: { region: string; service: string; now: Date; expiresIn?: number },
+): string {
+  const url = new URL(parts.url);
+  const amzDate = toAmzDate(opts.now);
+  const scopeDate = amzDate.slice(0, 8);
+  const scope = `${scopeDate}/${opts.region}/${opts.service}/${TERMINATOR}`;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parts.headers ?? {})) headers[k.toLowerCase()] = v;
+  headers['host'] = url.host;
+  const signedHeaders = Object.keys(headers).sort();
+  url.searchParams.set('X-Amz-Algorithm', ALGORITHM);
+  url.searchParams.set('X-Amz-Credential', `${creds.accessKeyId}/${scope}`);
+  url.searchParams.set('X-Amz-Date', amzDate);
+  url.searchParams.set('X-Amz-Expires', String(opts.expiresIn ?? 900));
+  url.searchParams.set('X-Amz-SignedHeaders', signedHeaders.join(';'));
+  if (creds.sessionToken !== undefined) url.searchParams.set('X-Amz-Security-Token', creds.sessionToken);
+  // Re-serialise the query with RFC 3986 escapes (URLSearchParams would write spaces as "+").
+  const pairs: string[] = [];
+  for (const [k, v] of url.searchParams) pairs.push(`${uriEncode(k)}=${uriEncode(v)}`);
+  const rawQuery = pairs.join('&');
+  const canonicalRequest = buildCanonicalRequest({
+    method: parts.method,
+    path: url.pathname,
+    canonicalQuery: canonicalQuery(rawQuery),
+    headers,
+    signedHeaders,
+    payloadHash: sha256Hex(''),
+  });
+  const signature = computeSignature(
+    signingKey(creds.secretAccessKey, scopeDate, opts.region, opts.service),
+    buildStringToSign(amzDate, scope, canonicalRequest),
+  );
+  return `${url.origin}${url.pathname}?${rawQuery}&X-Amz-Signature=${signature}`;
 }

@@ -292,3 +292,22 @@ describe('SigV4 errors (fixtures/sigv4/errors.json)', () => {
     });
   }
 });
+
+describe('presignUrl', () => {
+  it('matches @smithy/signature-v4 presign and verifies (GET, session token, x-k8s-aws-id)', async () => {
+    const { presignUrl } = await import('../../src/auth/sigv4');
+    const url = presignUrl(
+      { method: 'GET', url: 'http://localhost:4566/?Action=GetCallerIdentity&Version=2011-06-15', headers: { 'x-k8s-aws-id': 'c1' } },
+      session,
+      { region: 'eu-west-1', service: 'sts', now: NOW, expiresIn: 60 },
+    );
+    const theirs = (await smithy(session).presign(
+      { method: 'GET', path: '/', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: 'localhost:4566', 'x-k8s-aws-id': 'c1' } } as never,
+      { signingDate: NOW, expiresIn: 60 },
+    )) as unknown as SmithyReq;
+    const u = new URL(url);
+    expect(u.searchParams.get('X-Amz-Signature')).toBe((theirs.query as Record<string, string>)['X-Amz-Signature']);
+    const auth = verifyOk({ method: 'GET', path: '/', rawQuery: u.search.slice(1), headers: { host: 'localhost:4566', 'x-k8s-aws-id': 'c1' }, body: Buffer.alloc(0) });
+    expect(auth.form).toBe('query');
+  });
+});
