@@ -52,6 +52,7 @@ export interface SigV4Auth {
 /** ±15 minutes for STS and IAM, header and presigned alike (aws-protocol.md §4.3, §4.5). */
 const WINDOW_MS = 15 * 60 * 1000;
 const TERMINATOR = 'aws4_request';
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 function header(headers: SignedRequestParts['headers'], name: string): string | undefined {
   const v = headers[name];
@@ -120,9 +121,10 @@ function parseHeaderAuth(req: SignedRequestParts, authorization: string): SigV4A
     requestTime = parseAmzDate(amzDate);
     if (!requestTime) throw badDate(xAmzDate);
   } else {
-    const t = Date.parse(httpDate!);
-    if (Number.isNaN(t)) throw badDate(httpDate!);
-    requestTime = new Date(Math.floor(t / 1000) * 1000);
+    // IMF-fixdate (`Sun, 29 Nov 2026 18:10:08 GMT`) or the basic ISO form; nothing looser.
+    const d = httpDate!.trim();
+    requestTime = parseAmzDate(d) ?? (IMF_FIXDATE.test(d) ? new Date(Date.parse(d)) : null);
+    if (!requestTime || Number.isNaN(requestTime.getTime())) throw badDate(httpDate!);
     amzDate = toAmzDate(requestTime);
   }
 

@@ -279,7 +279,7 @@ describe('SigV4 errors (fixtures/sigv4/errors.json)', () => {
         method: 'POST',
         path: '/',
         rawQuery: c.rawQuery,
-        headers: c.headers as Record<string, string>,
+        headers: c.headers as unknown as Record<string, string>,
         body: Buffer.alloc(0),
       };
       const e = thrown(() => {
