@@ -61,6 +61,11 @@ export class RolesRepo {
     return r ? toRole(r) : null;
   }
 
+  getByArn(arn: string): Role | null {
+    const r = this.db.get<RoleRow>('SELECT * FROM roles WHERE arn = ?', arn);
+    return r ? toRole(r) : null;
+  }
+
   getById(id: string): Role | null {
     const r = this.db.get<RoleRow>('SELECT * FROM roles WHERE id = ?', id);
     return r ? toRole(r) : null;

@@ -1,0 +1,313 @@
+// Owns the request pipeline: createApp(deps) → a Hono app whose AWS endpoint runs one ordered list of
+// named stages (architecture.md): read body → decode form → parse auth → route → authenticate →
+// resolve principal → decode input → authorize → handle (in a store transaction) → encode.
+// One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
+import { Hono, type Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import { mountAdmin } from './admin/routes';
+import { authenticate, type Credential } from './auth/authenticate';
+import { ANONYMOUS, type Principal } from './auth/principal';
+import { resolvePrincipal } from './auth/resolve-principal';
+import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
+import { AwsError, awsErrors } from './aws/errors';
+import { authorize } from './authz/authorize';
+import { buildRequestContext } from './authz/request-context';
+import type { Config, Logger } from './config';
+import { encodeError, toAwsError } from './http/error-encode';
+import { decodeForm, expandParams } from './http/query-decode';
+import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
+import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
+import type { RequestContext } from './policy/types';
+import type { Clock, IdSource } from './runtime';
+import { iamOperations } from './services/iam/index';
+import { stsOperations } from './services/sts/index';
+import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
+import type { Store } from './store/store';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  config: Config;
+  logger: Logger;
+  /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
+  reset?: () => Promise<void>;
+}
+
+export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
+  sts: { table: stsOperations, namespace: STS_NAMESPACE, version: '2011-06-15' },
+  iam: { table: iamOperations, namespace: IAM_NAMESPACE, version: '2010-05-08' },
+};
+
+/** Everything one request accumulates as it flows through the stages. */
+export interface RequestState {
+  deps: AppDeps;
+  c: Context;
+  requestId: string;
+  started: number;
+  now: Date;
+  parts?: SignedRequestParts;
+  flat?: Map<string, string[]>;
+  params: Params;
+  action?: string;
+  auth: SigV4Auth | null;
+  service: ServiceName;
+  op?: Operation<any, any>;
+  credential?: Credential;
+  principal: Principal;
+  input?: unknown;
+  call?: Call;
+  decision?: string;
+  output?: unknown;
+}
+
+type Stage = { name: string; run(s: RequestState): void | Promise<void> };
+
+function isReadableBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+/** Reads the raw body, refusing more than config.maxBodyBytes with 413 (never a 5xx). */
+async function readBody(c: Context, max: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new AwsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`, 413);
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (!isReadableBody(c.req.method) || !c.req.raw.body) return Buffer.alloc(0);
+  const reader = c.req.raw.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function incoming(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+function sourceIp(c: Context): string {
+  const addr = incoming(c)?.socket?.remoteAddress ?? '127.0.0.1';
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+}
+
+/** Finds the operation an Action names in a service table, or the unsigned STS op it names. */
+function unsignedOperation(action: string | undefined): Operation<any, any> | undefined {
+  if (!action) return undefined;
+  const op = stsOperations.get(action);
+  return op?.unsigned ? op : undefined;
+}
+
+// ------------------------------------------------------------------ the stages, in order
+
+export const stages: Stage[] = [
+  {
+    name: 'read-body',
+    async run(s) {
+      const body = await readBody(s.c, s.deps.config.maxBodyBytes);
+      const node = incoming(s.c);
+      s.parts = node ? requestPartsFromNode(node, body) : requestPartsFromFetch(s.c.req.raw, body);
+    },
+  },
+  {
+    name: 'decode-form',
+    run(s) {
+      // Parameters = query string ∪ form body (GET presigned requests carry everything in the query).
+      const fromQuery = decodeForm(s.parts!.rawQuery);
+      const ct = (s.c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      const fromBody = s.parts!.body.length > 0 && (ct === '' || ct === 'application/x-www-form-urlencoded')
+        ? decodeForm(s.parts!.body.toString('utf8'))
+        : new Map<string, string[]>();
+      for (const [k, v] of fromBody) fromQuery.set(k, [...(fromQuery.get(k) ?? []), ...v]);
+      s.flat = fromQuery;
+      s.params = expandParams(fromQuery);
+      const a = s.params.Action;
+      s.action = typeof a === 'string' && a.length > 0 ? a : undefined;
+    },
+  },
+  {
+    name: 'parse-auth',
+    run(s) {
+      // AssumeRoleWithWebIdentity / AssumeRoleWithSAML are unsigned: any Authorization is ignored (aws-protocol §4.6).
+      const unsigned = unsignedOperation(s.action);
+      if (unsigned) {
+        s.op = unsigned;
+        s.service = 'sts';
+        s.auth = null;
+        return;
+      }
+      s.auth = parseSigV4(s.parts!);
+      if (!s.auth) throw awsErrors.missingAuthenticationToken();
+      const scoped = s.auth.service;
+      if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
+    },
+  },
+  {
+    name: 'authenticate',
+    run(s) {
+      if (!s.auth) return;
+      const { credential } = authenticate(s.deps.store, s.parts!, s.auth, s.now, s.service);
+      s.credential = credential;
+      if (credential.kind === 'access-key') {
+        const k = credential.key;
+        // Last-used is tracked at minute granularity (AWS's own is approximate) to keep reads write-free.
+        const stale = !k.lastUsedAt || s.now.getTime() - Date.parse(k.lastUsedAt) > 60_000 || k.lastUsedService !== s.service || k.lastUsedRegion !== s.auth.region;
+        if (stale) s.deps.store.accessKeys.recordUse(k.id, s.now.toISOString(), s.service, s.auth.region);
+      }
+    },
+  },
+  {
+    name: 'route',
+    run(s) {
+      if (s.op) return;
+      const svc = SERVICES[s.service];
+      if (!s.action) throw awsErrors.missingAction();
+      const version = typeof s.params.Version === 'string' ? s.params.Version : undefined;
+      const op = svc.table.get(s.action);
+      if (!op || (version !== undefined && version !== svc.version)) throw awsErrors.invalidAction(s.action, version ?? svc.version);
+      s.op = op;
+    },
+  },
+  {
+    name: 'resolve-principal',
+    run(s) {
+      s.principal = s.credential ? resolvePrincipal(s.deps.store, s.credential) : ANONYMOUS;
+      const { deps } = s;
+      s.call = {
+        requestId: s.requestId,
+        now: s.now,
+        service: s.service,
+        region: s.auth?.region ?? deps.config.defaultRegion,
+        principal: s.principal,
+        sourceIp: sourceIp(s.c),
+        userAgent: s.c.req.header('user-agent') ?? null,
+        secureTransport: false,
+        store: deps.store,
+        clock: deps.clock,
+        ids: deps.ids,
+        config: deps.config,
+        logger: deps.logger,
+      };
+    },
+  },
+  {
+    name: 'decode-input',
+    run(s) {
+      s.input = s.op!.input(s.params, s.call!);
+    },
+  },
+  {
+    name: 'prepare',
+    async run(s) {
+      if (s.op!.prepare) s.call!.prepared = await s.op!.prepare(s.input, s.call!);
+    },
+  },
+  {
+    name: 'authorize-and-handle',
+    run(s) {
+      const { op, call, input } = s as Required<Pick<RequestState, 'op' | 'call'>> & RequestState;
+      const { store } = s.deps;
+      const work = () => {
+        op.guard?.(input, call);
+        if (op.noAuthorization) s.decision = 'not-required';
+        else {
+          const base = buildRequestContext(store, call.principal, {
+            now: call.now,
+            region: call.region,
+            sourceIp: call.sourceIp,
+            secureTransport: call.secureTransport,
+            userAgent: call.userAgent,
+          });
+          const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
+          const resource = op.resource(input, call);
+          authorize(store, {
+            principal: call.principal,
+            action: op.action,
+            resource,
+            resourceAccount: op.resourceAccount?.(input, call),
+            resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
+            context: { ...base, ...extra },
+          });
+          for (const check of op.extraChecks?.(input, call) ?? []) {
+            authorize(store, {
+              principal: call.principal,
+              action: check.action,
+              resource: check.resource,
+              resourceAccount: check.resourceAccount,
+              resourcePolicy: check.resourcePolicy ?? null,
+              context: { ...base, ...extra, ...check.context },
+            });
+          }
+          s.decision = 'allowed';
+        }
+        return op.handler(input, call);
+      };
+      // One transaction per mutating request: a failure anywhere rolls every write back.
+      s.output = op.mutating ? store.transaction(work) : work();
+    },
+  },
+];
+
+function logLine(s: RequestState, status: number, err?: AwsError): void {
+  s.deps.logger.info('request', {
+    requestId: s.requestId,
+    service: s.service,
+    action: s.action ?? null,
+    principal: s.principal.arn ?? (s.credential ? null : 'anonymous'),
+    decision: s.decision ?? (err?.code === 'AccessDenied' ? 'denied' : null),
+    status,
+    ms: Math.round((performance.now() - s.started) * 100) / 100,
+    ...(err ? { error: err.code } : {}),
+  });
+}
+
+/** Runs the stages for one AWS request and turns the outcome into the HTTP response. */
+export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Response> {
+  const s: RequestState = {
+    deps,
+    c,
+    requestId: deps.ids.requestId(),
+    started: performance.now(),
+    now: deps.clock.now(),
+    params: {},
+    auth: null,
+    service: 'sts',
+    principal: ANONYMOUS,
+  };
+  try {
+    for (const stage of stages) await stage.run(s);
+    const op = s.op!;
+    const body = encodeSuccess({
+      action: op.name,
+      namespace: SERVICES[op.service].namespace,
+      result: (s.output ?? null) as Record<string, unknown> | null,
+      requestId: s.requestId,
+      // Operations without an output shape answer with ResponseMetadata only, as AWS does.
+      omitResult: s.output === undefined,
+    });
+    logLine(s, 200);
+    return c.body(body, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': s.requestId });
+  } catch (e) {
+    const err = toAwsError(e);
+    if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
+    const { status, body, headers } = encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    logLine(s, status, err);
+    return c.body(body, status as 200, headers);
+  }
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  mountAdmin(app, deps);
+  app.all('*', (c) => handleAwsRequest(deps, c));
+  return app;
+}

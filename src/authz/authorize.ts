@@ -1,0 +1,83 @@
+// Owns the authorization step: one EvalRequest per check (principal, action, resource, context, every
+// applicable policy) → the pure evaluator → AccessDenied 403 with AWS's message on any deny.
+import type { Principal } from '../auth/principal';
+import { awsErrors } from '../aws/errors';
+import { accessDeniedMessage, evaluate } from '../policy/index';
+import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext } from '../policy/types';
+import type { Store } from '../store/store';
+import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from './gather-policies';
+
+export function evalPrincipal(p: Principal): EvalPrincipal {
+  switch (p.kind) {
+    case 'root':
+      return { type: 'Root', arn: p.arn, account: p.accountId, userId: p.userId };
+    case 'user':
+      return { type: 'IAMUser', arn: p.arn, account: p.accountId, userId: p.userId, name: p.user.name };
+    case 'assumed-role':
+      return { type: 'AssumedRole', arn: p.arn, account: p.accountId, roleArn: p.roleArn, roleId: p.roleId, userId: p.userId, name: p.sessionName };
+    case 'federated-user':
+      return { type: 'FederatedUser', arn: p.arn, account: p.accountId, userId: p.userId, federatingUserArn: p.user?.arn ?? `arn:aws:iam::${p.accountId}:root` };
+    case 'anonymous':
+      return { type: 'Anonymous', account: 'anonymous', userId: 'anonymous' };
+  }
+}
+
+export interface AuthzRequest {
+  principal: Principal;
+  action: string;
+  resource: string;
+  /** Account that owns the resource (defaults to the principal's). */
+  resourceAccount?: string;
+  resourcePolicy?: PolicySource | null;
+  context: RequestContext;
+}
+
+/** Builds the complete EvalRequest for one question. */
+export function buildEvalRequest(store: Store, r: AuthzRequest): EvalRequest {
+  const p = r.principal;
+  const resourceAccount = r.resourceAccount ?? p.accountId ?? undefined;
+  return {
+    principal: evalPrincipal(p),
+    action: r.action,
+    resource: r.resource,
+    resourceAccount,
+    context: r.context,
+    policies: {
+      identity: identityPolicies(store, p),
+      boundary: boundaryPolicy(store, p),
+      scps: p.accountId ? orgPolicyLevels(store, p.accountId, 'SERVICE_CONTROL_POLICY') : null,
+      rcps: resourceAccount ? orgPolicyLevels(store, resourceAccount, 'RESOURCE_CONTROL_POLICY') : null,
+      session: sessionPolicies(store, p.session),
+      resource: r.resourcePolicy ?? null,
+    },
+  };
+}
+
+/** Evaluates and returns the decision (never throws for a deny). */
+export function decide(store: Store, r: AuthzRequest): { request: EvalRequest; decision: Decision } {
+  const request = buildEvalRequest(store, r);
+  let decision: Decision;
+  try {
+    decision = evaluate(request);
+  } catch (e) {
+    // An evaluation error is never an Allow (architecture.md habit 9).
+    decision = {
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextKeys: [],
+      notes: [`evaluation error: ${e instanceof Error ? e.message : String(e)}`],
+      layers: {},
+    };
+  }
+  return { request, decision };
+}
+
+/** Authorizes or throws AccessDenied with AWS's message ("User: … is not authorized to perform: … because …"). */
+export function authorize(store: Store, r: AuthzRequest): Decision {
+  const { decision } = decide(store, r);
+  if (decision.decision !== 'allowed') {
+    const caller = r.principal.arn ?? 'anonymous';
+    throw awsErrors.accessDenied(accessDeniedMessage(caller, r.action, r.resource, decision), { detail: decision });
+  }
+  return decision;
+}

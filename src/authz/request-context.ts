@@ -1,0 +1,115 @@
+// Owns the request context: the global condition keys (aws:*) a signed request carries, built from the
+// principal, its session and the request. Which keys exist when: iam-evaluation.md §11–12;
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+import type { Principal } from '../auth/principal';
+import type { RequestContext } from '../policy/types';
+import type { Tag } from '../store/repos/tags';
+import type { Store } from '../store/store';
+
+export interface RequestFacts {
+  now: Date;
+  region: string;
+  sourceIp: string;
+  secureTransport: boolean;
+  userAgent: string | null;
+}
+
+/** aws:CurrentTime as AWS writes it (ISO 8601, seconds precision). */
+function isoSeconds(d: Date): string {
+  return d.toISOString().slice(0, 19) + 'Z';
+}
+
+/** Merges role tags with session tags; a session tag overrides a role tag with the same key, case-insensitively. */
+export function mergePrincipalTags(base: Tag[], session: Tag[]): Tag[] {
+  const out = new Map<string, Tag>();
+  for (const t of base) out.set(t.Key.toLowerCase(), t);
+  for (const t of session) out.set(t.Key.toLowerCase(), t);
+  return [...out.values()];
+}
+
+/** Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`). */
+export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource'): RequestContext {
+  const m = store.organizations.membership(accountId);
+  if (!m) return {};
+  const path = `${m.org.id}/${m.path.map((u) => u.id).join('/')}/`;
+  return { [`aws:${prefix}OrgID`]: m.org.id, [`aws:${prefix}OrgPaths`]: [path] };
+}
+
+/** The principal's tags as aws:PrincipalTag/K (user tags, or role tags merged with session tags). */
+function principalTags(store: Store, p: Principal): Tag[] {
+  switch (p.kind) {
+    case 'user':
+      return store.tags.list('user', p.user.id);
+    case 'assumed-role':
+      return mergePrincipalTags(p.role ? store.tags.list('role', p.role.id) : [], p.session.tags);
+    case 'federated-user':
+      return p.session.tags;
+    default:
+      return [];
+  }
+}
+
+export function buildRequestContext(store: Store, p: Principal, facts: RequestFacts): RequestContext {
+  const ctx: RequestContext = {
+    'aws:CurrentTime': isoSeconds(facts.now),
+    'aws:EpochTime': String(Math.floor(facts.now.getTime() / 1000)),
+    'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
+    'aws:SourceIp': facts.sourceIp,
+    'aws:RequestedRegion': facts.region,
+    'aws:ViaAWSService': 'false',
+  };
+  if (facts.userAgent !== null) ctx['aws:UserAgent'] = facts.userAgent;
+
+  if (p.kind === 'anonymous') {
+    ctx['aws:PrincipalAccount'] = 'anonymous';
+    ctx['aws:PrincipalType'] = 'Anonymous';
+    ctx['aws:userid'] = 'anonymous';
+    return ctx;
+  }
+
+  ctx['aws:PrincipalAccount'] = p.accountId;
+  ctx['aws:PrincipalIsAWSService'] = 'false';
+  ctx['aws:userid'] = p.userId;
+  switch (p.kind) {
+    case 'root':
+      ctx['aws:PrincipalArn'] = p.arn;
+      ctx['aws:PrincipalType'] = 'Account';
+      break;
+    case 'user':
+      ctx['aws:PrincipalArn'] = p.user.arn;
+      ctx['aws:PrincipalType'] = 'User';
+      ctx['aws:username'] = p.user.name;
+      break;
+    case 'assumed-role':
+      // aws:PrincipalArn of a role session is the role ARN (with path), never the session ARN.
+      ctx['aws:PrincipalArn'] = p.roleArn;
+      ctx['aws:PrincipalType'] = 'AssumedRole';
+      break;
+    case 'federated-user':
+      ctx['aws:PrincipalArn'] = p.arn;
+      ctx['aws:PrincipalType'] = 'FederatedUser';
+      break;
+  }
+
+  for (const t of principalTags(store, p)) ctx[`aws:PrincipalTag/${t.Key}`] = t.Value;
+  Object.assign(ctx, orgKeys(store, p.accountId, 'Principal'));
+
+  const s = p.session;
+  if (s) {
+    // Temporary credentials only: token issue time and whether MFA was used to get them.
+    ctx['aws:TokenIssueTime'] = isoSeconds(new Date(s.issuedAt));
+    ctx['aws:MultiFactorAuthPresent'] = s.mfaAuthenticated ? 'true' : 'false';
+    if (s.mfaAuthenticated && s.mfaAuthTime) {
+      ctx['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((facts.now.getTime() - Date.parse(s.mfaAuthTime)) / 1000)));
+    }
+    if (s.sourceIdentity) ctx['aws:SourceIdentity'] = s.sourceIdentity;
+    if (s.federatedProvider) ctx['aws:FederatedProvider'] = s.federatedProvider;
+    // Web identity / SAML claims that persist into later requests (iam-evaluation §12).
+    if (s.federationClaims) {
+      for (const [k, v] of Object.entries(s.federationClaims)) {
+        if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) ctx[k] = v as string | string[];
+      }
+    }
+  }
+  return ctx;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
+// URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
+import { startServer } from './server';
+import { SeedError } from './store/seed-schema';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = resolveConfig(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`iamlocal: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (config.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  let server;
+  try {
+    server = await startServer({ config, logger });
+  } catch (e) {
+    if (e instanceof SeedError) {
+      process.stderr.write(`iamlocal: bad seed: ${e.message}\n`);
+      process.exit(1);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`iamlocal: ${config.host}:${config.port} is already in use\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`})\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server!.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    // Do not hang forever on a stuck connection.
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`iamlocal: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+// Owns iamlocal's configuration: every default in one place, the CLI flags and IAMLOCAL_* environment
+// variables that override them, and the structured JSON logger the levels drive.
+import { join } from 'node:path';
+
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface RootCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Directory of the data file (`iamlocal.db`); ignored when inMemory. */
+  dataDir: string;
+  inMemory: boolean;
+  /** Seed files or directories, applied in order at start-up and on reset. */
+  seeds: string[];
+  logLevel: LogLevel;
+  /** The default account's root user key (`test`/`test`), or false to issue none. */
+  rootCredentials: RootCredentials | false;
+  defaultAccountId: string;
+  defaultRegion: string;
+  /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
+  maxBodyBytes: number;
+}
+
+export const defaults: Config = {
+  port: 4599,
+  host: '127.0.0.1',
+  dataDir: './.iamlocal',
+  inMemory: false,
+  seeds: [],
+  logLevel: 'info',
+  rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  defaultAccountId: DEFAULT_ACCOUNT_ID,
+  defaultRegion: DEFAULT_REGION,
+  maxBodyBytes: 1024 * 1024,
+};
+
+export const DATA_FILE_NAME = 'iamlocal.db';
+
+export function dataFile(config: Pick<Config, 'dataDir' | 'inMemory'>): string {
+  return config.inMemory ? ':memory:' : join(config.dataDir, DATA_FILE_NAME);
+}
+
+export class ConfigError extends Error {}
+
+const truthy = (v: string) => /^(1|true|yes|on)$/i.test(v.trim());
+const offValue = (v: string) => /^(|off|false|none|0|disabled)$/i.test(v.trim());
+
+function parsePort(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: not a port number: ${JSON.stringify(v)}`);
+  return n;
+}
+
+function parseLevel(v: string, what: string): LogLevel {
+  if (!(v in LEVELS)) throw new ConfigError(`${what}: expected one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(v)}`);
+  return v as LogLevel;
+}
+
+/** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
+function splitSeedList(v: string): string[] {
+  return v
+    .split(/[,:]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const USAGE = `Usage: iamlocal [options]
+
+  --port N            listen port (default 4599; env IAMLOCAL_PORT)
+  --host H            listen address (default 127.0.0.1; env IAMLOCAL_HOST)
+  --data DIR          directory of the data file iamlocal.db (default ./.iamlocal; env IAMLOCAL_DATA_DIR)
+  --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
+  --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
+  --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
+  --help              this text
+
+  Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
+  (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
+
+/** Config from defaults ← environment ← command-line flags. Throws ConfigError on bad input. */
+export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
+  const c: Config & { help: boolean } = { ...defaults, seeds: [], help: false };
+  if (env.IAMLOCAL_PORT) c.port = parsePort(env.IAMLOCAL_PORT, 'IAMLOCAL_PORT');
+  if (env.IAMLOCAL_HOST) c.host = env.IAMLOCAL_HOST;
+  if (env.IAMLOCAL_DATA_DIR) c.dataDir = env.IAMLOCAL_DATA_DIR;
+  if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
+  if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
+  if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
+  if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
+    if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
+    else {
+      const secret = env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY;
+      if (!secret) throw new ConfigError('IAMLOCAL_ROOT_ACCESS_KEY_ID is set but IAMLOCAL_ROOT_SECRET_ACCESS_KEY is not');
+      c.rootCredentials = { accessKeyId: env.IAMLOCAL_ROOT_ACCESS_KEY_ID.trim(), secretAccessKey: secret };
+    }
+  } else if (env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY) {
+    c.rootCredentials = { accessKeyId: 'test', secretAccessKey: env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY };
+  }
+
+  let cliSeeds: string[] | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new ConfigError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': c.port = parsePort(value(), '--port'); break;
+      case '--host': c.host = value(); break;
+      case '--data': c.dataDir = value(); c.inMemory = false; break;
+      case '--in-memory': c.inMemory = true; break;
+      case '--seed': (cliSeeds ??= []).push(value()); break;
+      case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
+      case '--help': case '-h': c.help = true; break;
+      default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
+    }
+  }
+  // Flags replace the environment's seed list rather than adding to it.
+  if (cliSeeds) c.seeds = cliSeeds;
+  return c;
+}
+
+// ---------------------------------------------------------------- logging
+
+export interface Logger {
+  level: LogLevel;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** One JSON object per line: {time, level, msg, …fields}. */
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
+  const min = LEVELS[level];
+  const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
+    if (LEVELS[lvl] < min) return;
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+  };
+  return { level, debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+export const silentLogger: Logger = createLogger('silent');

@@ -1,0 +1,71 @@
+// Owns the package's programmatic API: startIamLocal() for test runners (no Docker), plus createApp
+// and the types needed to embed iamlocal.
+import { createLogger, defaults, type Config, type LogLevel, type RootCredentials } from './config';
+import { AdjustableClock, type Clock } from './runtime';
+import { startServer } from './server';
+import type { SeedSource } from './store/seed-load';
+
+export interface StartOptions {
+  /** Listen port; 0 (default) picks a free one. */
+  port?: number;
+  host?: string;
+  /** Seed file/directory path(s), or seed document object(s). */
+  seed?: SeedSource | SeedSource[];
+  /** Default true: state lives in memory and disappears on stop(). */
+  inMemory?: boolean;
+  /** Directory for the data file when inMemory is false. */
+  dataDir?: string;
+  /** Start time source; an AdjustableClock is used as is, any other Clock's time becomes the start time. */
+  clock?: Clock;
+  logLevel?: LogLevel;
+  /** The default account's root key; false for none. Default test/test. */
+  rootCredentials?: RootCredentials | false;
+}
+
+export interface IamLocal {
+  endpoint: string;
+  region: 'us-east-1';
+  accountId: '000000000000';
+  /** The root credentials (empty strings when switched off). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  clock: AdjustableClock;
+  stop(): Promise<void>;
+}
+
+export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> {
+  const config: Config = {
+    ...defaults,
+    port: opts.port ?? 0,
+    host: opts.host ?? defaults.host,
+    inMemory: opts.inMemory ?? true,
+    dataDir: opts.dataDir ?? defaults.dataDir,
+    logLevel: opts.logLevel ?? 'silent',
+    rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
+    seeds: [],
+  };
+  let clock: AdjustableClock;
+  if (opts.clock instanceof AdjustableClock) clock = opts.clock;
+  else {
+    clock = new AdjustableClock();
+    if (opts.clock) clock.set(opts.clock.now());
+  }
+  const seeds = opts.seed === undefined ? [] : Array.isArray(opts.seed) ? opts.seed : [opts.seed];
+  const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds });
+  const creds = config.rootCredentials;
+  return {
+    endpoint: server.url,
+    region: 'us-east-1',
+    accountId: '000000000000',
+    credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
+    clock: server.clock,
+    stop: server.stop,
+  };
+}
+
+export { createApp, type AppDeps } from './app';
+export { createLogger, defaults as configDefaults, type Config, type LogLevel, type Logger, type RootCredentials } from './config';
+export { AdjustableClock, fixedClock, randomIds, seededIds, type Clock, type IdSource } from './runtime';
+export { Store, openStore } from './store/store';
+export { SeedError } from './store/seed-schema';
+export type { SeedSource } from './store/seed-load';
+export { AwsError } from './aws/errors';

@@ -1,0 +1,82 @@
+// Owns running iamlocal as an HTTP server: open the store, apply defaults and seeds, serve the app,
+// and stop gracefully (stop accepting, let in-flight requests finish, close the database).
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { dataFile, type Config, type Logger } from './config';
+import { AdjustableClock, randomIds, type IdSource } from './runtime';
+import { bootstrapDefaults } from './store/bootstrap';
+import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
+import { Store } from './store/store';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  store: Store;
+  clock: AdjustableClock;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Config;
+  logger: Logger;
+  clock?: AdjustableClock;
+  ids?: IdSource;
+  /** Seeds given programmatically (objects or paths); config.seeds are loaded too, first. */
+  extraSeeds?: SeedSource[];
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? new AdjustableClock();
+  const ids = opts.ids ?? randomIds;
+  // Seeds are read and validated before anything is served: a bad seed stops start-up.
+  const seeds: LoadedSeed[] = await loadSeedSources([...config.seeds, ...(opts.extraSeeds ?? [])]);
+  const store = new Store({ filename: dataFile(config) });
+
+  const applyAll = async () => {
+    bootstrapDefaults(store, config, clock.now());
+    await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
+  };
+  try {
+    await applyAll();
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+
+  const app = createApp({
+    store,
+    clock,
+    ids,
+    config,
+    logger,
+    reset: async () => {
+      store.wipe();
+      await applyAll();
+    },
+  });
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const addr = server.address() as AddressInfo;
+  const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      // close() stops accepting and resolves once in-flight requests have finished.
+      server.close(() => {
+        store.close();
+        resolve();
+      });
+      const s = server as unknown as { closeIdleConnections?: () => void };
+      s.closeIdleConnections?.();
+    }));
+
+  return { url, port: addr.port, host: config.host, store, clock, stop };
+}

@@ -1,0 +1,155 @@
+// Owns STS AssumeRole: input constraints, the trust-policy authorization context, duration and
+// role-chaining limits, session tags/policies/source identity, and the issued credentials.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html ; aws-protocol §5.1–5.5.
+import { parseArn, parseRoleArn } from '../../aws/arn';
+import { awsErrors } from '../../aws/errors';
+import type { PolicySource, RequestContext } from '../../policy/types';
+import type { Role } from '../../store/repos/roles';
+import type { Tag } from '../../store/repos/tags';
+import { checkPolicyDocument } from '../policy-documents';
+import { defineOperation, type AuthzCheck, type Call } from '../types';
+import { patterns, readTags, Validator } from '../validate';
+import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
+import { resolveSessionTags } from './session-tags';
+
+export interface AssumeRoleInput {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds?: number;
+  policy?: string;
+  policyArns: string[];
+  tags: Tag[];
+  transitiveTagKeys: string[];
+  externalId?: string;
+  serialNumber?: string;
+  tokenCode?: string;
+  sourceIdentity?: string;
+}
+
+/** A trust policy that trusts no one: what a missing role is evaluated against (AWS does not reveal existence). */
+const TRUSTS_NOBODY = '{"Version":"2012-10-17","Statement":[]}';
+
+export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRoleInput {
+  const v = new Validator(params, 'sts');
+  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
+  const roleSessionName = v.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: patterns.sessionName });
+  const policyArnItems = v.structList('PolicyArns') ?? [];
+  const policyArns = policyArnItems.map((x) => String(x.arn ?? ''));
+  policyArns.forEach((a, i) => {
+    if (a.length < 20) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
+    if (a.length > 2048) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length less than or equal to 2048`);
+  });
+  const policy = v.string('Policy', { min: 1, pattern: { text: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', re: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/ } });
+  const durationSeconds = v.int('DurationSeconds', { min: 900, max: 43200 });
+  const tags = readTags(v) ?? [];
+  const transitiveTagKeys = v.stringList('TransitiveTagKeys', { max: 50 }) ?? [];
+  const externalId = v.string('ExternalId', { min: 2, max: 1224, pattern: patterns.externalId });
+  const serialNumber = v.string('SerialNumber', { min: 9, max: 256, pattern: { text: '[\\w+=/:,.@-]*', re: /^[\w+=/:,.@-]*$/ } });
+  const tokenCode = v.string('TokenCode', { min: 6, max: 6, pattern: { text: '[\\d]*', re: /^\d*$/ } });
+  const sourceIdentity = v.string('SourceIdentity', { min: 2, max: 64, pattern: patterns.sessionName });
+  v.done();
+  // Constraint checks first, then ARN shape: `{RoleArn} is invalid` (aws-protocol §5.2).
+  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (policyArns.length > 10) {
+    throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
+  }
+  if (sourceIdentity?.toLowerCase().startsWith('aws:')) {
+    throw awsErrors.validation(`1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must not start with 'aws:'`);
+  }
+  return { roleArn, roleSessionName, durationSeconds, policy, policyArns, tags, transitiveTagKeys, externalId, serialNumber, tokenCode, sourceIdentity };
+}
+
+/** The role a RoleArn names, if it exists with exactly that path. */
+export function findRole(call: Call, roleArn: string): Role | null {
+  const parts = parseRoleArn(roleArn);
+  if (!parts) return null;
+  const role = call.store.roles.getByName(parts.account, parts.name);
+  if (!role || role.path !== parts.path) return null;
+  return role;
+}
+
+export function trustPolicyOf(role: Role | null, roleArn: string): PolicySource {
+  return role ? { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy } : { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
+}
+
+/** Condition keys STS adds to the trust-policy evaluation (iam-evaluation §12). */
+export function assumeRoleContext(input: AssumeRoleInput, call: Call): RequestContext {
+  const ctx: RequestContext = { 'sts:RoleSessionName': input.roleSessionName };
+  if (input.externalId !== undefined) ctx['sts:ExternalId'] = input.externalId;
+  const sourceIdentity = input.sourceIdentity ?? call.principal.session?.sourceIdentity ?? undefined;
+  if (sourceIdentity) ctx['sts:SourceIdentity'] = sourceIdentity;
+  if (input.tags.length > 0) {
+    for (const t of input.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
+    ctx['aws:TagKeys'] = input.tags.map((t) => t.Key);
+  }
+  if (input.transitiveTagKeys.length > 0) ctx['sts:TransitiveTagKeys'] = input.transitiveTagKeys;
+  return ctx;
+}
+
+export const assumeRole = defineOperation({
+  name: 'AssumeRole',
+  service: 'sts',
+  action: 'sts:AssumeRole',
+  mutating: true,
+  input: (params) => readAssumeRoleInput(params),
+  guard(_input, call) {
+    // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
+    if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');
+  },
+  resource: (input) => input.roleArn,
+  resourceAccount: (input) => parseArn(input.roleArn)!.account,
+  resourcePolicy: (input, call) => trustPolicyOf(findRole(call, input.roleArn), input.roleArn),
+  conditionKeys: assumeRoleContext,
+  extraChecks(input, call) {
+    const checks: AuthzCheck[] = [];
+    const trust = trustPolicyOf(findRole(call, input.roleArn), input.roleArn);
+    const account = parseArn(input.roleArn)!.account;
+    // Session tags and a new source identity need their own permission in the trust policy (iam-evaluation §6).
+    if (input.tags.length > 0 || input.transitiveTagKeys.length > 0) {
+      checks.push({ action: 'sts:TagSession', resource: input.roleArn, resourceAccount: account, resourcePolicy: trust });
+    }
+    if (input.sourceIdentity !== undefined) {
+      checks.push({ action: 'sts:SetSourceIdentity', resource: input.roleArn, resourceAccount: account, resourcePolicy: trust });
+    }
+    return checks;
+  },
+  handler(input, call) {
+    const p = call.principal;
+    if (p.kind === 'anonymous') throw awsErrors.missingAuthenticationToken();
+    const role = findRole(call, input.roleArn);
+    // Authorization already failed for a missing role (it trusts nobody); never reveal existence.
+    if (!role) throw awsErrors.accessDenied(`User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
+
+    const chained = p.kind === 'assumed-role';
+    const seconds = roleSessionSeconds(input.durationSeconds, role, chained);
+    if (input.policy !== undefined) checkPolicyDocument(input.policy, 'session');
+    const { tags, transitiveTagKeys } = resolveSessionTags(input.tags, input.transitiveTagKeys, p.session);
+
+    const sendsPacked = input.policy !== undefined || input.policyArns.length > 0 || input.tags.length > 0;
+    const packed = sendsPacked ? packedPolicySize(input.policy, input.policyArns, tags) : undefined;
+    if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
+
+    const sourceIdentity = p.session?.sourceIdentity ?? input.sourceIdentity ?? null;
+    const session = issueRoleSession(call, {
+      role,
+      sessionName: input.roleSessionName,
+      seconds,
+      via: 'AssumeRole',
+      chained,
+      parentAccessKeyId: p.session?.accessKeyId ?? null,
+      sourceIdentity,
+      sessionPolicy: input.policy ?? null,
+      sessionPolicyArns: input.policyArns,
+      tags,
+      transitiveTagKeys,
+      // MFA (SerialNumber/TokenCode) verification arrives with issue 4; until then no MFA is recorded.
+      mfaAuthenticated: false,
+    });
+    return {
+      Credentials: credentialsOf(session),
+      AssumedRoleUser: { AssumedRoleId: session.principalId, Arn: session.principalArn },
+      PackedPolicySize: packed,
+      SourceIdentity: sourceIdentity ?? undefined,
+    };
+  },
+});

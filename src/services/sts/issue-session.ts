@@ -1,0 +1,102 @@
+// Owns minting temporary credentials (ASIA… key bound to a session token) for every STS operation
+// that issues them, and the duration/role-chaining rules they share (aws-protocol §5.3).
+import { deflateRawSync } from 'node:zlib';
+import { arns } from '../../aws/arn';
+import { AwsError, awsErrors } from '../../aws/errors';
+import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../aws/ids';
+import type { Role } from '../../store/repos/roles';
+import type { NewSession, Session } from '../../store/repos/sessions';
+import type { Tag } from '../../store/repos/tags';
+import type { Call } from '../types';
+
+export const DEFAULT_ROLE_SESSION_SECONDS = 3600;
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+/**
+ * Session duration for a role: default 3600; > MaxSessionDuration → ValidationError; role chaining
+ * (caller is itself a role session) is capped at one hour — an error, not a clamp.
+ */
+export function roleSessionSeconds(requested: number | undefined, role: Role, chained: boolean): number {
+  const seconds = requested ?? DEFAULT_ROLE_SESSION_SECONDS;
+  if (chained && seconds > ROLE_CHAINING_MAX_SECONDS) {
+    throw awsErrors.validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  }
+  if (seconds > role.maxSessionDuration) {
+    throw awsErrors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  return seconds;
+}
+
+/**
+ * PackedPolicySize: percent of the packed budget used by session policy, policy ARNs and tags. AWS's
+ * packing is not public; this approximates it with raw DEFLATE against a 2048-byte budget (aws-protocol §5.4).
+ */
+export function packedPolicySize(policy: string | undefined, policyArns: string[], tags: Tag[]): number {
+  const packed = [policy ?? '', ...policyArns, ...tags.map((t) => `${t.Key}=${t.Value}`)].join('\u0000');
+  return Math.ceil((100 * deflateRawSync(Buffer.from(packed, 'utf8')).length) / 2048);
+}
+
+export function packedPolicyTooLarge(percent: number): AwsError {
+  return new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`, 400);
+}
+
+export interface RoleSessionSpec {
+  role: Role;
+  sessionName: string;
+  seconds: number;
+  via: Session['via'];
+  chained: boolean;
+  parentAccessKeyId: string | null;
+  sourceIdentity: string | null;
+  sessionPolicy: string | null;
+  sessionPolicyArns: string[];
+  tags: Tag[];
+  transitiveTagKeys: string[];
+  mfaAuthenticated?: boolean;
+  mfaAuthTime?: string | null;
+  federatedProvider?: string | null;
+  federationClaims?: Record<string, unknown> | null;
+}
+
+/** Stores a new role session and returns it (the caller shapes the STS response). */
+export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
+  const { role } = spec;
+  const issued = call.now;
+  // Expiration has second precision on the wire; keep the stored expiry on a whole second too.
+  const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
+  const s: NewSession = {
+    accessKeyId: newAccessKeyId(call.ids, 'ASIA', role.accountId),
+    secret: newSecretAccessKey(call.ids),
+    sessionToken: newSessionToken(call.ids),
+    accountId: role.accountId,
+    kind: 'assumed-role',
+    via: spec.via,
+    principalArn: arns.assumedRole(role.accountId, role.name, spec.sessionName),
+    principalId: `${role.id}:${spec.sessionName}`,
+    roleId: role.id,
+    roleArn: role.arn,
+    roleName: role.name,
+    sessionName: spec.sessionName,
+    sourceIdentity: spec.sourceIdentity,
+    sessionPolicy: spec.sessionPolicy,
+    sessionPolicyArns: spec.sessionPolicyArns,
+    tags: spec.tags,
+    transitiveTagKeys: spec.transitiveTagKeys,
+    mfaAuthenticated: spec.mfaAuthenticated ?? false,
+    mfaAuthTime: spec.mfaAuthTime ?? null,
+    federatedProvider: spec.federatedProvider ?? null,
+    federationClaims: spec.federationClaims ?? null,
+    chained: spec.chained,
+    parentAccessKeyId: spec.parentAccessKeyId,
+    issuedAt: issued.toISOString(),
+    expiresAt: expires.toISOString(),
+  };
+  const session = call.store.sessions.create(s);
+  call.store.roles.recordUse(role.id, issued.toISOString(), call.region);
+  return session;
+}
+
+/** The `Credentials` structure of every credential-vending response. */
+export function credentialsOf(s: Session): { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date } {
+  return { AccessKeyId: s.accessKeyId, SecretAccessKey: s.secret, SessionToken: s.sessionToken, Expiration: new Date(s.expiresAt) };
+}
