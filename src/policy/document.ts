@@ -101,7 +101,14 @@ function compileStatement(raw: unknown, index: number, variables: boolean): Comp
   const s = raw as Record<string, unknown>;
   if (typeof s.Sid === 'string') st.sid = s.Sid;
   if (s.Effect === 'Allow' || s.Effect === 'Deny') st.effect = s.Effect;
-  else st.errors.push(`invalid Effect ${JSON.stringify(s.Effect)}`);
+  else {
+    st.errors.push(`invalid Effect ${JSON.stringify(s.Effect)}`);
+    // Mis-cased effects keep their meaning for fail-closed purposes: a `deny` still denies,
+    // an `allow` never grants (the error makes the statement three-valued U).
+    const l = typeof s.Effect === 'string' ? s.Effect.toLowerCase() : '';
+    if (l === 'deny') st.effect = 'Deny';
+    else if (l === 'allow') st.effect = 'Allow';
+  }
 
   if ('Principal' in s && 'NotPrincipal' in s) st.errors.push('both Principal and NotPrincipal');
   if ('Principal' in s) {

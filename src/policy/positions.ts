@@ -111,7 +111,8 @@ export function statementPositions(text: string): { start: StatementPosition; en
           if (end < 0) return null;
           spans.push([i, end]);
         }
-        return spans.map(([a, b]) => ({ start: toPos(text, a), end: toPos(text, b) }));
+        // Both positions point at characters: the opening and the closing brace.
+        return spans.map(([a, b]) => ({ start: toPos(text, a), end: toPos(text, b - 1) }));
       }
       i = skipValue(text, i);
       if (i < 0) return null;

@@ -64,7 +64,7 @@ function matchResources(st: CompiledStatement, env: StatementEnv): boolean {
 export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: StatementEnv): Tri {
   let unknown = st.errors.length > 0;
   if (unknown) env.why = st.errors[0]!;
-  if (st.effect === null) return F;
+  if (st.effect === null) return U; // no usable Effect: never grants, never denies (noted)
 
   if (st.actions !== null && !matchActions(st, env.action)) return F;
   if (st.actions === null) unknown = true;

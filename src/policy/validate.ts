@@ -76,7 +76,8 @@ function checkResource(r: string): void {
   if (parts.length < 3) fail(`Resource ${r} must be in ARN format or "*".`);
   const partition = parts[1]!;
   if (!PARTITIONS.has(partition) && !partition.includes('*') && !partition.includes('?')) {
-    const seg = (i: number) => (parts.length > i && (parts[i] !== '' || parts.length > i + 1) ? parts[i] : '*');
+    // AWS echoes the resource with absent segments shown as `*`.
+    const seg = (i: number) => (parts.length > i && (i > 2 || parts[i] !== '' || parts.length > i + 1) ? parts[i] : '*');
     fail(`Partition "${partition}" is not valid for resource "arn:${partition}:${seg(2)}:${seg(3)}:${seg(4)}:${parts.length > 5 ? parts.slice(5).join(':') : '*'}".`);
   }
   const service = parts[2]!;
@@ -184,7 +185,8 @@ export function validatePolicyDocument(text: string, kind: DocumentKind): void {
     if ('Condition' in st) checkCondition(st.Condition);
   }
 
-  if (identityLike && d.Version !== '2012-10-17') fail(MSG.version);
+  // IAM policies (permissions and boundaries) must use the current language version.
+  if ((kind === 'identity' || kind === 'boundary') && d.Version !== '2012-10-17') fail(MSG.version);
 
   // Pass 2: legacy parsing (exact Effect case), kind-specific elements.
   for (const s of statements) {
