@@ -8,8 +8,12 @@ import type { Decision } from './types';
  * The AccessDenied message for a denied decision. A role trust policy that does not allow the
  * caller gets no reason clause (AWS: `… is not authorized to perform: sts:AssumeRole on resource: <role>`).
  * Actions without resource-level permissions (resource `*` or empty) omit the `on resource:` part.
+ * AssumeRoleWithWebIdentity / AssumeRoleWithSAML: `Not authorized to perform sts:AssumeRoleWithWebIdentity`.
  */
 export function accessDeniedMessage(callerArn: string, action: string, resource: string, d: Decision): string {
+  // Federation calls are unsigned: there is no caller ARN, and AWS says only this.
+  const a = action.toLowerCase();
+  if (a === 'sts:assumerolewithwebidentity' || a === 'sts:assumerolewithsaml') return `Not authorized to perform ${action}`;
   let msg = `User: ${callerArn} is not authorized to perform: ${action}`;
   if (resource && resource !== '*') msg += ` on resource: ${resource}`;
   const c = d.cause;

@@ -127,3 +127,59 @@ export function statementPositions(text: string): { start: StatementPosition; en
     return null;
   }
 }
+
+/**
+ * Does any JSON object in the text repeat a key? (JSON.parse silently keeps the last one; IAM
+ * rejects a policy whose statement names an element twice.) Assumes the text already parsed.
+ */
+export function hasDuplicateKeys(text: string): boolean {
+  let dup = false;
+  const value = (i: number): number => {
+    i = ws(text, i);
+    const c = text[i];
+    if (c === '{') {
+      const seen = new Set<string>();
+      i = ws(text, i + 1);
+      if (text[i] === '}') return i + 1;
+      for (;;) {
+        i = ws(text, i);
+        const end = skipString(text, i);
+        if (end < 0) return -1;
+        const key = JSON.parse(text.slice(i, end)) as string;
+        if (seen.has(key)) dup = true;
+        seen.add(key);
+        i = ws(text, end);
+        if (text[i] !== ':') return -1;
+        i = value(i + 1);
+        if (i < 0) return -1;
+        i = ws(text, i);
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        return text[i] === '}' ? i + 1 : -1;
+      }
+    }
+    if (c === '[') {
+      i = ws(text, i + 1);
+      if (text[i] === ']') return i + 1;
+      for (;;) {
+        i = value(i);
+        if (i < 0) return -1;
+        i = ws(text, i);
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        return text[i] === ']' ? i + 1 : -1;
+      }
+    }
+    return skipValue(text, i);
+  };
+  try {
+    value(0);
+  } catch {
+    return false;
+  }
+  return dup;
+}

@@ -5,6 +5,7 @@
 import { parseOperator } from './conditions';
 import { parseDate } from './conditions';
 import { compileAction } from './document';
+import { hasDuplicateKeys } from './positions';
 import { PolicyValidationError, type DocumentKind } from './types';
 import { matchGlob } from './wildcard';
 
@@ -158,6 +159,8 @@ export function validatePolicyDocument(text: string, kind: DocumentKind): void {
     fail(kind === 'trust' ? MSG.invalidJsonTrust : MSG.syntax);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail(kind === 'trust' ? MSG.invalidJsonTrust : MSG.syntax);
+  // An element may not appear twice (JSON.parse would silently keep the last one).
+  if (hasDuplicateKeys(text)) fail(MSG.syntax);
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (!TOP.has(k)) fail(MSG.syntax);
   if ('Version' in d && d.Version !== '2012-10-17' && d.Version !== '2008-10-17') fail(MSG.syntax);

@@ -90,3 +90,11 @@ describe('getContextKeysForPolicies', () => {
     expect(keys).toEqual(['aws:username', 'aws:PrincipalTag/team', 'aws:PrincipalTag/dept', 'aws:MultiFactorAuthPresent', 'ec2:InstanceType']);
   });
 });
+
+describe('federation AccessDenied', () => {
+  it('AssumeRoleWithWebIdentity / WithSAML say only "Not authorized to perform …"', () => {
+    const d = evaluate({ ...base({}, 'sts:AssumeRoleWithWebIdentity'), principal: { type: 'WebIdentity', provider: 'accounts.google.com' } });
+    expect(accessDeniedMessage('', 'sts:AssumeRoleWithWebIdentity', 'arn:aws:iam::123456789012:role/x', d)).toBe('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    expect(accessDeniedMessage('', 'sts:AssumeRoleWithSAML', 'arn:aws:iam::123456789012:role/x', d)).toBe('Not authorized to perform sts:AssumeRoleWithSAML');
+  });
+});
