@@ -3,9 +3,20 @@
 import { awsErrors } from '../../aws/errors';
 import { encodePolicyDocument, policySize } from '../../aws/policy-encoding';
 import { checkPolicyDocument } from '../policy-documents';
-import { defineOperation } from '../types';
+import type { RequestContext } from '../../policy/types';
+import { defineOperation, type Call } from '../types';
 import { Validator } from '../validate';
 import { accountOf, pageFields, policyDocumentRule, policyNameRule, readPaging, requireRole, roleNameRule, roleResource } from './common';
+
+/**
+ * iam:PermissionsBoundary on operations that change a role's permissions is the boundary the role
+ * carries (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary).
+ */
+export function roleBoundaryKeys(call: Call, roleName: string): RequestContext {
+  const account = call.principal.accountId;
+  const role = account ? call.store.roles.getByName(account, roleName) : null;
+  return role?.boundaryArn ? { 'iam:PermissionsBoundary': role.boundaryArn } : {};
+}
 
 /** Aggregate size of all inline policies of a role (whitespace not counted). */
 export const ROLE_INLINE_AGGREGATE_MAX = 10240;
@@ -24,6 +35,7 @@ export const putRolePolicy = defineOperation({
     return { roleName, policyName, policyDocument };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),
   handler(input, call) {
     const { store } = call;
     const role = requireRole(store, accountOf(call), input.roleName);
@@ -92,6 +104,7 @@ export const deleteRolePolicy = defineOperation({
     return { roleName, policyName };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
     if (!call.store.inlinePolicies.get('role', role.id, input.policyName)) {
