@@ -84,4 +84,45 @@ describe('Resource element ARN rules', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('agrees with a reference matcher for wildcards in the region segment (mid-segment ones stay within it)', () => {
+    // Reference: `*` that ends its segment may span anything; other `*`/`?` before the resource part never match `:`.
+    const ref = (pattern: string, str: string): boolean => {
+      const rp = (() => {
+        let i = 0;
+        for (let k = 0; k < 5; k++) {
+          const c = pattern.indexOf(':', i);
+          if (c < 0) return -1;
+          i = c + 1;
+        }
+        return i;
+      })();
+      const free = (pi: number) => (rp >= 0 && pi >= rp) || (pattern[pi] === '*' && (pi + 1 === pattern.length || pattern[pi + 1] === ':'));
+      const rec = (pi: number, si: number): boolean => {
+        if (pi === pattern.length) return si === str.length;
+        const c = pattern[pi];
+        if (c === '*') {
+          for (let k = si; k <= str.length; k++) {
+            if (k > si && !free(pi) && str[k - 1] === ':') break;
+            if (rec(pi + 1, k)) return true;
+          }
+          return false;
+        }
+        if (si >= str.length) return false;
+        if (c === '?') return (free(pi) || str[si] !== ':') && rec(pi + 1, si + 1);
+        return c === str[si] && rec(pi + 1, si + 1);
+      };
+      return rec(0, 0);
+    };
+    const seg = fc.array(fc.constantFrom('a', 'b', '-', '*', '?'), { maxLength: 6 });
+    const region = fc.array(fc.constantFrom('a', 'b', '-', ':'), { maxLength: 8 });
+    fc.assert(
+      fc.property(seg, region, (p, r) => {
+        const pattern = `arn:aws:ec2:${p.join('')}:1:i/x`;
+        const str = `arn:aws:ec2:${r.join('')}:1:i/x`;
+        expect(resourceMatches(pattern, str)).toBe(ref(pattern, str));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
