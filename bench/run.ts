@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
 import { cachedSigner, call, send, signedQuery, xmlField, type Creds } from './aws-query';
 import { runLoad, type LoadResult } from './load';
-import { freePort, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
+import { freePort, readCpuMs, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -29,6 +29,8 @@ const CFG = {
   coldRuns: num('BENCH_COLD_RUNS', 3),
   concurrencies: (process.env.BENCH_CONCURRENCY ?? '1,8,64').split(',').map(Number).filter((n) => n > 0),
   globalTimeoutMs: num('BENCH_TIMEOUT_MS', 10 * 60_000),
+  /** Extra flags for the server's node, e.g. BENCH_NODE_ARGS="--max-semi-space-size=8". */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
 
 const TARGETS = {
@@ -42,6 +44,9 @@ const TARGETS = {
 interface Point extends LoadResult {
   scenario: string;
   peakRssMb: number;
+  /** CPU used during the measured phase, as % of one core: the server process and this load generator. */
+  serverCpuPct: number | null;
+  clientCpuPct: number;
 }
 
 const MB = 1024 * 1024;
@@ -77,28 +82,37 @@ async function gciOk(origin: string): Promise<boolean> {
   return res.status === 200 && res.body.includes('<GetCallerIdentityResult>');
 }
 
-/** Spawn → first successful signed GetCallerIdentity, `runs` times; the last server stays up. */
-async function coldStarts(runs: number): Promise<{ ms: number[]; server: ServerHandle }> {
+/** Spawn → first successful signed GetCallerIdentity, `runs` times, default configuration (no seed). */
+async function coldStarts(runs: number): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const port = await freePort();
-    const t0 = performance.now();
-    const h = startServer(CLI, port, ['--log-level', 'warn']);
-    current = h;
-    try {
-      ms.push(await waitUntilReady(h, t0, () => gciOk(h.origin)));
-    } catch (e) {
-      await stopServer(h);
-      throw e;
-    }
-    if (i < runs - 1) await stopServer(h);
-    else return { ms, server: h };
+    const { server, readyMs } = await launch([]);
+    ms.push(readyMs);
+    await stopServer(server);
+    current = undefined;
   }
-  throw new Error('unreachable');
+  return ms;
 }
 
-/** Role trusted by the account root + a user allowed to assume it (AWS forbids root to assume roles). */
-async function setUpAssumeRole(origin: string): Promise<{ creds: Creds; roleArn: string; note: string }> {
+async function launch(extraArgs: string[]): Promise<{ server: ServerHandle; readyMs: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const h = startServer(CLI, port, ['--log-level', 'warn', ...extraArgs], CFG.nodeArgs);
+  current = h;
+  try {
+    return { server: h, readyMs: await waitUntilReady(h, t0, () => gciOk(h.origin)) };
+  } catch (e) {
+    await stopServer(h);
+    current = undefined;
+    throw e;
+  }
+}
+
+/** The seeded caller (bench/seed.yaml) and the role it may assume, created through IAM CreateRole. */
+const BENCH_SEED = join(HERE, 'seed.yaml');
+const BENCH_USER: Creds = { accessKeyId: 'AKIAQAAAAAAABENCH234', secretAccessKey: 'benchBENCHbenchBENCHbenchBENCHbenchBENCH' };
+
+async function setUpAssumeRole(origin: string): Promise<{ creds: Creds; roleArn: string }> {
   const roleName = 'bench-role';
   const trust = JSON.stringify({
     Version: '2012-10-17',
@@ -106,16 +120,8 @@ async function setUpAssumeRole(origin: string): Promise<{ creds: Creds; roleArn:
   });
   const created = await call(origin, 'iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust }, ROOT_CREDS);
   const roleArn = xmlField(created, 'Arn') ?? `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
-  await call(origin, 'iam', 'CreateUser', { UserName: 'bench-user' }, ROOT_CREDS);
-  const allow = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }] });
-  await call(origin, 'iam', 'PutUserPolicy', { UserName: 'bench-user', PolicyName: 'assume-bench-role', PolicyDocument: allow }, ROOT_CREDS);
-  const key = await call(origin, 'iam', 'CreateAccessKey', { UserName: 'bench-user' }, ROOT_CREDS);
-  const accessKeyId = xmlField(key, 'AccessKeyId');
-  const secretAccessKey = xmlField(key, 'SecretAccessKey');
-  if (!accessKeyId || !secretAccessKey) throw new Error(`CreateAccessKey returned no key: ${key.slice(0, 300)}`);
-  const creds = { accessKeyId, secretAccessKey };
-  await call(origin, 'sts', 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'bench-probe' }, creds);
-  return { creds, roleArn, note: 'IAM user bench-user (inline policy sts:AssumeRole) → role trusted by account root' };
+  await call(origin, 'sts', 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'bench-probe' }, BENCH_USER);
+  return { creds: BENCH_USER, roleArn };
 }
 
 async function loadPoint(
@@ -127,6 +133,7 @@ async function loadPoint(
   rss: RssSampler,
 ): Promise<Point> {
   const pointRss = new RssSampler(rss.pid);
+  let cpu0: { server: number | null; client: NodeJS.CpuUsage } | undefined;
   const res = await runLoad({
     origin,
     concurrency,
@@ -136,11 +143,22 @@ async function loadPoint(
     makeRequest: make,
     checkBody: check,
     onTick: () => {
+      // The first tick runs when the measured phase starts (after warm-up).
+      cpu0 ??= { server: readCpuMs(rss.pid), client: process.cpuUsage() };
       rss.sample();
       pointRss.sample();
     },
   });
-  return { scenario, ...res, peakRssMb: r1(pointRss.peak / MB) };
+  const serverCpu1 = readCpuMs(rss.pid);
+  const client = process.cpuUsage(cpu0?.client);
+  const pct = (ms: number) => r1((ms / res.durationMs) * 100);
+  return {
+    scenario,
+    ...res,
+    peakRssMb: r1(pointRss.peak / MB),
+    serverCpuPct: cpu0?.server != null && serverCpu1 !== null ? pct(serverCpu1 - cpu0.server) : null,
+    clientCpuPct: pct((client.user + client.system) / 1000),
+  };
 }
 
 /** In-process parse+verify throughput of src/auth/sigv4 (what every request pays). */
@@ -210,9 +228,10 @@ async function main(): Promise<number> {
   let peakRssMb: number | undefined;
   try {
     await ensureBuilt();
-    const cold = await coldStarts(CFG.coldRuns);
-    coldMs = cold.ms;
-    const h = cold.server;
+    coldMs = await coldStarts(CFG.coldRuns);
+    const load = await launch(['--seed', BENCH_SEED]);
+    results.loadServerStartMs = Math.round(load.readyMs);
+    const h = load.server;
     const rss = new RssSampler(h.pid);
     rss.sample();
     idleRssMb = r1(rss.last / MB);
@@ -224,7 +243,6 @@ async function main(): Promise<number> {
 
     try {
       const setup = await setUpAssumeRole(h.origin);
-      notes.push(`AssumeRole caller: ${setup.note}`);
       const ar = cachedSigner((now) =>
         signedQuery(h.origin, 'sts', 'AssumeRole', { RoleArn: setup.roleArn, RoleSessionName: 'bench' }, setup.creds, now),
       );
@@ -282,6 +300,8 @@ async function main(): Promise<number> {
       p99Ms: r2(p.p99Ms),
       maxMs: r2(p.maxMs),
       peakRssMb: p.peakRssMb,
+      serverCpuPct: p.serverCpuPct,
+      clientCpuPct: p.clientCpuPct,
       statuses: p.statuses,
       ...(p.sampleErrors.length ? { sampleErrors: p.sampleErrors } : {}),
     })),
@@ -296,8 +316,20 @@ async function main(): Promise<number> {
   if (points.length) {
     console.log(
       table([
-        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB'],
-        ...points.map((p) => [p.scenario, p.concurrency, p.requests, Math.round(p.rps), r2(p.p50Ms), r2(p.p99Ms), r2(p.maxMs), p.errors, p.peakRssMb]),
+        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%'],
+        ...points.map((p) => [
+          p.scenario,
+          p.concurrency,
+          p.requests,
+          Math.round(p.rps),
+          r2(p.p50Ms),
+          r2(p.p99Ms),
+          r2(p.maxMs),
+          p.errors,
+          p.peakRssMb,
+          p.serverCpuPct ?? 'n/a',
+          p.clientCpuPct,
+        ]),
       ]),
     );
     for (const p of points) if (p.sampleErrors.length) console.log(`  ${p.scenario} c=${p.concurrency} errors e.g.: ${p.sampleErrors[0]}`);

@@ -1,6 +1,6 @@
 // Owns the server under test as a child process: spawn the built CLI on a loopback port, time the cold
 // start to the first answered signed request, sample its resident memory, stop it by its own pid.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -28,9 +28,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Spawn `node <cli> --in-memory --host 127.0.0.1 --port <port> …extra`. */
-export function startServer(cliPath: string, port: number, extraArgs: string[] = []): ServerHandle {
-  const args = [cliPath, '--in-memory', '--host', '127.0.0.1', '--port', String(port), ...extraArgs];
+/** Spawn `node …nodeArgs <cli> --in-memory --host 127.0.0.1 --port <port> …extra`. */
+export function startServer(cliPath: string, port: number, extraArgs: string[] = [], nodeArgs: string[] = []): ServerHandle {
+  const args = [...nodeArgs, cliPath, '--in-memory', '--host', '127.0.0.1', '--port', String(port), ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -109,4 +109,27 @@ export async function waitUntilReady(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`bench: server not ready after ${timeoutMs} ms:\n${h.output.slice(-20).join('\n')}`);
+}
+
+let clkTck: number | undefined;
+/** CPU time (user + system) a process has used, in ms (Linux /proc/<pid>/stat); null elsewhere. */
+export function readCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+    if (clkTck === undefined) {
+      try {
+        clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      } catch {
+        clkTck = 100;
+      }
+    }
+    return ((utime + stime) * 1000) / clkTck;
+  } catch {
+    return null;
+  }
 }
