@@ -73,10 +73,24 @@ async function readBody(c: Context, max: number): Promise<Buffer> {
     new AwsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`, 413);
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  if (!isReadableBody(c.req.method) || !c.req.raw.body) return Buffer.alloc(0);
-  const reader = c.req.raw.body.getReader();
+  if (!isReadableBody(c.req.method)) return Buffer.alloc(0);
+  const node = incoming(c);
   const chunks: Uint8Array[] = [];
   let size = 0;
+  if (node) {
+    // Straight from Node's request stream: much cheaper than a WHATWG stream per request.
+    for await (const chunk of node as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > max) {
+        node.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  }
+  if (!c.req.raw.body) return Buffer.alloc(0);
+  const reader = c.req.raw.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
