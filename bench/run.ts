@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
 import { cachedSigner, call, send, signedQuery, xmlField, type Creds } from './aws-query';
 import { runLoad, type LoadResult } from './load';
-import { freePort, readCpuMs, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
+import { freePort, readCpuMs, readMachineBusyMs, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -47,6 +47,8 @@ interface Point extends LoadResult {
   /** CPU used during the measured phase, as % of one core: the server process and this load generator. */
   serverCpuPct: number | null;
   clientCpuPct: number;
+  /** CPU used by everything else on the machine meanwhile (other processes compete for the cores). */
+  otherCpuPct: number | null;
 }
 
 const MB = 1024 * 1024;
@@ -133,7 +135,7 @@ async function loadPoint(
   rss: RssSampler,
 ): Promise<Point> {
   const pointRss = new RssSampler(rss.pid);
-  let cpu0: { server: number | null; client: NodeJS.CpuUsage } | undefined;
+  let cpu0: { server: number | null; client: NodeJS.CpuUsage; machine: number | null } | undefined;
   const res = await runLoad({
     origin,
     concurrency,
@@ -144,20 +146,25 @@ async function loadPoint(
     checkBody: check,
     onTick: () => {
       // The first tick runs when the measured phase starts (after warm-up).
-      cpu0 ??= { server: readCpuMs(rss.pid), client: process.cpuUsage() };
+      cpu0 ??= { server: readCpuMs(rss.pid), client: process.cpuUsage(), machine: readMachineBusyMs() };
       rss.sample();
       pointRss.sample();
     },
   });
   const serverCpu1 = readCpuMs(rss.pid);
+  const machine1 = readMachineBusyMs();
   const client = process.cpuUsage(cpu0?.client);
   const pct = (ms: number) => r1((ms / res.durationMs) * 100);
+  const serverMs = cpu0?.server != null && serverCpu1 !== null ? serverCpu1 - cpu0.server : null;
+  const clientMs = (client.user + client.system) / 1000;
+  const machineMs = cpu0?.machine != null && machine1 !== null ? machine1 - cpu0.machine : null;
   return {
     scenario,
     ...res,
     peakRssMb: r1(pointRss.peak / MB),
-    serverCpuPct: cpu0?.server != null && serverCpu1 !== null ? pct(serverCpu1 - cpu0.server) : null,
-    clientCpuPct: pct((client.user + client.system) / 1000),
+    serverCpuPct: serverMs !== null ? pct(serverMs) : null,
+    clientCpuPct: pct(clientMs),
+    otherCpuPct: machineMs !== null && serverMs !== null ? Math.max(0, pct(machineMs - serverMs - clientMs)) : null,
   };
 }
 
@@ -302,6 +309,7 @@ async function main(): Promise<number> {
       peakRssMb: p.peakRssMb,
       serverCpuPct: p.serverCpuPct,
       clientCpuPct: p.clientCpuPct,
+      otherCpuPct: p.otherCpuPct,
       statuses: p.statuses,
       ...(p.sampleErrors.length ? { sampleErrors: p.sampleErrors } : {}),
     })),
@@ -312,11 +320,14 @@ async function main(): Promise<number> {
   });
 
   // Report.
-  console.log(`\niamlocal bench — node ${process.version}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point (server and load generator share the machine)\n`);
+  console.log(
+    `\niamlocal bench — node ${process.version}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point; CPU% is of one core ` +
+      `(srv = iamlocal, gen = this load generator, other = every other process on the machine)\n`,
+  );
   if (points.length) {
     console.log(
       table([
-        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%'],
+        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%', 'other CPU%'],
         ...points.map((p) => [
           p.scenario,
           p.concurrency,
@@ -329,6 +340,7 @@ async function main(): Promise<number> {
           p.peakRssMb,
           p.serverCpuPct ?? 'n/a',
           p.clientCpuPct,
+          p.otherCpuPct ?? 'n/a',
         ]),
       ]),
     );

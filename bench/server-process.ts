@@ -133,3 +133,17 @@ export function readCpuMs(pid: number): number | null {
     return null;
   }
 }
+
+/** Machine-wide busy CPU time so far, in ms summed over all CPUs (Linux /proc/stat); null elsewhere. */
+export function readMachineBusyMs(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]; // "cpu  user nice system idle iowait irq softirq steal …"
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return null;
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7]; // user nice system irq softirq steal
+    if (clkTck === undefined) readCpuMs(process.pid);
+    return (busy * 1000) / (clkTck ?? 100);
+  } catch {
+    return null;
+  }
+}
