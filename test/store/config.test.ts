@@ -1,0 +1,37 @@
+// Configuration: defaults, IAMLOCAL_* environment, flags (flags win), and clear errors.
+import { describe, expect, it } from 'vitest';
+import { dataFile, defaults, resolveConfig } from '../../src/config';
+
+describe('config', () => {
+  it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, test/test, info', () => {
+    const c = resolveConfig([], {});
+    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    expect(dataFile(c)).toBe('.iamlocal/iamlocal.db');
+    expect(dataFile({ ...c, inMemory: true })).toBe(':memory:');
+  });
+
+  it('environment, then flags', () => {
+    const env = { IAMLOCAL_PORT: '5000', IAMLOCAL_HOST: '0.0.0.0', IAMLOCAL_DATA_DIR: '/data', IAMLOCAL_SEED: 'a.yaml,seed/', IAMLOCAL_LOG_LEVEL: 'warn', IAMLOCAL_IN_MEMORY: 'true' };
+    expect(resolveConfig([], env)).toMatchObject({ port: 5000, host: '0.0.0.0', dataDir: '/data', seeds: ['a.yaml', 'seed/'], logLevel: 'warn', inMemory: true });
+    const c = resolveConfig(['--port', '6000', '--seed', 'x.yaml', '--seed=y/', '--log-level', 'silent', '--data', '/tmp/d'], env);
+    expect(c).toMatchObject({ port: 6000, seeds: ['x.yaml', 'y/'], logLevel: 'silent', dataDir: '/tmp/d', inMemory: false });
+  });
+
+  it('root credentials from env, or off', () => {
+    expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'AKIAX', IAMLOCAL_ROOT_SECRET_ACCESS_KEY: 's' }).rootCredentials).toEqual({ accessKeyId: 'AKIAX', secretAccessKey: 's' });
+    expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'off' }).rootCredentials).toBe(false);
+    expect(() => resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'AKIAX' })).toThrow('IAMLOCAL_ROOT_ACCESS_KEY_ID is set but IAMLOCAL_ROOT_SECRET_ACCESS_KEY is not');
+  });
+
+  it('bad input is a clear error', () => {
+    expect(() => resolveConfig(['--port', 'abc'], {})).toThrow('--port: not a port number: "abc"');
+    expect(() => resolveConfig(['--log-level', 'loud'], {})).toThrow('--log-level: expected one of debug, info, warn, error, silent, got "loud"');
+    expect(() => resolveConfig(['--bogus'], {})).toThrow(/^unknown option "--bogus"/);
+    expect(() => resolveConfig(['--seed'], {})).toThrow('--seed needs a value');
+  });
+
+  it('defaults object is not mutated', () => {
+    resolveConfig(['--seed', 'a'], {});
+    expect(defaults.seeds).toEqual([]);
+  });
+});
