@@ -49,3 +49,23 @@ describe('expandParams', () => {
     expect(expandParams(decodeForm(boto))).toEqual(expected);
   });
 });
+
+describe('decodeForm properties', () => {
+  it('recovers any name/value list encoded SDK v3-style (%20) or botocore-style (+)', async () => {
+    const fc = (await import('fast-check')).default;
+    const v3 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    const boto = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme' })), { maxLength: 6 }), (pairs) => {
+        for (const enc of [v3, boto]) {
+          const body = pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+          const got: [string, string][] = [];
+          for (const [k, vs] of decodeForm(body)) for (const v of vs) got.push([k, v]);
+          const expected = [...pairs].sort((a, b) => pairs.findIndex((p) => p[0] === a[0]) - pairs.findIndex((p) => p[0] === b[0]));
+          expect(got).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
