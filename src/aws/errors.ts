@@ -49,4 +49,5 @@ export const awsErrors = {
     new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid', 403),
   expiredToken: () => new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
   serviceFailure: (message = 'Service failure') => new AwsError('ServiceFailure', message, 500),
+  invalidAuthenticationCode: (message: string) => new AwsError('InvalidAuthenticationCode', message, 403),
 } as const;

@@ -1,6 +1,20 @@
 // Owns the IAM operation table: every IAM Action iamlocal answers, each with its IAM action and
 // resource declared next to its handler. An Action not listed here is InvalidAction, never unauthorized.
 import { operationTable } from '../types';
+import { createAccessKey, deleteAccessKey, getAccessKeyLastUsed, listAccessKeys, updateAccessKey } from './access-keys';
+import { deleteGroupPolicy, getGroupPolicy, listGroupPolicies, putGroupPolicy } from './group-policies';
+import { addUserToGroup, createGroup, deleteGroup, getGroup, listGroups, listGroupsForUser, removeUserFromGroup, updateGroup } from './groups';
+import {
+  createVirtualMFADevice,
+  deactivateMFADevice,
+  deleteVirtualMFADevice,
+  enableMFADevice,
+  listMFADevices,
+  listVirtualMFADevices,
+  resyncMFADevice,
+} from './mfa-devices';
+import { deleteUserPolicy, getUserPolicy, listUserPolicies, putUserPolicy } from './user-policies';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from './users';
 import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './role-policies';
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 
@@ -16,4 +30,38 @@ export const iamOperations = operationTable([
   getRolePolicy,
   listRolePolicies,
   deleteRolePolicy,
+  // users, groups, inline user/group policies, access keys, virtual MFA devices
+  createUser,
+  getUser,
+  listUsers,
+  updateUser,
+  deleteUser,
+  createGroup,
+  getGroup,
+  listGroups,
+  updateGroup,
+  deleteGroup,
+  addUserToGroup,
+  removeUserFromGroup,
+  listGroupsForUser,
+  putUserPolicy,
+  getUserPolicy,
+  listUserPolicies,
+  deleteUserPolicy,
+  putGroupPolicy,
+  getGroupPolicy,
+  listGroupPolicies,
+  deleteGroupPolicy,
+  createAccessKey,
+  listAccessKeys,
+  updateAccessKey,
+  deleteAccessKey,
+  getAccessKeyLastUsed,
+  createVirtualMFADevice,
+  enableMFADevice,
+  resyncMFADevice,
+  deactivateMFADevice,
+  deleteVirtualMFADevice,
+  listMFADevices,
+  listVirtualMFADevices,
 ]);

@@ -81,6 +81,45 @@ export class GroupsRepo {
       .map(toGroup);
   }
 
+  count(accountId: string): number {
+    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM groups WHERE account_id = ?', accountId)!.n;
+  }
+
+  memberCount(groupId: string): number {
+    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM group_members WHERE group_id = ?', groupId)!.n;
+  }
+
+  /** How many groups a user belongs to (GroupsPerUser quota, DeleteUser conflicts). */
+  countForUser(userId: string): number {
+    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM group_members WHERE user_id = ?', userId)!.n;
+  }
+
+  isMember(groupId: string, userId: string): boolean {
+    return !!this.db.get('SELECT 1 AS x FROM group_members WHERE group_id = ? AND user_id = ?', groupId, userId);
+  }
+
+  /** Member user ids of a group, a page at a time in user-name order (GetGroup). */
+  membersPage(groupId: string, opts: { marker?: string; maxItems: number }): Page<string> {
+    const after = decodeMarker(opts.marker) ?? '';
+    const rows = this.db.all<{ user_id: string; name_lower: string }>(
+      `SELECT m.user_id, u.name_lower FROM group_members m JOIN users u ON u.id = m.user_id
+       WHERE m.group_id = ? AND u.name_lower > ? ORDER BY u.name_lower LIMIT ?`,
+      groupId, after, opts.maxItems + 1,
+    );
+    const page = pageOf(rows, opts.maxItems, (r) => r.name_lower);
+    return { ...page, items: page.items.map((r) => r.user_id) };
+  }
+
+  /** Groups of a user, a page at a time in group-name order (ListGroupsForUser). */
+  groupsOfUserPage(userId: string, opts: { marker?: string; maxItems: number }): Page<Group> {
+    const after = decodeMarker(opts.marker) ?? '';
+    const rows = this.db.all<GroupRow>(
+      `SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ? AND g.name_lower > ? ORDER BY g.name_lower LIMIT ?`,
+      userId, after, opts.maxItems + 1,
+    );
+    return pageOf(rows.map(toGroup), opts.maxItems, (g) => g.name.toLowerCase());
+  }
+
   memberIds(groupId: string): string[] {
     return this.db.all<{ user_id: string }>('SELECT user_id FROM group_members WHERE group_id = ? ORDER BY seq', groupId).map((r) => r.user_id);
   }

@@ -1,5 +1,6 @@
 // Owns virtual MFA devices: TOTP seed, the user it is enabled for, and recently used codes.
 import type { Db } from '../db';
+import { decodeMarker, pageOf, type Page } from '../paging';
 
 export interface MfaDevice {
   serial: string;
@@ -59,6 +60,24 @@ export class MfaDevicesRepo {
 
   list(accountId: string): MfaDevice[] {
     return this.db.all<MfaRow>('SELECT * FROM mfa_devices WHERE account_id = ? ORDER BY serial', accountId).map(toDevice);
+  }
+
+  /** Devices of an account in serial order, filtered by assignment (ListVirtualMFADevices). */
+  listPage(accountId: string, opts: { assignment: 'Assigned' | 'Unassigned' | 'Any'; marker?: string; maxItems: number }): Page<MfaDevice> {
+    const after = decodeMarker(opts.marker) ?? '';
+    const filter = opts.assignment === 'Assigned' ? 'AND user_id IS NOT NULL' : opts.assignment === 'Unassigned' ? 'AND user_id IS NULL' : '';
+    const rows = this.db.all<MfaRow>(
+      `SELECT * FROM mfa_devices WHERE account_id = ? ${filter} AND serial > ? ORDER BY serial LIMIT ?`,
+      accountId, after, opts.maxItems + 1,
+    );
+    return pageOf(rows.map(toDevice), opts.maxItems, (d) => d.serial);
+  }
+
+  /** Devices enabled for a user, in serial order (ListMFADevices). */
+  forUserPage(userId: string, opts: { marker?: string; maxItems: number }): Page<MfaDevice> {
+    const after = decodeMarker(opts.marker) ?? '';
+    const rows = this.db.all<MfaRow>('SELECT * FROM mfa_devices WHERE user_id = ? AND serial > ? ORDER BY serial LIMIT ?', userId, after, opts.maxItems + 1);
+    return pageOf(rows.map(toDevice), opts.maxItems, (d) => d.serial);
   }
 
   enable(serial: string, userId: string, at: string): void {
