@@ -21,6 +21,8 @@ import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
 import { iamOperations } from './services/iam/index';
 import { stsOperations } from './services/sts/index';
+import { withAuthorizationMessage } from './services/sts/authorization-message';
+import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 import type { Store } from './store/store';
 
@@ -171,6 +173,8 @@ export const stages: Stage[] = [
       if (!s.auth) return;
       const { credential } = authenticate(s.deps.store, s.parts!, s.auth, s.now, s.service);
       s.credential = credential;
+      // GetSessionToken credentials without MFA may not call IAM (aws-protocol §4.7).
+      if (credential.kind === 'session') checkSessionCredentialScope(credential.session, s.service);
       if (credential.kind === 'access-key') {
         const k = credential.key;
         // Last-used is tracked at minute granularity (AWS's own is approximate) to keep reads write-free.
@@ -243,8 +247,10 @@ export const stages: Stage[] = [
           });
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
+          const evalPrincipal = op.evalPrincipal?.(input, call);
           authorize(store, {
             principal: call.principal,
+            evalPrincipal,
             action: op.action,
             resource,
             resourceAccount: op.resourceAccount?.(input, call),
@@ -254,6 +260,7 @@ export const stages: Stage[] = [
           for (const check of op.extraChecks?.(input, call) ?? []) {
             authorize(store, {
               principal: call.principal,
+              evalPrincipal,
               action: check.action,
               resource: check.resource,
               resourceAccount: check.resourceAccount,
@@ -311,7 +318,8 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     logLine(s, 200);
     return c.body(body, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': s.requestId });
   } catch (e) {
-    const err = toAwsError(e);
+    // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
+    const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
     const { status, body, headers } = encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal';
 import { awsErrors } from '../aws/errors';
 import { accessDeniedMessage, evaluate } from '../policy/index';
 import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext } from '../policy/types';
+import { authorizationMessageHeader } from '../services/sts/authorization-message';
 import type { Store } from '../store/store';
 import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from './gather-policies';
 
@@ -30,6 +31,8 @@ export interface AuthzRequest {
   resourceAccount?: string;
   resourcePolicy?: PolicySource | null;
   context: RequestContext;
+  /** Who the evaluator sees when it is not the signed principal (AssumeRoleWithWebIdentity: the token's provider). */
+  evalPrincipal?: EvalPrincipal;
 }
 
 /** Builds the complete EvalRequest for one question. */
@@ -37,7 +40,7 @@ export function buildEvalRequest(store: Store, r: AuthzRequest): EvalRequest {
   const p = r.principal;
   const resourceAccount = r.resourceAccount ?? p.accountId ?? undefined;
   return {
-    principal: evalPrincipal(p),
+    principal: r.evalPrincipal ?? evalPrincipal(p),
     action: r.action,
     resource: r.resource,
     resourceAccount,
@@ -74,10 +77,11 @@ export function decide(store: Store, r: AuthzRequest): { request: EvalRequest; d
 
 /** Authorizes or throws AccessDenied with AWS's message ("User: … is not authorized to perform: … because …"). */
 export function authorize(store: Store, r: AuthzRequest): Decision {
-  const { decision } = decide(store, r);
+  const { request, decision } = decide(store, r);
   if (decision.decision !== 'allowed') {
     const caller = r.principal.arn ?? 'anonymous';
-    throw awsErrors.accessDenied(accessDeniedMessage(caller, r.action, r.resource, decision), { detail: decision });
+    // Every AccessDenied carries the sealed decision for sts:DecodeAuthorizationMessage.
+    throw awsErrors.accessDenied(accessDeniedMessage(caller, r.action, r.resource, decision), { detail: decision, headers: authorizationMessageHeader(request, decision) });
   }
   return decision;
 }

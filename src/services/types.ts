@@ -3,7 +3,7 @@
 // Handlers never see HTTP: `(input, call) => output`.
 import type { Principal, SignedPrincipal } from '../auth/principal';
 import type { Config, Logger } from '../config';
-import type { PolicySource, RequestContext } from '../policy/types';
+import type { EvalPrincipal, PolicySource, RequestContext } from '../policy/types';
 import type { Clock, IdSource } from '../runtime';
 import type { Store } from '../store/store';
 
@@ -69,6 +69,8 @@ export interface Operation<I = unknown, O = unknown> {
   resourceAccount?(input: I, call: Call): string;
   /** The resource-based policy, e.g. the role's trust policy for sts:AssumeRole (undefined/null = none). */
   resourcePolicy?(input: I, call: Call): PolicySource | null | undefined;
+  /** Who the evaluator sees when it is not the signed caller (AssumeRoleWithWebIdentity: the token's OIDC provider). */
+  evalPrincipal?(input: I, call: Call): EvalPrincipal;
   /** Action-specific condition keys (iam:PermissionsBoundary, sts:ExternalId, aws:RequestTag/…). */
   conditionKeys?(input: I, call: Call): RequestContext;
   /** Further checks that must also be allowed (e.g. sts:TagSession, sts:SetSourceIdentity). */

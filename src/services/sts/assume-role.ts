@@ -10,6 +10,7 @@ import { checkPolicyDocument } from '../policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
+import { mfaContext, verifyMfa, type MfaResult } from './mfa';
 import { resolveSessionTags } from './session-tags';
 
 export interface AssumeRoleInput {
@@ -69,9 +70,23 @@ export function trustPolicyOf(role: Role | null, roleArn: string): PolicySource 
   return role ? { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy } : { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
 }
 
+/** What `prepare` verified: the MFA code passed with the call, if any. */
+export interface PreparedAssumeRole {
+  mfa: MfaResult | null;
+}
+
+/** The MFA verified in `prepare`; a SerialNumber/TokenCode that was not verified never counts as MFA. */
+function preparedMfa(input: AssumeRoleInput, call: Call): MfaResult | null {
+  if (input.serialNumber === undefined && input.tokenCode === undefined) return null;
+  const p = call.prepared as PreparedAssumeRole | undefined;
+  if (!p) throw awsErrors.serviceFailure();
+  return p.mfa;
+}
+
 /** Condition keys STS adds to the trust-policy evaluation (iam-evaluation §12). */
 export function assumeRoleContext(input: AssumeRoleInput, call: Call): RequestContext {
-  const ctx: RequestContext = { 'sts:RoleSessionName': input.roleSessionName };
+  // A valid MFA code passed with AssumeRole is what `aws:MultiFactorAuthPresent` in a trust policy tests.
+  const ctx: RequestContext = { ...mfaContext(preparedMfa(input, call), call.now), 'sts:RoleSessionName': input.roleSessionName };
   if (input.externalId !== undefined) ctx['sts:ExternalId'] = input.externalId;
   const sourceIdentity = input.sourceIdentity ?? call.principal.session?.sourceIdentity ?? undefined;
   if (sourceIdentity) ctx['sts:SourceIdentity'] = sourceIdentity;
@@ -89,6 +104,11 @@ export const assumeRole = defineOperation({
   action: 'sts:AssumeRole',
   mutating: true,
   input: (params) => readAssumeRoleInput(params),
+  async prepare(input, call): Promise<PreparedAssumeRole> {
+    if (call.principal.kind === 'root') return { mfa: null };
+    // TOTP check (and its replay record) before authorization, so the trust policy sees the MFA.
+    return { mfa: verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now) };
+  },
   guard(_input, call) {
     // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
     if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');
@@ -139,8 +159,8 @@ export const assumeRole = defineOperation({
       sessionPolicyArns: input.policyArns,
       tags,
       transitiveTagKeys,
-      // MFA (SerialNumber/TokenCode) verification arrives with issue 4; until then no MFA is recorded.
-      mfaAuthenticated: false,
+      // MFA passed now, or carried by the calling session (a GetSessionToken session with MFA).
+      ...sessionMfa(preparedMfa(input, call), p.session),
     });
     return {
       Credentials: credentialsOf(session),
@@ -150,3 +170,10 @@ export const assumeRole = defineOperation({
     };
   },
 });
+
+/** MFA state of a new role session: fresh MFA from this call, else the calling session's own. */
+function sessionMfa(mfa: MfaResult | null, caller: { mfaAuthenticated: boolean; mfaAuthTime: string | null } | null): { mfaAuthenticated: boolean; mfaAuthTime: string | null } {
+  if (mfa) return { mfaAuthenticated: true, mfaAuthTime: mfa.authTime };
+  if (caller?.mfaAuthenticated) return { mfaAuthenticated: true, mfaAuthTime: caller.mfaAuthTime };
+  return { mfaAuthenticated: false, mfaAuthTime: null };
+}

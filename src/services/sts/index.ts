@@ -2,6 +2,19 @@
 // resource declared next to its handler. An Action not listed here is InvalidAction, never unauthorized.
 import { operationTable } from '../types';
 import { assumeRole } from './assume-role';
+import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
+import { decodeAuthorizationMessageOp } from './decode-authorization-message';
+import { getAccessKeyInfo } from './get-access-key-info';
 import { getCallerIdentity } from './get-caller-identity';
+import { getFederationToken } from './get-federation-token';
+import { getSessionToken } from './get-session-token';
 
-export const stsOperations = operationTable([getCallerIdentity, assumeRole]);
+export const stsOperations = operationTable([
+  getCallerIdentity,
+  assumeRole,
+  assumeRoleWithWebIdentity,
+  getSessionToken,
+  getFederationToken,
+  getAccessKeyInfo,
+  decodeAuthorizationMessageOp,
+]);

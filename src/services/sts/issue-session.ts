@@ -100,3 +100,44 @@ export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
 export function credentialsOf(s: Session): { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date } {
   return { AccessKeyId: s.accessKeyId, SecretAccessKey: s.secret, SessionToken: s.sessionToken, Expiration: new Date(s.expiresAt) };
 }
+
+/** What GetSessionToken / GetFederationToken sessions record beyond the common fields. */
+export interface CallerSessionSpec {
+  kind: 'session-token' | 'root' | 'federated-user';
+  via: 'GetSessionToken' | 'GetFederationToken';
+  seconds: number;
+  principalArn: string;
+  principalId: string;
+  /** The IAM user behind the session (null for the root user). */
+  userId: string | null;
+  userArn: string | null;
+  sessionPolicy?: string | null;
+  sessionPolicyArns?: string[];
+  tags?: Tag[];
+  mfaAuthTime?: string | null;
+}
+
+/** Stores a session made from the caller's own long-term credentials (GetSessionToken, GetFederationToken). */
+export function issueCallerSession(call: Call, accountId: string, spec: CallerSessionSpec): Session {
+  const issued = call.now;
+  const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
+  return call.store.sessions.create({
+    accessKeyId: newAccessKeyId(call.ids, 'ASIA', accountId),
+    secret: newSecretAccessKey(call.ids),
+    sessionToken: newSessionToken(call.ids),
+    accountId,
+    kind: spec.kind,
+    via: spec.via,
+    principalArn: spec.principalArn,
+    principalId: spec.principalId,
+    userId: spec.userId,
+    userArn: spec.userArn,
+    sessionPolicy: spec.sessionPolicy ?? null,
+    sessionPolicyArns: spec.sessionPolicyArns ?? [],
+    tags: spec.tags ?? [],
+    mfaAuthenticated: spec.mfaAuthTime != null,
+    mfaAuthTime: spec.mfaAuthTime ?? null,
+    issuedAt: issued.toISOString(),
+    expiresAt: expires.toISOString(),
+  });
+}

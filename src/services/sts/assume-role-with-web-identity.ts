@@ -1,0 +1,193 @@
+// Owns STS AssumeRoleWithWebIdentity (unsigned): token verification against the role account's IAM
+// OIDC providers (async, before the transaction), the trust-policy evaluation with the provider's
+// `<url>:sub|aud|amr` keys, durations, session policies/tags/source identity from the token, and the response.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html ; aws-protocol §5.6;
+// irsa-and-pod-identity §1.5.
+import type { JWK } from 'jose';
+import { parseArn } from '../../aws/arn';
+import { awsErrors } from '../../aws/errors';
+import { verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
+import type { EvalPrincipal, RequestContext } from '../../policy/types';
+import type { Tag } from '../../store/repos/tags';
+import type { Store } from '../../store/store';
+import { checkPolicyDocument } from '../policy-documents';
+import { defineOperation, type AuthzCheck, type Call } from '../types';
+import { patterns, Validator } from '../validate';
+import { findRole, trustPolicyOf } from './assume-role';
+import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
+import { resolveSessionTags } from './session-tags';
+
+export interface AssumeRoleWithWebIdentityInput {
+  roleArn: string;
+  roleSessionName: string;
+  webIdentityToken: string;
+  providerId?: string;
+  durationSeconds?: number;
+  policy?: string;
+  policyArns: string[];
+}
+
+/** What `prepare` hands to the rest of the operation: the verified token and what it asks for. */
+export interface PreparedWebIdentity {
+  verified: VerifiedWebIdentity;
+  /** `https://aws.amazon.com/source_identity` claim, when the IdP sets one. */
+  sourceIdentity?: string;
+  /** `https://aws.amazon.com/tags` claim: principal_tags + transitive_tag_keys. */
+  tags: Tag[];
+  transitiveTagKeys: string[];
+}
+
+/** Claims through which an OIDC IdP passes session tags and a source identity (id_session-tags.html#id_session-tags_adding-assume-role-idp). */
+const TAGS_CLAIM = 'https://aws.amazon.com/tags';
+const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
+
+export function readWebIdentityInput(params: Record<string, unknown>): AssumeRoleWithWebIdentityInput {
+  const v = new Validator(params, 'sts');
+  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
+  const roleSessionName = v.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: patterns.sessionName });
+  // WebIdentityToken is a sensitive member: its value is never echoed in the message.
+  const rawToken = params.WebIdentityToken;
+  let webIdentityToken = '';
+  if (rawToken === undefined || rawToken === null) v.addClause("Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+  else {
+    webIdentityToken = String(rawToken);
+    if (webIdentityToken.length < 4) v.addClause("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4");
+    if (webIdentityToken.length > 20000) v.addClause("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+  }
+  const providerId = v.string('ProviderId', { min: 4, max: 2048 });
+  const policyArns = (v.structList('PolicyArns') ?? []).map((x) => String(x.arn ?? ''));
+  policyArns.forEach((a, i) => {
+    if (a.length < 20) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
+    if (a.length > 2048) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length less than or equal to 2048`);
+  });
+  const policy = v.string('Policy', { min: 1, max: 2048, pattern: patterns.policyDocument });
+  const durationSeconds = v.int('DurationSeconds', { min: 900, max: 43200 });
+  v.done();
+  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (policyArns.length > 10) {
+    throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
+  }
+  return { roleArn, roleSessionName, webIdentityToken, providerId, durationSeconds, policy, policyArns };
+}
+
+function parseJwks(text: string | null): JWK[] | null {
+  if (text === null) return null;
+  try {
+    const doc = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(doc.keys) ? (doc.keys.filter((k) => k && typeof k === 'object') as JWK[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The IAM OIDC providers of an account, in the shape the verifier takes (pinned JWKS only: iamlocal fetches nothing). */
+export function webIdentityProviders(store: Store, accountId: string): WebIdentityProvider[] {
+  return store.oidcProviders.list(accountId).map((p) => ({ arn: p.arn, url: p.url, clientIds: p.clientIds, jwks: parseJwks(p.jwks) }));
+}
+
+/** Session tags an IdP put in the token (`principal_tags: {K: [V]}`, `transitive_tag_keys: [K]`). */
+function tagsFromClaims(claim: unknown): { tags: Tag[]; transitiveTagKeys: string[] } {
+  if (!claim || typeof claim !== 'object') return { tags: [], transitiveTagKeys: [] };
+  const c = claim as { principal_tags?: unknown; transitive_tag_keys?: unknown };
+  const tags: Tag[] = [];
+  if (c.principal_tags && typeof c.principal_tags === 'object') {
+    for (const [k, v] of Object.entries(c.principal_tags as Record<string, unknown>)) {
+      const value = Array.isArray(v) ? v[0] : v;
+      if (typeof value === 'string') tags.push({ Key: k, Value: value });
+    }
+  }
+  const transitiveTagKeys = Array.isArray(c.transitive_tag_keys) ? c.transitive_tag_keys.filter((k): k is string => typeof k === 'string') : [];
+  return { tags, transitiveTagKeys };
+}
+
+function prepared(call: Call): PreparedWebIdentity {
+  const p = call.prepared as PreparedWebIdentity | undefined;
+  // The pipeline always runs prepare first; without a verified token nothing may be authorized.
+  if (!p) throw awsErrors.serviceFailure();
+  return p;
+}
+
+function roleAccount(input: AssumeRoleWithWebIdentityInput): string {
+  return parseArn(input.roleArn)!.account;
+}
+
+export const assumeRoleWithWebIdentity = defineOperation({
+  name: 'AssumeRoleWithWebIdentity',
+  service: 'sts',
+  action: 'sts:AssumeRoleWithWebIdentity',
+  mutating: true,
+  unsigned: true,
+  input: (params) => readWebIdentityInput(params),
+  async prepare(input, call): Promise<PreparedWebIdentity> {
+    // call.now comes from the server clock, so the admin test clock moves token expiry too.
+    const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers: webIdentityProviders(call.store, roleAccount(input)), now: call.now });
+    const si = verified.claims[SOURCE_IDENTITY_CLAIM];
+    return { verified, sourceIdentity: typeof si === 'string' ? si : undefined, ...tagsFromClaims(verified.claims[TAGS_CLAIM]) };
+  },
+  evalPrincipal(_input, call): EvalPrincipal {
+    const { verified } = prepared(call);
+    return { type: 'WebIdentity', provider: verified.provider.arn, userId: verified.subject };
+  },
+  resource: (input) => input.roleArn,
+  resourceAccount: (input) => roleAccount(input),
+  resourcePolicy: (input, call) => trustPolicyOf(findRole(call, input.roleArn), input.roleArn),
+  conditionKeys(input, call): RequestContext {
+    const p = prepared(call);
+    const ctx: RequestContext = { ...webIdentityContextKeys(p.verified.provider.url, p.verified.claims, p.verified.audience), 'sts:RoleSessionName': input.roleSessionName };
+    if (p.sourceIdentity) ctx['sts:SourceIdentity'] = p.sourceIdentity;
+    if (p.tags.length > 0) {
+      for (const t of p.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
+      ctx['aws:TagKeys'] = p.tags.map((t) => t.Key);
+    }
+    if (p.transitiveTagKeys.length > 0) ctx['sts:TransitiveTagKeys'] = p.transitiveTagKeys;
+    return ctx;
+  },
+  extraChecks(input, call) {
+    const p = prepared(call);
+    const checks: AuthzCheck[] = [];
+    const trust = trustPolicyOf(findRole(call, input.roleArn), input.roleArn);
+    if (p.tags.length > 0) checks.push({ action: 'sts:TagSession', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
+    if (p.sourceIdentity) checks.push({ action: 'sts:SetSourceIdentity', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
+    return checks;
+  },
+  handler(input, call) {
+    const p = prepared(call);
+    const role = findRole(call, input.roleArn);
+    // A missing role trusts nobody, so authorization has already refused; never reveal existence.
+    if (!role) throw awsErrors.accessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    const seconds = roleSessionSeconds(input.durationSeconds, role, false);
+    if (input.policy !== undefined) checkPolicyDocument(input.policy, 'session');
+    const { tags, transitiveTagKeys } = resolveSessionTags(p.tags, p.transitiveTagKeys, null);
+    const sendsPacked = input.policy !== undefined || input.policyArns.length > 0 || tags.length > 0;
+    const packed = sendsPacked ? packedPolicySize(input.policy, input.policyArns, tags) : undefined;
+    if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
+
+    const { verified } = p;
+    const session = issueRoleSession(call, {
+      role,
+      sessionName: input.roleSessionName,
+      seconds,
+      via: 'AssumeRoleWithWebIdentity',
+      chained: false,
+      parentAccessKeyId: null,
+      sourceIdentity: p.sourceIdentity ?? null,
+      sessionPolicy: input.policy ?? null,
+      sessionPolicyArns: input.policyArns,
+      tags,
+      transitiveTagKeys,
+      federatedProvider: verified.provider.arn,
+      // `<url>:sub|aud|amr` stay available to the session's later requests (iam-evaluation §12).
+      federationClaims: webIdentityContextKeys(verified.provider.url, verified.claims, verified.audience),
+    });
+    return {
+      Credentials: credentialsOf(session),
+      SubjectFromWebIdentityToken: verified.subject,
+      AssumedRoleUser: { AssumedRoleId: session.principalId, Arn: session.principalArn },
+      PackedPolicySize: packed,
+      // AWS returns the provider ARN here (irsa-and-pod-identity §1.5), not the bare iss.
+      Provider: verified.provider.arn,
+      Audience: verified.audience,
+      SourceIdentity: p.sourceIdentity,
+    };
+  },
+});

@@ -1,0 +1,171 @@
+// Owns the encoded authorization message every AccessDenied carries and DecodeAuthorizationMessage
+// reads back: the decision in AWS's JSON shape (iam-evaluation §16), deflated and sealed with
+// AES-256-GCM under a key only this server process holds — never a plain encoding of the decision.
+// iamlocal sends it in the response header `x-amzn-authorization-message` (AWS embeds it in the
+// message text of some services, e.g. EC2's "Encoded authorization failure message: …"; STS/IAM
+// messages stay byte-for-byte AWS's, so the header is where it goes here).
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Principal } from '../../auth/principal';
+import { AwsError } from '../../aws/errors';
+import type { Decision, EvalRequest, PolicySource } from '../../policy/types';
+
+export const AUTHORIZATION_MESSAGE_HEADER = 'x-amzn-authorization-message';
+
+/** The server's sealing key: random per process, so messages decode only on the server that issued them. */
+const KEY = randomBytes(32);
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** The STS model bounds EncodedMessage to 1–10240 characters. */
+export const MAX_ENCODED_MESSAGE = 10240;
+
+type Items<T> = { items: T[] };
+const items = <T>(xs: T[]): Items<T> => ({ items: xs });
+const values = (xs: string[]) => items(xs.map((value) => ({ value })));
+
+export interface DecodedStatement {
+  statementId?: string;
+  effect: 'ALLOW' | 'DENY';
+  principals: Items<{ value: string }>;
+  principalGroups: Items<{ value: string }>;
+  actions: Items<{ value: string }>;
+  resources: Items<{ value: string }>;
+  conditions: Items<{ key: string; values: Items<{ value: string }> }>;
+}
+
+/** AWS's DecodedMessage shape (AWS CLI example of decode-authorization-message). */
+export interface DecodedAuthorizationMessage {
+  allowed: boolean;
+  explicitDeny: boolean;
+  matchedStatements: Items<DecodedStatement>;
+  failures: Items<{ value: string }>;
+  context: {
+    principal: { id: string; arn?: string };
+    action: string;
+    resource: string;
+    conditions: Items<{ key: string; values: Items<{ value: string }> }>;
+  };
+}
+
+/** What is sealed: the decoded message plus the account allowed to decode it. */
+interface Sealed {
+  v: number;
+  account: string;
+  message: DecodedAuthorizationMessage;
+}
+
+const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+function policiesOf(req: EvalRequest): PolicySource[] {
+  const p = req.policies;
+  return [...p.identity, ...(p.boundary ? [p.boundary] : []), ...(p.session ?? []), ...(p.scps ?? []).flat(), ...(p.rcps ?? []).flat(), ...(p.resource ? [p.resource] : [])];
+}
+
+/** One matched statement as AWS prints it, read back from the policy text it came from. */
+function decodedStatement(req: EvalRequest, policyId: string, index: number, effect: 'Allow' | 'Deny', sid?: string): DecodedStatement {
+  const out: DecodedStatement = {
+    ...(sid ? { statementId: sid } : {}),
+    effect: effect === 'Deny' ? 'DENY' : 'ALLOW',
+    principals: values([]),
+    principalGroups: values([]),
+    actions: values([]),
+    resources: values([]),
+    conditions: items([]),
+  };
+  const src = policiesOf(req).find((p) => p.id === policyId);
+  if (!src) return out;
+  try {
+    const doc = typeof src.document === 'string' ? JSON.parse(src.document) : src.document;
+    const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    const st = list[index] as Record<string, unknown> | undefined;
+    if (!st) return out;
+    const principal = st.Principal ?? st.NotPrincipal;
+    if (principal === '*') out.principals = values(['*']);
+    else if (principal && typeof principal === 'object') out.principals = values(Object.values(principal as object).flatMap(asList));
+    out.actions = values(asList(st.Action ?? st.NotAction));
+    out.resources = values(asList(st.Resource ?? st.NotResource));
+    const cond = (st.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    out.conditions = items(
+      Object.entries(cond).flatMap(([op, block]) => Object.entries(block ?? {}).map(([key, v]) => ({ key: `${op}:${key}`, values: values(asList(v)) }))),
+    );
+  } catch {
+    // A policy that no longer parses still yields the statement's effect and id.
+  }
+  return out;
+}
+
+/** The decision of one authorization question in AWS's DecodedMessage shape. */
+export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthorizationMessage {
+  const action = req.action.includes(':') ? req.action.slice(req.action.indexOf(':') + 1) : req.action;
+  return {
+    allowed: d.decision === 'allowed',
+    explicitDeny: d.decision === 'explicitDeny',
+    matchedStatements: items(d.matchedStatements.map((m) => decodedStatement(req, m.policyId, m.index, m.effect, m.sid))),
+    failures: values(d.notes),
+    context: {
+      principal: { id: req.principal.userId ?? 'anonymous', ...(req.principal.arn ? { arn: req.principal.arn } : {}) },
+      action,
+      resource: req.resource,
+      conditions: items(
+        Object.entries(req.context)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, v]) => ({ key, values: values(asList(v)) })),
+      ),
+    },
+  };
+}
+
+/** Seals a decoded message for `account` (the only account whose callers may decode it). */
+export function encodeAuthorizationMessage(account: string, message: DecodedAuthorizationMessage): string {
+  const sealed: Sealed = { v: VERSION, account, message };
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', KEY, iv);
+  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(JSON.stringify(sealed), 'utf8'))), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+/** Opens a sealed message; null when it is not one of ours, was altered, or is not for `account`. */
+export function decodeAuthorizationMessage(encoded: string, account: string): DecodedAuthorizationMessage | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
+  const raw = Buffer.from(encoded, 'base64url');
+  if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', KEY, raw.subarray(0, IV_BYTES));
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+    const sealed = JSON.parse(inflateRawSync(plain).toString('utf8')) as Sealed;
+    if (sealed.v !== VERSION || sealed.account !== account) return null;
+    return sealed.message;
+  } catch {
+    return null;
+  }
+}
+
+/** The header for a denied evaluation; the message is dropped (never truncated) if it would not fit. */
+export function authorizationMessageHeader(req: EvalRequest, d: Decision): Record<string, string> {
+  const account = req.principal.account && req.principal.account !== 'anonymous' ? req.principal.account : req.resourceAccount ?? '';
+  const encoded = encodeAuthorizationMessage(account, decodedMessageOf(req, d));
+  return encoded.length <= MAX_ENCODED_MESSAGE ? { [AUTHORIZATION_MESSAGE_HEADER]: encoded } : {};
+}
+
+/** A minimal message for refusals made before any policy was evaluated (e.g. root calling AssumeRole). */
+export function refusalMessageHeader(account: string, principal: { id: string; arn?: string }, action: string, resource: string, reason: string): Record<string, string> {
+  const message: DecodedAuthorizationMessage = {
+    allowed: false,
+    explicitDeny: false,
+    matchedStatements: items([]),
+    failures: values([reason]),
+    context: { principal, action: action.includes(':') ? action.slice(action.indexOf(':') + 1) : action, resource, conditions: items([]) },
+  };
+  return { [AUTHORIZATION_MESSAGE_HEADER]: encodeAuthorizationMessage(account, message) };
+}
+
+/** An AccessDenied without a sealed message (a refusal before evaluation) gets a minimal one; anything else passes through. */
+export function withAuthorizationMessage(err: AwsError, principal: Principal, action: string, defaultAccount: string): AwsError {
+  if (err.code !== 'AccessDenied' || err.headers?.[AUTHORIZATION_MESSAGE_HEADER]) return err;
+  const who = principal.kind === 'anonymous' ? { id: 'anonymous' } : { id: principal.userId, arn: principal.arn };
+  const headers = { ...(err.headers ?? {}), ...refusalMessageHeader(principal.accountId ?? defaultAccount, who, action, '*', err.message) };
+  return new AwsError(err.code, err.message, err.status, { headers, detail: err.detail });
+}
