@@ -49,6 +49,8 @@ interface Point extends LoadResult {
   clientCpuPct: number;
   /** CPU used by everything else on the machine meanwhile (other processes compete for the cores). */
   otherCpuPct: number | null;
+  /** Server CPU time per request (µs): the figure least disturbed by other load on the machine. */
+  serverCpuUsPerReq: number | null;
 }
 
 const MB = 1024 * 1024;
@@ -165,6 +167,7 @@ async function loadPoint(
     serverCpuPct: serverMs !== null ? pct(serverMs) : null,
     clientCpuPct: pct(clientMs),
     otherCpuPct: machineMs !== null && serverMs !== null ? Math.max(0, pct(machineMs - serverMs - clientMs)) : null,
+    serverCpuUsPerReq: serverMs !== null && res.requests > 0 ? Math.round((serverMs * 1000) / res.requests) : null,
   };
 }
 
@@ -310,6 +313,7 @@ async function main(): Promise<number> {
       serverCpuPct: p.serverCpuPct,
       clientCpuPct: p.clientCpuPct,
       otherCpuPct: p.otherCpuPct,
+      serverCpuUsPerReq: p.serverCpuUsPerReq,
       statuses: p.statuses,
       ...(p.sampleErrors.length ? { sampleErrors: p.sampleErrors } : {}),
     })),
@@ -327,7 +331,7 @@ async function main(): Promise<number> {
   if (points.length) {
     console.log(
       table([
-        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%', 'other CPU%'],
+        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%', 'other CPU%', 'srv µs/req'],
         ...points.map((p) => [
           p.scenario,
           p.concurrency,
@@ -341,6 +345,7 @@ async function main(): Promise<number> {
           p.serverCpuPct ?? 'n/a',
           p.clientCpuPct,
           p.otherCpuPct ?? 'n/a',
+          p.serverCpuUsPerReq ?? 'n/a',
         ]),
       ]),
     );
