@@ -39,6 +39,8 @@ export const awsErrors = {
   deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),
   malformedPolicyDocument: (message: string) => new AwsError('MalformedPolicyDocument', message, 400),
+  policyNotAttachable: (message: string) => new AwsError('PolicyNotAttachable', message, 400),
+  unmodifiableEntity: (message: string) => new AwsError('UnmodifiableEntity', message, 400),
   missingAuthenticationToken: () =>
     new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
   incompleteSignature: (message: string) => new AwsError('IncompleteSignature', message, 400),

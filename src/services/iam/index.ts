@@ -16,6 +16,21 @@ import {
 import { deleteUserPolicy, getUserPolicy, listUserPolicies, putUserPolicy } from './user-policies';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from './users';
 import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './role-policies';
+import { createPolicy, deletePolicy, getPolicy, listPolicies } from './managed-policies';
+import { deleteRolePermissionsBoundary, deleteUserPermissionsBoundary, putRolePermissionsBoundary, putUserPermissionsBoundary } from './permissions-boundaries';
+import {
+  attachGroupPolicy,
+  attachRolePolicy,
+  attachUserPolicy,
+  detachGroupPolicy,
+  detachRolePolicy,
+  detachUserPolicy,
+  listAttachedGroupPolicies,
+  listAttachedRolePolicies,
+  listAttachedUserPolicies,
+  listEntitiesForPolicy,
+} from './policy-attachments';
+import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyVersions, setDefaultPolicyVersion } from './policy-versions';
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 
 export const iamOperations = operationTable([
@@ -30,6 +45,29 @@ export const iamOperations = operationTable([
   getRolePolicy,
   listRolePolicies,
   deleteRolePolicy,
+  createPolicy,
+  getPolicy,
+  deletePolicy,
+  listPolicies,
+  createPolicyVersion,
+  getPolicyVersion,
+  listPolicyVersions,
+  deletePolicyVersion,
+  setDefaultPolicyVersion,
+  attachRolePolicy,
+  detachRolePolicy,
+  listAttachedRolePolicies,
+  attachUserPolicy,
+  detachUserPolicy,
+  listAttachedUserPolicies,
+  attachGroupPolicy,
+  detachGroupPolicy,
+  listAttachedGroupPolicies,
+  listEntitiesForPolicy,
+  putRolePermissionsBoundary,
+  deleteRolePermissionsBoundary,
+  putUserPermissionsBoundary,
+  deleteUserPermissionsBoundary,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,
   getUser,

@@ -47,7 +47,11 @@ export function resolveBoundary(call: Call, arn: string): string {
   const p = parseArn(arn);
   if (!p || p.service !== 'iam' || !p.resource.startsWith('policy/')) throw awsErrors.invalidInput(`ARN ${arn} is not valid.`);
   const policy = findManagedPolicy(call.store, call.ids, arn);
-  if (!policy) throw awsErrors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+  // Only AWS-managed policies and the caller's own account's policies can be boundaries.
+  if (!policy || (policy.accountId !== null && policy.accountId !== call.principal.accountId)) {
+    throw awsErrors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+  }
+  if (!policy.isAttachable) throw awsErrors.policyNotAttachable(`Scope ARN: ${arn} does not exist or is not attachable.`);
   return policy.arn;
 }
 

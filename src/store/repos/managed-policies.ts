@@ -76,15 +76,73 @@ export class ManagedPoliciesRepo {
   }
 
   /** Creates the policy with its first version `v1` as default. */
-  create(p: { arn: string; id: string; accountId: string | null; name: string; path: string; description: string | null; document: string; createdAt: string; awsManaged?: boolean; defaultVersionId?: string }): ManagedPolicy {
+  create(p: {
+    arn: string; id: string; accountId: string | null; name: string; path: string; description: string | null; document: string; createdAt: string;
+    awsManaged?: boolean; defaultVersionId?: string; updatedAt?: string; isAttachable?: boolean; versionCreatedAt?: string;
+  }): ManagedPolicy {
     const v = p.defaultVersionId ?? 'v1';
     this.db.run(
-      `INSERT INTO managed_policies (arn, id, account_id, aws_managed, name, path, description, default_version_id, next_version, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      p.arn, p.id, p.accountId, p.awsManaged ? 1 : 0, p.name, p.path, p.description, v, Number(v.slice(1)) + 1, p.createdAt, p.createdAt,
+      `INSERT INTO managed_policies (arn, id, account_id, aws_managed, name, path, description, default_version_id, next_version, is_attachable, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      p.arn, p.id, p.accountId, p.awsManaged ? 1 : 0, p.name, p.path, p.description, v, Number(v.slice(1)) + 1, p.isAttachable === false ? 0 : 1, p.createdAt, p.updatedAt ?? p.createdAt,
     );
-    this.db.run('INSERT INTO policy_versions (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)', p.arn, v, p.document, p.createdAt);
+    this.db.run('INSERT INTO policy_versions (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)', p.arn, v, p.document, p.versionCreatedAt ?? p.createdAt);
     return this.get(p.arn)!;
+  }
+
+  /** A customer policy by name, case-insensitively (IAM names do not differ by case alone). */
+  getByNameInsensitive(accountId: string, name: string): ManagedPolicy | null {
+    const r = this.db.get<PolicyRow>('SELECT * FROM managed_policies WHERE account_id = ? AND lower(name) = lower(?)', accountId, name);
+    return r ? toPolicy(r) : null;
+  }
+
+  /** Customer-managed policies of an account (the CustomerManagedPolicies quota). */
+  countLocal(accountId: string): number {
+    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM managed_policies WHERE account_id = ?', accountId)!.n;
+  }
+
+  /** Customer-managed policies of an account under a path prefix, after `after` in (name, arn) order. */
+  listLocalAfter(accountId: string, opts: { pathPrefix: string; after: string; limit: number }): ManagedPolicy[] {
+    return this.db
+      .all<PolicyRow>(
+        `SELECT * FROM managed_policies WHERE account_id = @acct AND substr(path, 1, length(@prefix)) = @prefix
+         AND (name || char(0) || arn) > @after ORDER BY name || char(0) || arn LIMIT @limit`,
+        { acct: accountId, prefix: opts.pathPrefix, after: opts.after, limit: opts.limit },
+      )
+      .map(toPolicy);
+  }
+
+  /** Per policy ARN: attachments and boundary uses by entities of one account (AWS counts per account). */
+  usageIn(accountId: string): Map<string, { attachments: number; boundaries: number }> {
+    const out = new Map<string, { attachments: number; boundaries: number }>();
+    const rows = this.db.all<{ arn: string; attachments: number; boundaries: number }>(
+      `SELECT arn, SUM(att) AS attachments, SUM(bnd) AS boundaries FROM (
+         SELECT a.policy_arn AS arn, 1 AS att, 0 AS bnd FROM policy_attachments a
+          WHERE (a.entity_kind = 'role' AND a.entity_id IN (SELECT id FROM roles WHERE account_id = @acct))
+             OR (a.entity_kind = 'user' AND a.entity_id IN (SELECT id FROM users WHERE account_id = @acct))
+             OR (a.entity_kind = 'group' AND a.entity_id IN (SELECT id FROM groups WHERE account_id = @acct))
+         UNION ALL SELECT boundary_arn, 0, 1 FROM roles WHERE account_id = @acct AND boundary_arn IS NOT NULL
+         UNION ALL SELECT boundary_arn, 0, 1 FROM users WHERE account_id = @acct AND boundary_arn IS NOT NULL
+       ) GROUP BY arn`,
+      { acct: accountId },
+    );
+    for (const r of rows) out.set(r.arn, { attachments: r.attachments, boundaries: r.boundaries });
+    return out;
+  }
+
+  /** Attachments and boundary uses of one policy by entities of one account. */
+  usageOf(arn: string, accountId: string): { attachments: number; boundaries: number } {
+    const r = this.db.get<{ attachments: number; boundaries: number }>(
+      `SELECT
+         (SELECT COUNT(*) FROM policy_attachments a WHERE a.policy_arn = @arn AND (
+            (a.entity_kind = 'role' AND a.entity_id IN (SELECT id FROM roles WHERE account_id = @acct))
+         OR (a.entity_kind = 'user' AND a.entity_id IN (SELECT id FROM users WHERE account_id = @acct))
+         OR (a.entity_kind = 'group' AND a.entity_id IN (SELECT id FROM groups WHERE account_id = @acct)))) AS attachments,
+         (SELECT COUNT(*) FROM roles WHERE account_id = @acct AND boundary_arn = @arn)
+         + (SELECT COUNT(*) FROM users WHERE account_id = @acct AND boundary_arn = @arn) AS boundaries`,
+      { arn, acct: accountId },
+    )!;
+    return { attachments: r.attachments, boundaries: r.boundaries };
   }
 
   delete(arn: string): void {
@@ -147,6 +205,11 @@ export class ManagedPoliciesRepo {
     this.db.run('UPDATE managed_policies SET default_version_id = ?, updated_at = ? WHERE arn = ?', versionId, at, arn);
   }
 
+  /** Inserts a version with a given id (AWS-managed policies imported with their history). */
+  putVersion(arn: string, versionId: string, document: string, at: string): void {
+    this.db.run('INSERT OR REPLACE INTO policy_versions (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)', arn, versionId, document, at);
+  }
+
   deleteVersion(arn: string, versionId: string): void {
     this.db.run('DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?', arn, versionId);
   }
@@ -194,6 +257,56 @@ export class ManagedPoliciesRepo {
       'SELECT (SELECT COUNT(*) FROM roles WHERE boundary_arn = @a) + (SELECT COUNT(*) FROM users WHERE boundary_arn = @a) AS n',
       { a: arn },
     )!.n;
+  }
+
+  /** Managed policies attached to an entity whose path starts with `pathPrefix`, paged in (name, arn) order. */
+  attachedPage(kind: PolicyOwnerKind, entityId: string, opts: { pathPrefix?: string; marker?: string; maxItems: number }): Page<ManagedPolicy> {
+    // The marker carries only the last ARN (markers are at most 320 characters); the name is its last segment.
+    const lastArn = decodeMarker(opts.marker);
+    const after = lastArn === null ? '' : `${lastArn.slice(lastArn.lastIndexOf('/') + 1)}\u0000${lastArn}`;
+    const rows = this.db.all<PolicyRow>(
+      `SELECT p.* FROM managed_policies p JOIN policy_attachments a ON a.policy_arn = p.arn
+       WHERE a.entity_kind = @kind AND a.entity_id = @id AND substr(p.path, 1, length(@prefix)) = @prefix
+       AND (p.name || char(0) || p.arn) > @after ORDER BY p.name || char(0) || p.arn LIMIT @limit`,
+      { kind, id: entityId, prefix: opts.pathPrefix ?? '/', after, limit: opts.maxItems + 1 },
+    );
+    return pageOf(rows.map(toPolicy), opts.maxItems, (p) => p.arn);
+  }
+
+  /**
+   * Groups, users and roles of one account that use a policy — attached (`PermissionsPolicy`), as their
+   * boundary (`PermissionsBoundary`) or either — in that order, by name, paged (ListEntitiesForPolicy).
+   */
+  entitiesPage(
+    arn: string,
+    accountId: string,
+    opts: { kinds: PolicyOwnerKind[]; usage?: 'PermissionsPolicy' | 'PermissionsBoundary'; pathPrefix?: string; marker?: string; maxItems: number },
+  ): Page<{ kind: PolicyOwnerKind; id: string; name: string }> {
+    const after = decodeMarker(opts.marker) ?? '';
+    const attached = (kind: PolicyOwnerKind, t: string) =>
+      `EXISTS (SELECT 1 FROM policy_attachments a WHERE a.policy_arn = @arn AND a.entity_kind = '${kind}' AND a.entity_id = ${t}.id)`;
+    const use = (kind: PolicyOwnerKind, t: string) =>
+      opts.usage === 'PermissionsPolicy' || kind === 'group' ? attached(kind, t)
+      : opts.usage === 'PermissionsBoundary' ? `${t}.boundary_arn = @arn`
+      : `(${attached(kind, t)} OR ${t}.boundary_arn = @arn)`;
+    const parts: string[] = [];
+    const order: Record<PolicyOwnerKind, string> = { group: '1', user: '2', role: '3' };
+    const table: Record<PolicyOwnerKind, string> = { group: 'groups', user: 'users', role: 'roles' };
+    for (const kind of ['group', 'user', 'role'] as const) {
+      if (!opts.kinds.includes(kind)) continue;
+      if (kind === 'group' && opts.usage === 'PermissionsBoundary') continue; // groups have no boundaries
+      parts.push(
+        `SELECT '${kind}' AS kind, t.id AS id, t.name AS name, '${order[kind]}' || t.name_lower || char(0) || t.id AS k FROM ${table[kind]} t
+         WHERE t.account_id = @acct AND substr(t.path, 1, length(@prefix)) = @prefix AND ${use(kind, 't')}`,
+      );
+    }
+    if (parts.length === 0) return { items: [], isTruncated: false };
+    const rows = this.db.all<{ kind: PolicyOwnerKind; id: string; name: string; k: string }>(
+      `SELECT * FROM (${parts.join(' UNION ALL ')}) WHERE k > @after ORDER BY k LIMIT @limit`,
+      { arn, acct: accountId, prefix: opts.pathPrefix ?? '/', after, limit: opts.maxItems + 1 },
+    );
+    const page = pageOf(rows, opts.maxItems, (r) => r.k);
+    return { ...page, items: page.items.map((r) => ({ kind: r.kind, id: r.id, name: r.name })) };
   }
 
   entitiesFor(arn: string): { kind: PolicyOwnerKind; entityId: string }[] {
