@@ -52,4 +52,6 @@ export const awsErrors = {
   expiredToken: () => new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
   serviceFailure: (message = 'Service failure') => new AwsError('ServiceFailure', message, 500),
   invalidAuthenticationCode: (message: string) => new AwsError('InvalidAuthenticationCode', message, 403),
+  /** The policy simulator could not evaluate (IAM `PolicyEvaluationException`, HTTP 500). */
+  policyEvaluation: (message: string) => new AwsError('PolicyEvaluation', message, 500),
 } as const;

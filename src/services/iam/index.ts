@@ -32,6 +32,7 @@ import {
 } from './policy-attachments';
 import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyVersions, setDefaultPolicyVersion } from './policy-versions';
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate';
 
 export const iamOperations = operationTable([
   createRole,
@@ -68,6 +69,8 @@ export const iamOperations = operationTable([
   deleteRolePermissionsBoundary,
   putUserPermissionsBoundary,
   deleteUserPermissionsBoundary,
+  simulatePrincipalPolicy,
+  simulateCustomPolicy,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,
   getUser,
