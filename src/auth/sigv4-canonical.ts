@@ -170,9 +170,9 @@ export function parseAmzDate(s: string): Date | null {
   }
   const y = +s.slice(0, 4), mo = +s.slice(4, 6), d = +s.slice(6, 8);
   const h = +s.slice(9, 11), mi = +s.slice(11, 13), se = +s.slice(13, 15);
-  const t = Date.UTC(y, mo - 1, d, h, mi, se);
-  const date = new Date(t);
-  // Reject roll-overs such as month 13 or 25:00:00.
-  if (toAmzDate(date) !== s) return null;
+  // Reject roll-overs such as month 13, 31 April or 25:00:00 (checked numerically: this runs per request).
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return null;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  if (date.getUTCDate() !== d) return null;
   return date;
 }

@@ -311,3 +311,13 @@ describe('presignUrl', () => {
     expect(auth.form).toBe('query');
   });
 });
+
+describe('parseAmzDate', () => {
+  it('accepts real instants only', async () => {
+    const { parseAmzDate } = await import('../../src/auth/sigv4-canonical');
+    expect(parseAmzDate('20240229T235959Z')?.toISOString()).toBe('2024-02-29T23:59:59.000Z');
+    for (const bad of ['20230229T000000Z', '20240431T000000Z', '20241301T000000Z', '20240100T000000Z', '20240101T240000Z', '20240101T006000Z', '20240101T000060Z', '2024010T0000000Z', '20240101T000000', '20240101 000000Z', '00000101T000000Z']) {
+      expect(parseAmzDate(bad)).toBeNull();
+    }
+  });
+});
