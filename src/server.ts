@@ -9,6 +9,9 @@ import { bootstrapDefaults } from './store/bootstrap';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
 import { Store } from './store/store';
 
+const SESSION_RETENTION_MS = 24 * 3600 * 1000;
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -66,10 +69,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
 
+  // Housekeeping: sessions that expired more than a day ago are dropped (until then they answer ExpiredToken).
+  const purge = setInterval(() => {
+    try {
+      const removed = store.sessions.purgeExpired(new Date(clock.now().getTime() - SESSION_RETENTION_MS).toISOString());
+      if (removed > 0) logger.debug('purged expired sessions', { removed });
+    } catch (e) {
+      logger.warn('session purge failed', { error: (e as Error).message });
+    }
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
+      clearInterval(purge);
       server.close(() => {
         store.close();
         resolve();

@@ -98,6 +98,8 @@ export const createRole = defineOperation({
     if (input.permissionsBoundary) ctx['iam:PermissionsBoundary'] = input.permissionsBoundary;
     return ctx;
   },
+  // Creating a role with tags also needs iam:TagRole (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_roles.html).
+  extraChecks: (input, call) => (input.tags?.length ? [{ action: 'iam:TagRole', resource: arns.role(accountOf(call), input.path, input.roleName) }] : []),
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);
