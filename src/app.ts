@@ -171,7 +171,8 @@ export const stages: Stage[] = [
     name: 'authenticate',
     run(s) {
       if (!s.auth) return;
-      const { credential } = authenticate(s.deps.store, s.parts!, s.auth, s.now, s.service);
+      // The wall clock only widens the signing window once the admin test clock has been moved.
+      const { credential } = authenticate(s.deps.store, s.parts!, s.auth, s.now, s.service, new Date());
       s.credential = credential;
       // GetSessionToken credentials without MFA may not call IAM (aws-protocol §4.7).
       if (credential.kind === 'session') checkSessionCredentialScope(credential.session, s.service);

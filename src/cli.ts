@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
 import { SeedError } from './store/seed-schema';
 
 async function main(): Promise<void> {
+  // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
+  if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));

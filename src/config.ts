@@ -83,6 +83,9 @@ export const USAGE = `Usage: iamlocal [options]
   --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
   --help              this text
 
+  iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
+                      mint a projected service-account token from a running server (mint-token --help)
+
   Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
   (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
 

@@ -2,7 +2,7 @@
 // long-term key (any service name in the scope). Everything else is refused with AWS-style errors.
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { lookupCredential } from '../auth/authenticate';
+import { lookupCredential, signingReferenceTime } from '../auth/authenticate';
 import { parseSigV4, verifySigV4 } from '../auth/sigv4';
 import { awsErrors } from '../aws/errors';
 import { requestPartsFromFetch, requestPartsFromNode } from '../http/request-parts';
@@ -16,7 +16,8 @@ export async function requireRoot(c: Context, store: Store, now: Date): Promise<
   const auth = parseSigV4(parts);
   if (!auth) throw awsErrors.missingAuthenticationToken();
   const { credential, secret } = lookupCredential(store, auth, now);
-  verifySigV4(parts, auth, secret, now, auth.service);
+  // Signed with the client's real clock even after the test clock moved (see signingReferenceTime).
+  verifySigV4(parts, auth, secret, signingReferenceTime(auth, now, new Date()), auth.service);
   if (credential.kind !== 'access-key' || !credential.key.isRoot) {
     throw awsErrors.accessDenied('Only the account root user may call the iamlocal admin endpoints.');
   }

@@ -9,6 +9,7 @@ import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
 import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
+import { mountClusterAdmin } from './clusters';
 
 export const ADMIN_PREFIX = '/_iamlocal';
 const startedAt = Date.now();
@@ -79,6 +80,9 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       return jsonError(c, deps, e);
     }
   });
+
+  // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
+  mountClusterAdmin(app, deps);
 
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {

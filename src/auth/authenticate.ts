@@ -44,12 +44,26 @@ export function lookupCredential(store: Store, auth: SigV4Auth, now: Date): { cr
   throw awsErrors.invalidClientTokenId();
 }
 
+/** SigV4's ±15 minute window (aws-protocol §4.3). */
+const SIGNING_WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * The time the signature window is checked against. Clients sign with their own (real) clock, while the
+ * admin test clock may have moved iamlocal's time (sessions and tokens expire by that clock): a request
+ * signed within the window of either the server's time or the wall clock is on time.
+ */
+export function signingReferenceTime(auth: SigV4Auth, now: Date, wallClock: Date | undefined): Date {
+  if (!wallClock || Math.abs(auth.requestTime.getTime() - now.getTime()) <= SIGNING_WINDOW_MS) return now;
+  return Math.abs(auth.requestTime.getTime() - wallClock.getTime()) <= SIGNING_WINDOW_MS ? wallClock : now;
+}
+
 /**
  * Verifies a signed request: looks the key up, then checks the signature, scope service and clock
- * window (sigv4.ts). `expectedService` is the service the request is routed to.
+ * window (sigv4.ts). `expectedService` is the service the request is routed to. Session expiry is
+ * judged by `now` (iamlocal's clock); `wallClock` only widens the signing window (see above).
  */
-export function authenticate(store: Store, req: SignedRequestParts, auth: SigV4Auth, now: Date, expectedService: string): Authenticated {
+export function authenticate(store: Store, req: SignedRequestParts, auth: SigV4Auth, now: Date, expectedService: string, wallClock?: Date): Authenticated {
   const { credential, secret } = lookupCredential(store, auth, now);
-  verifySigV4(req, auth, secret, now, expectedService);
+  verifySigV4(req, auth, secret, signingReferenceTime(auth, now, wallClock), expectedService);
   return { credential, auth };
 }

@@ -1,0 +1,147 @@
+// Owns `iamlocal mint-token`: asks a running iamlocal (admin endpoint POST /_iamlocal/clusters/NAME/tokens,
+// signed with the account's root key) for a projected service-account token and prints it or writes it
+// to a file — the file a pod's AWS_WEB_IDENTITY_TOKEN_FILE points at. Works with in-memory and Docker
+// servers alike because the server, which holds the cluster key and the clock, does the signing.
+import { writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { signRequest } from './auth/sigv4';
+import { defaults } from './config';
+
+export const MINT_TOKEN_USAGE = `Usage: iamlocal mint-token --cluster NAME --namespace NS --service-account SA [options]
+
+  --cluster NAME          mock EKS cluster (seeded or created via POST /_iamlocal/clusters)
+  --namespace NS          service account namespace
+  --service-account SA    service account name
+  --audience A            token audience; repeatable (default sts.amazonaws.com)
+  --lifetime SECONDS      token lifetime, 600–4294967296 (default 86400)
+  --pod NAME              add kubernetes.io.pod (a pod-bound token)
+  --region R              cluster region, when several clusters share the name
+  --out FILE              write the token to FILE (mode 0600) instead of stdout
+  --endpoint URL          iamlocal URL (default http://127.0.0.1:4599; env IAMLOCAL_ENDPOINT)
+
+  Signs with the root key IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY (default test / test).`;
+
+export class MintTokenUsageError extends Error {}
+
+export interface MintTokenArgs {
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+  audience: string[];
+  lifetimeSeconds?: number;
+  podName?: string;
+  region?: string;
+  out?: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function parseMintTokenArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): MintTokenArgs | 'help' {
+  const out: Partial<MintTokenArgs> & { audience: string[] } = { audience: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new MintTokenUsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--cluster': out.cluster = value(); break;
+      case '--namespace': case '-n': out.namespace = value(); break;
+      case '--service-account': out.serviceAccount = value(); break;
+      case '--audience': out.audience.push(value()); break;
+      case '--lifetime': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new MintTokenUsageError(`--lifetime: not a number of seconds: ${JSON.stringify(v)}`);
+        out.lifetimeSeconds = Number(v);
+        break;
+      }
+      case '--pod': out.podName = value(); break;
+      case '--region': out.region = value(); break;
+      case '--out': out.out = value(); break;
+      case '--endpoint': out.endpoint = value(); break;
+      case '--help': case '-h': return 'help';
+      default: throw new MintTokenUsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  for (const [k, flag] of [['cluster', '--cluster'], ['namespace', '--namespace'], ['serviceAccount', '--service-account']] as const) {
+    if (!out[k]) throw new MintTokenUsageError(`${flag} is required`);
+  }
+  const root = defaults.rootCredentials || { accessKeyId: 'test', secretAccessKey: 'test' };
+  return {
+    ...(out as MintTokenArgs),
+    endpoint: out.endpoint ?? env.IAMLOCAL_ENDPOINT ?? `http://127.0.0.1:${defaults.port}`,
+    credentials: {
+      accessKeyId: env.IAMLOCAL_ROOT_ACCESS_KEY_ID ?? root.accessKeyId,
+      secretAccessKey: env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY ?? root.secretAccessKey,
+    },
+  };
+}
+
+function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  const send = url.protocol === 'https:' ? httpsRequest : request;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Mints through the server; returns the token. Throws Error with the server's message on failure. */
+export async function mintTokenViaServer(a: MintTokenArgs): Promise<{ token: string; expiration: string }> {
+  const url = new URL(`/_iamlocal/clusters/${encodeURIComponent(a.cluster)}/tokens${a.region ? `?region=${encodeURIComponent(a.region)}` : ''}`, a.endpoint);
+  const body = JSON.stringify({
+    namespace: a.namespace,
+    serviceAccount: a.serviceAccount,
+    ...(a.audience.length > 0 ? { audience: a.audience } : {}),
+    ...(a.lifetimeSeconds !== undefined ? { lifetimeSeconds: a.lifetimeSeconds } : {}),
+    ...(a.podName !== undefined ? { podName: a.podName } : {}),
+  });
+  const headers = { 'content-type': 'application/json' };
+  const signed = signRequest({ method: 'POST', url: url.toString(), headers, body }, a.credentials, { region: 'us-east-1', service: 'iamlocal', now: new Date() });
+  const res = await post(url, { ...headers, ...signed }, body);
+  let parsed: { token?: string; expiration?: string; error?: { code: string; message: string } };
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    throw new Error(`unexpected answer from ${a.endpoint} (HTTP ${res.status})`);
+  }
+  if (res.status !== 200 || !parsed.token) throw new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : `HTTP ${res.status}`);
+  return { token: parsed.token, expiration: parsed.expiration ?? '' };
+}
+
+/** Runs the command; returns the process exit code. */
+export async function runMintToken(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let args: MintTokenArgs | 'help';
+  try {
+    args = parseMintTokenArgs(argv);
+  } catch (e) {
+    if (e instanceof MintTokenUsageError) {
+      io.err.write(`iamlocal mint-token: ${e.message}\n\n${MINT_TOKEN_USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    io.out.write(MINT_TOKEN_USAGE + '\n');
+    return 0;
+  }
+  try {
+    const { token, expiration } = await mintTokenViaServer(args);
+    if (args.out) {
+      await writeFile(args.out, token, { mode: 0o600 });
+      io.err.write(`token written to ${args.out} (expires ${expiration})\n`);
+    } else io.out.write(token + '\n');
+    return 0;
+  } catch (e) {
+    io.err.write(`iamlocal mint-token: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
