@@ -7,6 +7,7 @@ import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext
 import { authorizationMessageHeader } from '../services/sts/authorization-message';
 import type { Store } from '../store/store';
 import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from './gather-policies';
+import { resourceTagContext } from './request-context';
 
 export function evalPrincipal(p: Principal): EvalPrincipal {
   switch (p.kind) {
@@ -44,7 +45,8 @@ export function buildEvalRequest(store: Store, r: AuthzRequest): EvalRequest {
     action: r.action,
     resource: r.resource,
     resourceAccount,
-    context: r.context,
+    // The target's own tags (aws:ResourceTag/…) first; keys the operation supplies win.
+    context: { ...resourceTagContext(store, r.resource), ...r.context },
     policies: {
       identity: identityPolicies(store, p),
       boundary: boundaryPolicy(store, p),

@@ -113,3 +113,55 @@ export function buildRequestContext(store: Store, p: Principal, facts: RequestFa
   }
   return ctx;
 }
+
+/**
+ * aws:ResourceTag/K (and iam:ResourceTag/K for roles and users) of the IAM resource a request acts on,
+ * from its stored tags: every action on a tagged role, user, customer managed policy, OIDC provider,
+ * instance profile or MFA device carries them (sts:AssumeRole included: the role's tags).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
+ */
+export function resourceTagContext(store: Store, resourceArn: string): RequestContext {
+  if (!resourceArn.startsWith('arn:') || !resourceArn.includes(':iam::')) return {};
+  const parts = resourceArn.split(':');
+  const account = parts[4] ?? '';
+  const resource = parts.slice(5).join(':');
+  const type = resource.split('/')[0];
+  let tags: Tag[] = [];
+  let iamKeys = false;
+  switch (type) {
+    case 'role': {
+      const r = store.roles.getByArn(resourceArn);
+      if (r) tags = store.tags.list('role', r.id);
+      iamKeys = true;
+      break;
+    }
+    case 'user': {
+      const u = store.users.getByArn(resourceArn);
+      if (u) tags = store.tags.list('user', u.id);
+      iamKeys = true;
+      break;
+    }
+    case 'policy':
+      tags = store.tags.list('policy', resourceArn);
+      break;
+    case 'oidc-provider':
+      tags = store.tags.list('oidc-provider', resourceArn);
+      break;
+    case 'mfa':
+      tags = store.tags.list('mfa', resourceArn);
+      break;
+    case 'instance-profile': {
+      const p = store.instanceProfiles.getByName(account, resource.slice(resource.lastIndexOf('/') + 1));
+      if (p && p.arn === resourceArn) tags = store.tags.list('instance-profile', p.id);
+      break;
+    }
+    default:
+      return {};
+  }
+  const ctx: RequestContext = {};
+  for (const t of tags) {
+    ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
+    if (iamKeys) ctx[`iam:ResourceTag/${t.Key}`] = t.Value;
+  }
+  return ctx;
+}

@@ -33,6 +33,7 @@ import {
 import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyVersions, setDefaultPolicyVersion } from './policy-versions';
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate';
+import { tagOperations } from './tags';
 
 export const iamOperations = operationTable([
   createRole,
@@ -71,6 +72,7 @@ export const iamOperations = operationTable([
   deleteUserPermissionsBoundary,
   simulatePrincipalPolicy,
   simulateCustomPolicy,
+  ...tagOperations,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,
   getUser,
