@@ -57,12 +57,20 @@ export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRole
   return { roleArn, roleSessionName, durationSeconds, policy, policyArns, tags, transitiveTagKeys, externalId, serialNumber, tokenCode, sourceIdentity };
 }
 
-/** The role a RoleArn names, if it exists with exactly that path. */
+const roleLookups = new WeakMap<Call, Map<string, Role | null>>();
+
+/**
+ * The role a RoleArn names, if it exists with exactly that path. Memoized per request: authorization
+ * (trust policy, extra checks) and the handler all ask for it within the same transaction.
+ */
 export function findRole(call: Call, roleArn: string): Role | null {
+  let seen = roleLookups.get(call);
+  if (!seen) roleLookups.set(call, (seen = new Map()));
+  if (seen.has(roleArn)) return seen.get(roleArn)!;
   const parts = parseRoleArn(roleArn);
-  if (!parts) return null;
-  const role = call.store.roles.getByName(parts.account, parts.name);
-  if (!role || role.path !== parts.path) return null;
+  let role = parts ? call.store.roles.getByName(parts.account, parts.name) : null;
+  if (role && role.path !== parts!.path) role = null;
+  seen.set(roleArn, role);
   return role;
 }
 
