@@ -21,7 +21,7 @@ export interface Harness {
   user(name: string, account?: string): UserPrincipal;
   session(s: Session): RoleSessionPrincipal;
   /** Decodes params and runs the handler (no authorization), like the pipeline after authorize. */
-  run<O>(op: Operation<any, O>, params: Params, principal: Principal): O;
+  run<Op extends Operation<any, any>>(op: Op, params: Params, principal: Principal): ReturnType<Op['handler']>;
 }
 
 export async function harness(seed?: Record<string, unknown>): Promise<Harness> {
