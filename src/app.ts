@@ -14,12 +14,14 @@ import { authorize } from './authz/authorize';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
+import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
 import { iamOperations } from './services/iam/index';
+import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
 import { withAuthorizationMessage } from './services/sts/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
@@ -39,6 +41,8 @@ export interface AppDeps {
 export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
   sts: { table: stsOperations, namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, namespace: IAM_NAMESPACE, version: '2010-05-08' },
+  // JSON 1.1 (X-Amz-Target): no XML namespace; the version is in the target prefix.
+  organizations: { table: organizationsOperations, namespace: '', version: '2016-11-28' },
 };
 
 /** Everything one request accumulates as it flows through the stages. */
@@ -49,6 +53,8 @@ export interface RequestState {
   started: number;
   now: Date;
   parts?: SignedRequestParts;
+  /** 'json' for AWS JSON 1.1 requests (Organizations: X-Amz-Target), else awsQuery (STS, IAM). */
+  protocol: 'query' | 'json';
   flat?: Map<string, string[]>;
   params: Params;
   action?: string;
@@ -136,6 +142,13 @@ export const stages: Stage[] = [
   {
     name: 'decode-form',
     run(s) {
+      if (s.protocol === 'json') {
+        // JSON 1.1: the operation is named by X-Amz-Target, the input is the JSON body.
+        s.params = decodeJsonBody(s.parts!.body);
+        const t = parseTarget(s.c.req.header('x-amz-target'));
+        s.action = t && t.prefix === ORGANIZATIONS_TARGET_PREFIX ? t.operation : undefined;
+        return;
+      }
       // Parameters = query string ∪ form body (GET presigned requests carry everything in the query).
       const fromQuery = decodeForm(s.parts!.rawQuery);
       const ct = (s.c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -153,7 +166,7 @@ export const stages: Stage[] = [
     name: 'parse-auth',
     run(s) {
       // AssumeRoleWithWebIdentity / AssumeRoleWithSAML are unsigned: any Authorization is ignored (aws-protocol §4.6).
-      const unsigned = unsignedOperation(s.action);
+      const unsigned = s.protocol === 'query' ? unsignedOperation(s.action) : undefined;
       if (unsigned) {
         s.op = unsigned;
         s.service = 'sts';
@@ -163,7 +176,8 @@ export const stages: Stage[] = [
       s.auth = parseSigV4(s.parts!);
       if (!s.auth) throw awsErrors.missingAuthenticationToken();
       const scoped = s.auth.service;
-      if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      if (s.protocol === 'json') s.service = 'organizations';
+      else if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -188,6 +202,12 @@ export const stages: Stage[] = [
     name: 'route',
     run(s) {
       if (s.op) return;
+      if (s.protocol === 'json') {
+        const op = s.action ? organizationsOperations.get(s.action) : undefined;
+        if (!op) throw unknownOperation();
+        s.op = op;
+        return;
+      }
       const svc = SERVICES[s.service];
       if (!s.action) throw awsErrors.missingAction();
       const version = typeof s.params.Version === 'string' ? s.params.Version : undefined;
@@ -304,10 +324,16 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     auth: null,
     service: 'sts',
     principal: ANONYMOUS,
+    protocol: isJsonRequest(c.req.header('x-amz-target'), c.req.header('content-type')) ? 'json' : 'query',
   };
   try {
     for (const stage of stages) await stage.run(s);
     const op = s.op!;
+    if (s.protocol === 'json') {
+      const { body, headers } = encodeJsonSuccess(s.output, s.requestId);
+      logLine(s, 200);
+      return c.body(body, 200, headers);
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -322,7 +348,7 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
     const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
-    const { status, body, headers } = encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const { status, body, headers } = s.protocol === 'json' ? encodeJsonError(err, s.requestId) : encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
   }

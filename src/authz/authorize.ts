@@ -7,7 +7,7 @@ import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext
 import { authorizationMessageHeader } from '../services/sts/authorization-message';
 import type { Store } from '../store/store';
 import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from './gather-policies';
-import { resourceTagContext } from './request-context';
+import { resourceKeys, resourceTagContext } from './request-context';
 
 export function evalPrincipal(p: Principal): EvalPrincipal {
   switch (p.kind) {
@@ -46,7 +46,8 @@ export function buildEvalRequest(store: Store, r: AuthzRequest): EvalRequest {
     resource: r.resource,
     resourceAccount,
     // The target's own tags (aws:ResourceTag/…) first; keys the operation supplies win.
-    context: { ...resourceTagContext(store, r.resource), ...r.context },
+    // aws:ResourceAccount / aws:ResourceOrgID / aws:ResourceOrgPaths of the owning account, unless supplied.
+    context: { ...resourceTagContext(store, r.resource), ...resourceKeys(store, resourceAccount, p.accountId, r.context), ...r.context },
     policies: {
       identity: identityPolicies(store, p),
       boundary: boundaryPolicy(store, p),

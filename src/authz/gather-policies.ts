@@ -5,7 +5,7 @@
 import type { Principal } from '../auth/principal';
 import type { PolicySource } from '../policy/types';
 import type { PolicyOwnerKind } from '../store/repos/inline-policies';
-import type { OrgPolicyType } from '../store/repos/organizations';
+import { OrganizationsRepo, type OrgPolicyType } from '../store/repos/organizations';
 import type { Session } from '../store/repos/sessions';
 import type { Store } from '../store/store';
 
@@ -85,6 +85,6 @@ export function orgPolicyLevels(store: Store, accountId: string, type: OrgPolicy
   if (m.org.managementAccountId === accountId) return null;
   if (type === 'SERVICE_CONTROL_POLICY' ? !m.org.scpEnabled : !m.org.rcpEnabled) return null;
   const level = (target: string): PolicySource[] =>
-    store.organizations.attachedTo(target, type).map((pol) => ({ id: pol.id.startsWith('p-FullAWSAccess') ? 'p-FullAWSAccess' : pol.id, name: pol.name, document: pol.content }));
+    store.organizations.attachedTo(target, type).map((pol) => ({ id: OrganizationsRepo.publicPolicyId(pol.id), name: pol.name, document: pol.content }));
   return [...m.path.map((u) => level(u.id)), level(accountId)];
 }

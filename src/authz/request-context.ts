@@ -35,6 +35,23 @@ export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | '
   return { [`aws:${prefix}OrgID`]: m.org.id, [`aws:${prefix}OrgPaths`]: [path] };
 }
 
+/**
+ * Keys of the account that owns the resource: aws:ResourceAccount, and aws:ResourceOrgID /
+ * aws:ResourceOrgPaths when that account is in an organization (iam-evaluation §11;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+ * Same-account requests reuse the principal's organization keys already in `ctx`.
+ */
+export function resourceKeys(store: Store, resourceAccount: string | undefined, principalAccount: string | null, ctx: RequestContext): RequestContext {
+  if (!resourceAccount || !/^\d{12}$/.test(resourceAccount)) return {};
+  const out: RequestContext = { 'aws:ResourceAccount': resourceAccount };
+  if (resourceAccount === principalAccount && ctx['aws:PrincipalOrgID'] !== undefined) {
+    out['aws:ResourceOrgID'] = ctx['aws:PrincipalOrgID'];
+    out['aws:ResourceOrgPaths'] = ctx['aws:PrincipalOrgPaths'];
+    return out;
+  }
+  return Object.assign(out, orgKeys(store, resourceAccount, 'Resource'));
+}
+
 /** The principal's tags as aws:PrincipalTag/K (user tags, or role tags merged with session tags). */
 function principalTags(store: Store, p: Principal): Tag[] {
   switch (p.kind) {

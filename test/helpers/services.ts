@@ -4,7 +4,7 @@ import { arns } from '../../src/aws/arn';
 import type { Principal, RoleSessionPrincipal, UserPrincipal } from '../../src/auth/principal';
 import { defaults, silentLogger } from '../../src/config';
 import { fixedClock, seededIds, type AdjustableClock } from '../../src/runtime';
-import type { Call, Operation, Params } from '../../src/services/types';
+import type { Call, Operation, Params, ServiceName } from '../../src/services/types';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
 import type { Session } from '../../src/store/repos/sessions';
 import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
@@ -16,7 +16,7 @@ export interface Harness {
   store: Store;
   clock: AdjustableClock;
   ids: ReturnType<typeof seededIds>;
-  call(principal: Principal, service?: 'sts' | 'iam'): Call;
+  call(principal: Principal, service?: ServiceName): Call;
   root(): Principal;
   user(name: string, account?: string): UserPrincipal;
   session(s: Session): RoleSessionPrincipal;

@@ -13,6 +13,22 @@ export const FULL_AWS_ACCESS_CONTENT = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 });
 
+/** The AWS-managed RCP attached to every root, OU and account once RCPs are enabled; it cannot be detached
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html). */
+export const RCP_FULL_AWS_ACCESS_ID = 'p-RCPFullAWSAccess';
+export const RCP_FULL_AWS_ACCESS_CONTENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+});
+
+/** Where an account sits in its organization (the org_accounts row). */
+export interface OrgAccountPlacement {
+  accountId: string;
+  orgId: string;
+  parentId: string;
+  joinedAt: string;
+}
+
 export interface Organization {
   id: string;
   managementAccountId: string;
@@ -124,6 +140,7 @@ export class OrganizationsRepo {
       `${FULL_AWS_ACCESS_ID}:${o.id}`, o.id, FULL_AWS_ACCESS_CONTENT,
     );
     this.attach(`${FULL_AWS_ACCESS_ID}:${o.id}`, o.rootId);
+    if (o.rcpEnabled) this.attach(this.ensureRcpFullAccess(o.id), o.rootId);
     this.placeAccount(o.managementAccountId, o.id, o.rootId, o.createdAt);
     return this.get(o.id)!;
   }
@@ -135,7 +152,7 @@ export class OrganizationsRepo {
 
   createUnit(u: { id: string; orgId: string; parentId: string; name: string }, attachFullAccess = true): OrgUnit {
     this.db.run(`INSERT INTO org_units (id, org_id, kind, parent_id, name) VALUES (?, ?, 'ou', ?, ?)`, u.id, u.orgId, u.parentId, u.name);
-    if (attachFullAccess) this.attach(this.fullAwsAccessId(u.orgId), u.id);
+    if (attachFullAccess) this.attachDefaults(u.orgId, u.id);
     return { id: u.id, orgId: u.orgId, kind: 'ou', parentId: u.parentId, name: u.name };
   }
 
@@ -157,7 +174,14 @@ export class OrganizationsRepo {
        ON CONFLICT(account_id) DO UPDATE SET org_id = excluded.org_id, parent_id = excluded.parent_id`,
       accountId, orgId, parentId, at,
     );
-    if (!existed && attachFullAccess) this.attach(this.fullAwsAccessId(orgId), accountId);
+    if (!existed && attachFullAccess) this.attachDefaults(orgId, accountId);
+  }
+
+  /** What AWS attaches to a new OU or account: FullAWSAccess (SCPs enabled) and RCPFullAWSAccess (RCPs enabled). */
+  private attachDefaults(orgId: string, targetId: string): void {
+    const o = this.db.get<OrgRow>('SELECT * FROM organizations WHERE id = ?', orgId);
+    if (!o || o.scp_enabled === 1) this.attach(this.fullAwsAccessId(orgId), targetId);
+    if (o?.rcp_enabled === 1) this.attach(this.ensureRcpFullAccess(orgId), targetId);
   }
 
   membership(accountId: string): OrgMembership | null {
@@ -208,5 +232,113 @@ export class OrganizationsRepo {
         targetId, type,
       )
       .map(toPolicy);
+  }
+
+  // ---------------------------------------------------------------- used by the Organizations API
+
+  /** The AWS-managed policy id as the API shows it (`p-FullAWSAccess`), from the stored per-organization id. */
+  static publicPolicyId(id: string): string {
+    const i = id.indexOf(':');
+    return i === -1 ? id : id.slice(0, i);
+  }
+
+  /** The stored id of a policy the API names (AWS-managed ids are shared by every organization). */
+  storedPolicyId(orgId: string, publicId: string): string {
+    return publicId === FULL_AWS_ACCESS_ID || publicId === RCP_FULL_AWS_ACCESS_ID ? `${publicId}:${orgId}` : publicId;
+  }
+
+  root(orgId: string): OrgUnit {
+    return toUnit(this.db.get<UnitRow>(`SELECT * FROM org_units WHERE org_id = ? AND kind = 'root'`, orgId)!);
+  }
+
+  /** OUs directly under a parent, by name. */
+  unitsUnder(parentId: string): OrgUnit[] {
+    return this.db.all<UnitRow>(`SELECT * FROM org_units WHERE parent_id = ? AND kind = 'ou' ORDER BY name, id`, parentId).map(toUnit);
+  }
+
+  countUnits(orgId: string): number {
+    return this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM org_units WHERE org_id = ? AND kind = 'ou'`, orgId)!.n;
+  }
+
+  renameUnit(id: string, name: string): void {
+    this.db.run('UPDATE org_units SET name = ? WHERE id = ?', name, id);
+  }
+
+  /** Deletes an (empty) OU and its policy attachments. */
+  deleteUnit(id: string): void {
+    this.db.run('DELETE FROM org_policy_attachments WHERE target_id = ?', id);
+    this.db.run(`DELETE FROM org_units WHERE id = ? AND kind = 'ou'`, id);
+  }
+
+  placement(accountId: string): OrgAccountPlacement | null {
+    const r = this.db.get<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE account_id = ?', accountId);
+    return r ? { accountId: r.account_id, orgId: r.org_id, parentId: r.parent_id, joinedAt: r.joined_at } : null;
+  }
+
+  /** Accounts of an organization (or only those directly under `parentId`), in the order they joined. */
+  accounts(orgId: string, parentId?: string): OrgAccountPlacement[] {
+    const rows = parentId === undefined
+      ? this.db.all<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE org_id = ? ORDER BY joined_at, account_id', orgId)
+      : this.db.all<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE org_id = ? AND parent_id = ? ORDER BY joined_at, account_id', orgId, parentId);
+    return rows.map((r) => ({ accountId: r.account_id, orgId: r.org_id, parentId: r.parent_id, joinedAt: r.joined_at }));
+  }
+
+  moveAccount(accountId: string, parentId: string): void {
+    this.db.run('UPDATE org_accounts SET parent_id = ? WHERE account_id = ?', parentId, accountId);
+  }
+
+  /** Every policy of one type in an organization, AWS-managed first, then by name. */
+  policies(orgId: string, type: OrgPolicyType): OrgPolicy[] {
+    return this.db.all<PolicyRow>('SELECT * FROM org_policies WHERE org_id = ? AND type = ? ORDER BY aws_managed DESC, name, id', orgId, type).map(toPolicy);
+  }
+
+  countPolicies(orgId: string, type: OrgPolicyType): number {
+    return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM org_policies WHERE org_id = ? AND type = ?', orgId, type)!.n;
+  }
+
+  updatePolicy(id: string, p: { name: string; description: string | null; content: string }): void {
+    this.db.run('UPDATE org_policies SET name = ?, description = ?, content = ? WHERE id = ?', p.name, p.description, p.content, id);
+  }
+
+  deletePolicy(id: string): void {
+    this.db.run('DELETE FROM org_policies WHERE id = ?', id);
+  }
+
+  /** Target ids (root, OU ids, account ids) a policy is attached to. */
+  targetsOf(policyId: string): string[] {
+    return this.db.all<{ target_id: string }>('SELECT target_id FROM org_policy_attachments WHERE policy_id = ? ORDER BY target_id', policyId).map((r) => r.target_id);
+  }
+
+  isAttached(policyId: string, targetId: string): boolean {
+    return !!this.db.get('SELECT 1 FROM org_policy_attachments WHERE policy_id = ? AND target_id = ?', policyId, targetId);
+  }
+
+  /**
+   * Enables or disables a policy type in the organization's root. Enabling attaches the type's
+   * AWS-managed full-access policy to the root, every OU and every account; disabling detaches every
+   * policy of the type from every target, as AWS does
+   * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisablePolicyType.html).
+   */
+  setPolicyTypeEnabled(orgId: string, type: OrgPolicyType, enabled: boolean): void {
+    const column = type === 'SERVICE_CONTROL_POLICY' ? 'scp_enabled' : 'rcp_enabled';
+    this.db.run(`UPDATE organizations SET ${column} = ? WHERE id = ?`, enabled ? 1 : 0, orgId);
+    if (!enabled) {
+      this.db.run('DELETE FROM org_policy_attachments WHERE policy_id IN (SELECT id FROM org_policies WHERE org_id = ? AND type = ?)', orgId, type);
+      return;
+    }
+    const full = type === 'SERVICE_CONTROL_POLICY' ? this.fullAwsAccessId(orgId) : this.ensureRcpFullAccess(orgId);
+    for (const u of this.db.all<{ id: string }>('SELECT id FROM org_units WHERE org_id = ?', orgId)) this.attach(full, u.id);
+    for (const a of this.accounts(orgId)) this.attach(full, a.accountId);
+  }
+
+  /** Creates the organization's RCPFullAWSAccess policy if missing; returns its stored id. */
+  ensureRcpFullAccess(orgId: string): string {
+    const id = `${RCP_FULL_AWS_ACCESS_ID}:${orgId}`;
+    this.db.run(
+      `INSERT OR IGNORE INTO org_policies (id, org_id, type, name, description, content, aws_managed)
+       VALUES (?, ?, 'RESOURCE_CONTROL_POLICY', 'RCPFullAWSAccess', 'Allows access to every operation', ?, 1)`,
+      id, orgId, RCP_FULL_AWS_ACCESS_CONTENT,
+    );
+    return id;
   }
 }

@@ -1,0 +1,152 @@
+// Owns what Organizations handlers share: the caller's organization (AWSOrganizationsNotInUse when
+// none), the management-account-only rule, entity lookups with AWS's NotFound errors, Organizations
+// ARNs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html#awsorganizations-resources-for-iam-policies)
+// and the response shapes (Account, Root, OrganizationalUnit, PolicySummary, PolicyTargetSummary).
+import { PARTITION } from '../../aws/arn';
+import type { RequestContext } from '../../policy/types';
+import { OrganizationsRepo, type OrgPolicy, type OrgPolicyType, type OrgUnit, type Organization } from '../../store/repos/organizations';
+import type { Store } from '../../store/store';
+import type { Call } from '../types';
+import { orgErrors } from './errors';
+import type { AnyPolicyType } from './input';
+
+/** The policy types iamlocal stores and enforces; the other types of the API exist in no organization here. */
+export const SUPPORTED_TYPES: readonly OrgPolicyType[] = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+export function isSupportedType(t: AnyPolicyType): t is OrgPolicyType {
+  return (SUPPORTED_TYPES as readonly string[]).includes(t);
+}
+
+/** The organization of the caller's account, or AWSOrganizationsNotInUseException. */
+export function callerOrg(call: Call): Organization {
+  const account = call.principal.accountId;
+  const m = account ? call.store.organizations.membership(account) : null;
+  if (!m) throw orgErrors.notInUse();
+  return m.org;
+}
+
+/**
+ * "You can only call this operation from the management account" (each management operation's API
+ * page). iamlocal has no delegated administrators, so only the management account's principals pass.
+ */
+export function requireManagement(call: Call): Organization {
+  const org = callerOrg(call);
+  if (call.principal.accountId !== org.managementAccountId) throw orgErrors.notManagementAccount();
+  return org;
+}
+
+// ------------------------------------------------------------------ ARNs
+
+const base = (org: Organization) => `arn:${PARTITION}:organizations::${org.managementAccountId}`;
+export const orgArns = {
+  organization: (org: Organization) => `${base(org)}:organization/${org.id}`,
+  account: (org: Organization, accountId: string) => `${base(org)}:account/${org.id}/${accountId}`,
+  root: (org: Organization, rootId: string) => `${base(org)}:root/${org.id}/${rootId}`,
+  ou: (org: Organization, ouId: string) => `${base(org)}:ou/${org.id}/${ouId}`,
+  /** Customer policies live under the management account; AWS-managed ones under `aws`. */
+  policy: (org: Organization, type: OrgPolicyType, publicId: string, awsManaged: boolean) =>
+    awsManaged
+      ? `arn:${PARTITION}:organizations::aws:policy/${type.toLowerCase()}/${publicId}`
+      : `${base(org)}:policy/${org.id}/${type.toLowerCase()}/${publicId}`,
+  unit: (org: Organization, u: OrgUnit) => (u.kind === 'root' ? orgArns.root(org, u.id) : orgArns.ou(org, u.id)),
+  /** A root, OU or account id as an ARN (the target of a policy). */
+  target: (org: Organization, targetId: string) =>
+    /^\d{12}$/.test(targetId) ? orgArns.account(org, targetId) : targetId.startsWith('r-') ? orgArns.root(org, targetId) : orgArns.ou(org, targetId),
+};
+
+export function policyArn(org: Organization, p: OrgPolicy): string {
+  return orgArns.policy(org, p.type, OrganizationsRepo.publicPolicyId(p.id), p.awsManaged);
+}
+
+/** `organizations:PolicyType`, the condition key of every policy operation. */
+export function policyTypeKey(type: string | undefined): RequestContext {
+  return type ? { 'organizations:PolicyType': type } : {};
+}
+
+// ------------------------------------------------------------------ lookups
+
+/** A root or OU of this organization, or the given NotFound error. */
+export function findUnit(store: Store, org: Organization, id: string, notFound: () => Error): OrgUnit {
+  const u = store.organizations.unit(id);
+  if (!u || u.orgId !== org.id) throw notFound();
+  return u;
+}
+
+/** An account that is a member of this organization, or AccountNotFoundException. */
+export function findAccount(store: Store, org: Organization, accountId: string, notFound: () => Error = orgErrors.accountNotFound) {
+  const p = store.organizations.placement(accountId);
+  if (!p || p.orgId !== org.id) throw notFound();
+  return p;
+}
+
+/** A policy of this organization by the id the API shows, or PolicyNotFoundException. */
+export function findPolicy(store: Store, org: Organization, publicId: string): OrgPolicy {
+  const p = store.organizations.policy(store.organizations.storedPolicyId(org.id, publicId));
+  if (!p || p.orgId !== org.id) throw orgErrors.policyNotFound();
+  return p;
+}
+
+/** A root, OU or account of this organization named as a policy target, or TargetNotFoundException. */
+export function findTarget(store: Store, org: Organization, targetId: string): { id: string; kind: 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT' } {
+  if (/^\d{12}$/.test(targetId)) {
+    findAccount(store, org, targetId, orgErrors.targetNotFound);
+    return { id: targetId, kind: 'ACCOUNT' };
+  }
+  const u = findUnit(store, org, targetId, orgErrors.targetNotFound);
+  return { id: u.id, kind: u.kind === 'root' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' };
+}
+
+// ------------------------------------------------------------------ shapes
+
+export function policyTypesOf(org: Organization): { Type: OrgPolicyType; Status: 'ENABLED' }[] {
+  const out: { Type: OrgPolicyType; Status: 'ENABLED' }[] = [];
+  if (org.scpEnabled) out.push({ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' });
+  if (org.rcpEnabled) out.push({ Type: 'RESOURCE_CONTROL_POLICY', Status: 'ENABLED' });
+  return out;
+}
+
+export function rootShape(org: Organization, root: OrgUnit): Record<string, unknown> {
+  return { Id: root.id, Arn: orgArns.root(org, root.id), Name: root.name, PolicyTypes: policyTypesOf(org) };
+}
+
+export function ouShape(org: Organization, u: OrgUnit): Record<string, unknown> {
+  return { Id: u.id, Arn: orgArns.ou(org, u.id), Name: u.name };
+}
+
+/**
+ * Account: Email and Name come from the account's record (seed `email`/`name`; Name falls back to the
+ * alias, then the id). ⚠ Accounts that joined through a seed report JoinedMethod CREATED, the
+ * management account INVITED (AWS reports how the account really joined).
+ */
+export function accountShape(store: Store, org: Organization, accountId: string, joinedAt: string): Record<string, unknown> {
+  const a = store.accounts.get(accountId);
+  return {
+    Id: accountId,
+    Arn: orgArns.account(org, accountId),
+    Email: a?.email ?? undefined,
+    Name: a?.name ?? a?.alias ?? accountId,
+    Status: 'ACTIVE',
+    State: 'ACTIVE',
+    JoinedMethod: accountId === org.managementAccountId ? 'INVITED' : 'CREATED',
+    JoinedTimestamp: new Date(joinedAt),
+  };
+}
+
+export function policySummary(org: Organization, p: OrgPolicy): Record<string, unknown> {
+  return {
+    Id: OrganizationsRepo.publicPolicyId(p.id),
+    Arn: policyArn(org, p),
+    Name: p.name,
+    Description: p.description ?? '',
+    Type: p.type,
+    AwsManaged: p.awsManaged,
+  };
+}
+
+export function targetSummary(store: Store, org: Organization, targetId: string): Record<string, unknown> {
+  if (/^\d{12}$/.test(targetId)) {
+    const a = store.accounts.get(targetId);
+    return { TargetId: targetId, Arn: orgArns.account(org, targetId), Name: a?.name ?? a?.alias ?? targetId, Type: 'ACCOUNT' };
+  }
+  const u = store.organizations.unit(targetId)!;
+  return { TargetId: u.id, Arn: orgArns.unit(org, u), Name: u.name, Type: u.kind === 'root' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' };
+}
