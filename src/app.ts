@@ -304,7 +304,9 @@ function logLine(s: RequestState, status: number, err?: AwsError): void {
     requestId: s.requestId,
     service: s.service,
     action: s.action ?? null,
-    principal: s.principal.arn ?? (s.credential ? null : 'anonymous'),
+    // Unsigned requests are anonymous; a signed one that failed authentication has no principal, only its key id.
+    principal: s.principal.arn ?? (s.auth ? null : 'anonymous'),
+    accessKeyId: s.auth?.accessKeyId ?? null,
     decision: s.decision ?? (err?.code === 'AccessDenied' ? 'denied' : null),
     status,
     ms: Math.round((performance.now() - s.started) * 100) / 100,
