@@ -34,6 +34,8 @@ import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyV
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate';
 import { tagOperations } from './tags';
+import { oidcProviderOperations } from './oidc-providers';
+import { instanceProfileOperations } from './instance-profiles';
 
 export const iamOperations = operationTable([
   createRole,
@@ -73,6 +75,8 @@ export const iamOperations = operationTable([
   simulatePrincipalPolicy,
   simulateCustomPolicy,
   ...tagOperations,
+  ...oidcProviderOperations,
+  ...instanceProfileOperations,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,
   getUser,
