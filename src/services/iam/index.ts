@@ -33,6 +33,7 @@ import {
 import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyVersions, setDefaultPolicyVersion } from './policy-versions';
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate';
+import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './context-keys';
 import { tagOperations } from './tags';
 import { oidcProviderOperations } from './oidc-providers';
 import { instanceProfileOperations } from './instance-profiles';
@@ -74,6 +75,8 @@ export const iamOperations = operationTable([
   deleteUserPermissionsBoundary,
   simulatePrincipalPolicy,
   simulateCustomPolicy,
+  getContextKeysForPrincipalPolicy,
+  getContextKeysForCustomPolicy,
   ...tagOperations,
   ...oidcProviderOperations,
   ...instanceProfileOperations,
