@@ -11,6 +11,7 @@ import { resolvePrincipal } from './auth/resolve-principal';
 import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
 import { AwsError, awsErrors } from './aws/errors';
 import { authorize } from './authz/authorize';
+import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
@@ -258,7 +259,7 @@ export const stages: Stage[] = [
       const work = () => {
         op.guard?.(input, call);
         if (op.noAuthorization) s.decision = 'not-required';
-        else {
+        else withOrgMemo(() => {
           const base = buildRequestContext(store, call.principal, {
             now: call.now,
             region: call.region,
@@ -290,7 +291,7 @@ export const stages: Stage[] = [
             });
           }
           s.decision = 'allowed';
-        }
+        });
         return op.handler(input, call);
       };
       // One transaction per mutating request: a failure anywhere rolls every write back.

@@ -1,6 +1,7 @@
 // Owns the request context: the global condition keys (aws:*) a signed request carries, built from the
 // principal, its session and the request. Which keys exist when: iam-evaluation.md §11–12;
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+import { membershipOf } from './org-memo';
 import type { Principal } from '../auth/principal';
 import type { RequestContext } from '../policy/types';
 import type { Tag } from '../store/repos/tags';
@@ -29,7 +30,7 @@ export function mergePrincipalTags(base: Tag[], session: Tag[]): Tag[] {
 
 /** Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`). */
 export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource'): RequestContext {
-  const m = store.organizations.membership(accountId);
+  const m = membershipOf(store, accountId);
   if (!m) return {};
   const path = `${m.org.id}/${m.path.map((u) => u.id).join('/')}/`;
   return { [`aws:${prefix}OrgID`]: m.org.id, [`aws:${prefix}OrgPaths`]: [path] };
