@@ -56,7 +56,7 @@ export class OrgInput {
     }
     if (typeof v !== 'string') throw serialization();
     const len = [...v].length;
-    if (rule.min !== undefined && len < rule.min) throw orgErrors.invalidInput(rule.required && len === 0 ? 'INPUT_REQUIRED' : 'MIN_LENGTH_EXCEEDED');
+    if (rule.min !== undefined && len < rule.min) throw orgErrors.invalidInput('MIN_LENGTH_EXCEEDED');
     if (rule.max !== undefined && len > rule.max) throw orgErrors.invalidInput('MAX_LENGTH_EXCEEDED');
     if (rule.pattern && !rule.pattern.test(v)) throw orgErrors.invalidInput(rule.patternReason ?? 'INVALID_PATTERN');
     return v;
