@@ -4,13 +4,19 @@ import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { lookupCredential, signingReferenceTime } from '../auth/authenticate';
 import { parseSigV4, verifySigV4 } from '../auth/sigv4';
-import { awsErrors } from '../aws/errors';
+import { AwsError, awsErrors } from '../aws/errors';
+
+const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 import { requestPartsFromFetch, requestPartsFromNode } from '../http/request-parts';
 import type { Store } from '../store/store';
 
 /** Verifies the request is signed by a root key; returns the root's account id. Throws AwsError otherwise. */
 export async function requireRoot(c: Context, store: Store, now: Date): Promise<{ accountId: string; body: Buffer }> {
+  // Admin bodies are tiny JSON documents; refuse big ones before reading them.
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
   const body = Buffer.from(await c.req.arrayBuffer());
+  if (body.length > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
   const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const parts = node ? requestPartsFromNode(node, body) : requestPartsFromFetch(c.req.raw, body);
   const auth = parseSigV4(parts);
