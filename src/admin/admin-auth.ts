@@ -5,10 +5,10 @@ import type { IncomingMessage } from 'node:http';
 import { lookupCredential, signingReferenceTime } from '../auth/authenticate';
 import { parseSigV4, verifySigV4 } from '../auth/sigv4';
 import { AwsError, awsErrors } from '../aws/errors';
-
-const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 import { requestPartsFromFetch, requestPartsFromNode } from '../http/request-parts';
 import type { Store } from '../store/store';
+
+const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Verifies the request is signed by a root key; returns the root's account id. Throws AwsError otherwise. */
 export async function requireRoot(c: Context, store: Store, now: Date): Promise<{ accountId: string; body: Buffer }> {
