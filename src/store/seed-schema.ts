@@ -46,12 +46,20 @@ export interface SeedGroup extends Omit<SeedPolicyRefs, 'permissionsBoundary' | 
   name: string;
   path: string;
 }
+/** A virtual MFA device enabled for the user, with a fixed seed so tests can compute TOTP codes. */
+export interface SeedMfaDevice {
+  name: string;
+  path: string;
+  /** Base32 TOTP seed (RFC 4648 alphabet, ≥ 16 characters). */
+  seed: string;
+}
 export interface SeedUser extends SeedPolicyRefs {
   account: string;
   name: string;
   path: string;
   groups: string[];
   accessKeys: SeedKey[];
+  mfaDevices: SeedMfaDevice[];
 }
 export interface SeedRole extends SeedPolicyRefs {
   account: string;
@@ -272,6 +280,15 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
       path: c.str(e, 'path', { re: PATH }) ?? '/',
       groups: c.strList(e, 'groups', NAME),
       accessKeys: c.keys(e, 'accessKeys'),
+      mfaDevices: c.list(e, 'mfaDevices').map((d, i) => {
+        const dc = new Ctx(source, `${c.where} mfaDevices[${i}]`);
+        const dobj = dc.obj(d, 'MFA device');
+        return {
+          name: dc.str(dobj, 'name', { required: true, re: NAME })!,
+          path: dc.str(dobj, 'path', { re: PATH }) ?? '/',
+          seed: dc.str(dobj, 'seed', { required: true, re: /^[A-Z2-7]{16,}=*$/ })!,
+        };
+      }),
       ...c.refs(e),
     })),
     roles: each('roles', (c, e) => {
