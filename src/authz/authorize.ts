@@ -83,8 +83,12 @@ export function authorize(store: Store, r: AuthzRequest): Decision {
   const { request, decision } = decide(store, r);
   if (decision.decision !== 'allowed') {
     const caller = r.principal.arn ?? 'anonymous';
+    // Federation callers have no ARN: AWS says only `Not authorized to perform <action>` (also for the
+    // sts:TagSession / sts:SetSourceIdentity checks of AssumeRoleWithWebIdentity, ⚠ inferred).
+    const federated = request.principal.type === 'WebIdentity' || request.principal.type === 'SAML';
+    const message = federated ? `Not authorized to perform ${r.action}` : accessDeniedMessage(caller, r.action, r.resource, decision);
     // Every AccessDenied carries the sealed decision for sts:DecodeAuthorizationMessage.
-    throw awsErrors.accessDenied(accessDeniedMessage(caller, r.action, r.resource, decision), { detail: decision, headers: authorizationMessageHeader(request, decision) });
+    throw awsErrors.accessDenied(message, { detail: decision, headers: authorizationMessageHeader(request, decision) });
   }
   return decision;
 }

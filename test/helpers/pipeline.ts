@@ -1,0 +1,62 @@
+// Owns an in-process iamlocal for tests that need the whole pipeline (authentication, authorization,
+// handler, XML) without a socket: createApp over a fresh store, a frozen adjustable clock, seeded ids.
+import { createApp } from '../../src/app';
+import { signRequest } from '../../src/auth/sigv4';
+import { defaults, silentLogger } from '../../src/config';
+import { fixedClock, seededIds, type AdjustableClock } from '../../src/runtime';
+import { bootstrapDefaults } from '../../src/store/bootstrap';
+import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
+import { Store } from '../../src/store/store';
+import { errorOf, form, type Creds } from './raw-client';
+
+export interface Pipeline {
+  store: Store;
+  clock: AdjustableClock;
+  /** An unsigned awsQuery POST (AssumeRoleWithWebIdentity). */
+  unsigned(params: Record<string, string>): Promise<PipelineResponse>;
+  /** A SigV4-signed awsQuery POST, signed at the server's current time. */
+  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam'): Promise<PipelineResponse>;
+}
+
+export interface PipelineResponse {
+  status: number;
+  body: string;
+  headers: Headers;
+  error: { code: string; message: string };
+  /** Text of the first <Tag>…</Tag> in the body. */
+  tag(name: string): string | undefined;
+}
+
+async function wrap(res: Response): Promise<PipelineResponse> {
+  const body = await res.text();
+  return {
+    status: res.status,
+    body,
+    headers: res.headers,
+    error: errorOf(body),
+    tag: (name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1],
+  };
+}
+
+export async function pipeline(seed: Record<string, unknown> | Record<string, unknown>[], at: string | Date = '2026-11-29T12:00:00Z'): Promise<Pipeline> {
+  const store = new Store();
+  const clock = fixedClock(at);
+  const ids = seededIds(7);
+  bootstrapDefaults(store, defaults, clock.now());
+  await applySeedDocuments(store, await loadSeedSources(Array.isArray(seed) ? seed : [seed]), { ids, now: clock.now(), config: defaults });
+  const app = createApp({ store, clock, ids, config: defaults, logger: silentLogger });
+  const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  const url = 'http://localhost/';
+  return {
+    store,
+    clock,
+    async unsigned(params) {
+      return wrap(await app.request(url, { method: 'POST', headers, body: form(params) }));
+    },
+    async signed(params, creds, service = 'sts') {
+      const body = form(params);
+      const sig = signRequest({ method: 'POST', url, headers, body }, creds, { region: 'us-east-1', service, now: clock.now() });
+      return wrap(await app.request(url, { method: 'POST', headers: { ...headers, host: 'localhost', ...sig }, body }));
+    },
+  };
+}
