@@ -88,13 +88,19 @@ async function readBody(c: Context, max: number): Promise<Buffer> {
   let size = 0;
   if (node) {
     // Straight from Node's request stream: much cheaper than a WHATWG stream per request.
-    for await (const chunk of node as AsyncIterable<Buffer>) {
-      size += chunk.byteLength;
-      if (size > max) {
-        node.resume();
-        throw tooLarge();
+    try {
+      for await (const chunk of node as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size > max) {
+          node.resume();
+          throw tooLarge();
+        }
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
+    } catch (e) {
+      if (e instanceof AwsError) throw e;
+      // The client went away mid-body: a client error, not a server failure.
+      throw new AwsError('IncompleteBody', 'The request body ended before it was complete', 400);
     }
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   }
