@@ -232,6 +232,11 @@ describe('policy versions', () => {
     expect(h.store.managedPolicies.defaultDocument(arn)).toBe(doc());
     run(h, setDefaultPolicyVersion, { PolicyArn: arn, VersionId: 'v2' }, h.root());
     expect(h.store.managedPolicies.defaultDocument(arn)).toBe(doc('iam:ListRoles'));
+    // UpdateDate follows the newest version's creation, not the default switch.
+    h.clock.set(new Date('2026-11-30T00:00:00Z'));
+    run(h, setDefaultPolicyVersion, { PolicyArn: arn, VersionId: 'v1' }, h.root());
+    expect(run(h, getPolicy, { PolicyArn: arn }, h.root()).Policy.UpdateDate).toEqual(new Date('2026-11-29T12:00:00Z'));
+    run(h, setDefaultPolicyVersion, { PolicyArn: arn, VersionId: 'v2' }, h.root());
     expect(thrown(() => run(h, setDefaultPolicyVersion, { PolicyArn: arn, VersionId: 'v7' }, h.root())).message).toBe(`Policy ${arn} version v7 does not exist or is not attachable.`);
     run(h, deletePolicyVersion, { PolicyArn: arn, VersionId: 'v1' }, h.root());
     expect(run(h, listPolicyVersions, { PolicyArn: arn }, h.root()).Versions).toEqual([{ VersionId: 'v2', IsDefaultVersion: true, CreateDate: new Date('2026-11-29T12:00:00Z') }]);

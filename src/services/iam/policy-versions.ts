@@ -148,7 +148,9 @@ export const setDefaultPolicyVersion = defineOperation({
     const p = requirePolicy(call, input.policyArn);
     requireCustomerPolicy(p, call, 'iam:SetDefaultPolicyVersion');
     const version = requireVersion(p, input.versionId, call);
-    call.store.managedPolicies.setDefaultVersion(p.arn, version.versionId, call.now.toISOString());
+    // UpdateDate is when the newest version was created, not when the default changed
+    // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html).
+    call.store.managedPolicies.setDefaultVersion(p.arn, version.versionId, p.updatedAt);
     return undefined;
   },
 });
