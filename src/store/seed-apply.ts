@@ -9,6 +9,7 @@ import { eksIssuerUrl, jwks, newClusterOidcId, providerUrlFromIssuer, type Clust
 import type { IdSource } from '../runtime';
 import { checkTrustPrincipals } from '../services/policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
+import { applyAccountDetails } from './seed-account-details';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { OrgPolicyType } from './repos/organizations';
 import { SeedError, type SeedDocument, type SeedKey, type SeedOrganization, type SeedPolicyRefs } from './seed-schema';
@@ -253,4 +254,6 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
 
   // Principals named in trust policies must exist once everything in the document is in place.
   doc.roles.forEach((r, i) => forEntry(doc, entryLabel('roles', i, r.name), () => checkTrustPrincipals(store, r.trustPolicy)));
+
+  if (doc.accountDetails) applyAccountDetails(store, doc.accountDetails, doc.source, ctx);
 }

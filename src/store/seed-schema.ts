@@ -4,6 +4,7 @@
 // The format is documented in seed/README.md.
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
+import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
 
 export class SeedError extends Error {
   constructor(message: string) {
@@ -123,6 +124,8 @@ export interface SeedDocument {
   oidcProviders: SeedOidcProvider[];
   eksClusters: SeedEksCluster[];
   organizations: SeedOrganization[];
+  /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */
+  accountDetails?: AccountDetailsImport;
 }
 
 const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization'];
@@ -243,6 +246,10 @@ function entryName(v: unknown): string {
 
 /** Parses one seed document (already read from YAML/JSON). */
 export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
+  if (isAccountAuthorizationDetails(value)) {
+    const accountDetails = parseAccountDetails(value as Obj, source, defaultAccount);
+    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], accountDetails };
+  }
   const top = new Ctx(source, 'document');
   const o = top.obj(value ?? {}, 'a seed document');
   for (const k of Object.keys(o)) if (!SECTIONS.includes(k)) top.fail(`unknown section ${JSON.stringify(k)} (known: ${SECTIONS.filter((s) => s !== 'organization').join(', ')})`);

@@ -34,6 +34,7 @@ import { createPolicyVersion, deletePolicyVersion, getPolicyVersion, listPolicyV
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole, updateRoleDescription } from './roles';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate';
 import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from './context-keys';
+import { getAccountAuthorizationDetails } from './account-authorization-details';
 import { tagOperations } from './tags';
 import { oidcProviderOperations } from './oidc-providers';
 import { instanceProfileOperations } from './instance-profiles';
@@ -77,6 +78,7 @@ export const iamOperations = operationTable([
   simulateCustomPolicy,
   getContextKeysForPrincipalPolicy,
   getContextKeysForCustomPolicy,
+  getAccountAuthorizationDetails,
   ...tagOperations,
   ...oidcProviderOperations,
   ...instanceProfileOperations,
