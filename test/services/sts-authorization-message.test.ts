@@ -1,0 +1,80 @@
+// The sealed authorization message: AES-256-GCM over the decoded decision, opened only by this server
+// and only for callers of the account the denial happened in; any altered byte is refused.
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/policy/index';
+import type { EvalRequest } from '../../src/policy/types';
+import { authorizationMessageHeader, AUTHORIZATION_MESSAGE_HEADER, decodeAuthorizationMessage, decodedMessageOf, encodeAuthorizationMessage } from '../../src/services/sts/authorization-message';
+
+const request: EvalRequest = {
+  principal: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ana', account: '111122223333', userId: 'AIDAEXAMPLEEXAMPLE001', name: 'ana' },
+  action: 'ec2:RunInstances',
+  resource: 'arn:aws:ec2:us-east-1:111122223333:instance/*',
+  context: { 'ec2:InstanceType': 't2.micro', 'aws:username': 'ana' },
+  policies: {
+    identity: [
+      {
+        id: 'user/ana/inline/p',
+        document: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'VisualEditor0', Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { StringEquals: { 'ec2:InstanceType': 't2.micro' } } },
+            { Effect: 'Allow', Action: 'ec2:*', Resource: '*' },
+          ],
+        }),
+      },
+    ],
+    boundary: null,
+    scps: null,
+    rcps: null,
+    session: null,
+    resource: null,
+  },
+};
+
+describe('authorization messages', () => {
+  const decision = evaluate(request);
+
+  it('decode to AWS’s DecodedMessage shape (iam-evaluation §16)', () => {
+    const m = decodedMessageOf(request, decision);
+    expect(m).toMatchObject({ allowed: false, explicitDeny: true, failures: { items: [] } });
+    expect(m.matchedStatements.items).toContainEqual({
+      statementId: 'VisualEditor0',
+      effect: 'DENY',
+      principals: { items: [] },
+      principalGroups: { items: [] },
+      actions: { items: [{ value: 'ec2:RunInstances' }] },
+      resources: { items: [{ value: '*' }] },
+      conditions: { items: [{ key: 'StringEquals:ec2:InstanceType', values: { items: [{ value: 't2.micro' }] } }] },
+    });
+    expect(m.context).toEqual({
+      principal: { id: 'AIDAEXAMPLEEXAMPLE001', arn: 'arn:aws:iam::111122223333:user/ana' },
+      action: 'RunInstances',
+      resource: 'arn:aws:ec2:us-east-1:111122223333:instance/*',
+      conditions: {
+        items: [
+          { key: 'aws:username', values: { items: [{ value: 'ana' }] } },
+          { key: 'ec2:InstanceType', values: { items: [{ value: 't2.micro' }] } },
+        ],
+      },
+    });
+  });
+
+  it('round-trip for the same account only; every flipped byte is refused', () => {
+    const header = authorizationMessageHeader(request, decision)[AUTHORIZATION_MESSAGE_HEADER];
+    expect(decodeAuthorizationMessage(header, '111122223333')).toEqual(decodedMessageOf(request, decision));
+    expect(decodeAuthorizationMessage(header, '444455556666')).toBeNull();
+    const raw = Buffer.from(header, 'base64url');
+    for (let i = 0; i < raw.length; i += 7) {
+      const bad = Buffer.from(raw);
+      bad[i] ^= 1;
+      expect(decodeAuthorizationMessage(bad.toString('base64url'), '111122223333')).toBeNull();
+    }
+    expect(decodeAuthorizationMessage('not base64url!', '111122223333')).toBeNull();
+    expect(decodeAuthorizationMessage(Buffer.from(JSON.stringify({ v: 1, account: '111122223333', message: {} })).toString('base64url'), '111122223333')).toBeNull();
+  });
+
+  it('is sealed with a fresh IV: the same message never encodes the same way twice', () => {
+    const m = decodedMessageOf(request, decision);
+    expect(encodeAuthorizationMessage('111122223333', m)).not.toBe(encodeAuthorizationMessage('111122223333', m));
+  });
+});
