@@ -304,5 +304,10 @@ describe('AWS CLI: user, key, policy, group, MFA', () => {
     expect(ok.ok).toBe(true);
     const listed = JSON.parse((await aws(rootCreds, 'iam', 'list-mfa-devices', '--user-name', 'cli-carol')).out);
     expect(listed.MFADevices).toEqual([{ UserName: 'cli-carol', SerialNumber: serial, EnableDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+
+    // The QR code bootstrap method writes the PNG AWS returns in QRCodePNG.
+    const png = join(home, 'spare.png');
+    expect((await aws(rootCreds, 'iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'cli-spare', '--outfile', png, '--bootstrap-method', 'QRCodePNG')).ok).toBe(true);
+    expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   }, 90_000);
 });

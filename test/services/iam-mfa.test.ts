@@ -58,7 +58,7 @@ async function setup(): Promise<Harness & { serial: string; seed: string; enable
 }
 
 describe('CreateVirtualMFADevice', () => {
-  it('serial arn:aws:iam::ACCT:mfa{path}{name}; Base32StringSeed is the 64-character base32 seed as bytes; no QR code', async () => {
+  it('serial arn:aws:iam::ACCT:mfa{path}{name}; Base32StringSeed is the 64-character base32 seed as bytes; QRCodePNG a PNG', async () => {
     const h = await harness();
     const out = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/', Tags: [{ Key: 'owner', Value: 'alice' }] }, h.root()).VirtualMFADevice;
     expect(out.SerialNumber).toBe('arn:aws:iam::000000000000:mfa/team/phone');
@@ -67,7 +67,7 @@ describe('CreateVirtualMFADevice', () => {
     expect(seed).toMatch(/^[A-Z2-7]{64}$/);
     expect(h.store.mfaDevices.get(out.SerialNumber)!.seedBase32).toBe(seed);
     expect(out.Tags).toEqual([{ Key: 'owner', Value: 'alice' }]);
-    expect('QRCodePNG' in out).toBe(false);
+    expect(out.QRCodePNG.subarray(1, 4).toString('ascii')).toBe('PNG'); // content: iam-mfa-qr.test.ts
     expect(thrown(() => h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/' }, h.root()))).toEqual({
       code: 'EntityAlreadyExists', message: 'MFADevice entity at the same path and name already exists.', status: 409,
     });

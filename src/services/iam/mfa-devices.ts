@@ -1,6 +1,6 @@
 // Owns virtual MFA device operations: CreateVirtualMFADevice, EnableMFADevice, ListMFADevices,
 // ListVirtualMFADevices, DeactivateMFADevice, DeleteVirtualMFADevice, ResyncMFADevice.
-// TOTP itself (and verifyMfaCode for STS) lives in mfa-totp.ts.
+// TOTP itself (and verifyMfaCode for STS) lives in mfa-totp.ts, the QR code PNG in mfa-qr-png.ts.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html
 import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
@@ -9,7 +9,8 @@ import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPaging } from './common';
-import { matchConsecutiveCodes, newMfaSeed, rememberCodes } from './mfa-totp';
+import { qrCodePng } from './mfa-qr-png';
+import { matchConsecutiveCodes, mfaProvisioningUri, newMfaSeed, rememberCodes } from './mfa-totp';
 import { checkEntityTags, tagContext } from './roles';
 import {
   existingUserNameRule,
@@ -83,12 +84,15 @@ export const createVirtualMFADevice = defineOperation({
     if (input.tags) checkEntityTags(input.tags);
     const device = store.mfaDevices.create({ serial, accountId: account, name: input.name, path: input.path, seedBase32: newMfaSeed(call.ids), createdAt: call.now.toISOString() });
     if (input.tags?.length) store.tags.put('mfa', serial, input.tags);
-    // Base32StringSeed is a blob whose bytes are the base32 text (boto3 hands back b'JBSW…').
-    // QRCodePNG is not produced: iamlocal has no QR encoder (mfa-totp.ts has the URI it would carry).
+    // Base32StringSeed is a blob whose bytes are the base32 text (boto3 hands back b'JBSW…'); QRCodePNG
+    // a PNG of otpauth://totp/NAME@ACCOUNT?secret=SEED, where ACCOUNT is the calling IAM user's name, else
+    // the account id ⚠ (https://docs.aws.amazon.com/IAM/latest/APIReference/API_VirtualMFADevice.html).
+    const accountName = call.principal.kind === 'user' ? call.principal.user.name : account;
     return {
       VirtualMFADevice: {
         SerialNumber: device.serial,
         Base32StringSeed: Buffer.from(device.seedBase32, 'ascii'),
+        QRCodePNG: qrCodePng(mfaProvisioningUri(device.name, accountName, device.seedBase32)),
         Tags: input.tags?.length ? store.tags.list('mfa', serial) : undefined,
       },
     };
