@@ -87,3 +87,22 @@ describe('GetAccessKeyInfo', () => {
     expect(h.run(getAccessKeyInfo, { AccessKeyId: 'AKIARZPUZDIKGB2VALC4' }, h.root())).toEqual({ Account: '123456789012' });
   });
 });
+
+describe('AssumeRole source identity across a chain', () => {
+  it('is kept by chained sessions and cannot be changed', async () => {
+    const { assumeRole } = await import('../../src/services/sts/assume-role');
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }] };
+    const h = await harness({ ...seed, roles: [{ name: 'app', trustPolicy: trust }] });
+    const first = h.run(assumeRole, { RoleArn: 'arn:aws:iam::000000000000:role/app', RoleSessionName: 's1', SourceIdentity: 'alice' }, h.user('alice'));
+    const caller = h.session(h.store.sessions.get(first.Credentials.AccessKeyId)!);
+    const same = h.run(assumeRole, { RoleArn: 'arn:aws:iam::000000000000:role/app', RoleSessionName: 's2', SourceIdentity: 'alice' }, caller);
+    expect(same.SourceIdentity).toBe('alice');
+    const kept = h.run(assumeRole, { RoleArn: 'arn:aws:iam::000000000000:role/app', RoleSessionName: 's3' }, caller);
+    expect(h.store.sessions.get(kept.Credentials.AccessKeyId)!.sourceIdentity).toBe('alice');
+    expect(thrown(() => h.run(assumeRole, { RoleArn: 'arn:aws:iam::000000000000:role/app', RoleSessionName: 's4', SourceIdentity: 'mallory' }, caller))).toEqual({
+      code: 'AccessDenied',
+      message: 'User: arn:aws:sts::000000000000:assumed-role/app/s1 is not authorized to perform: sts:SetSourceIdentity on resource: arn:aws:iam::000000000000:role/app',
+      status: 403,
+    });
+  });
+});

@@ -96,7 +96,8 @@ export function assumeRoleContext(input: AssumeRoleInput, call: Call): RequestCo
   // A valid MFA code passed with AssumeRole is what `aws:MultiFactorAuthPresent` in a trust policy tests.
   const ctx: RequestContext = { ...mfaContext(preparedMfa(input, call), call.now), 'sts:RoleSessionName': input.roleSessionName };
   if (input.externalId !== undefined) ctx['sts:ExternalId'] = input.externalId;
-  const sourceIdentity = input.sourceIdentity ?? call.principal.session?.sourceIdentity ?? undefined;
+  // A source identity, once set, stays: the caller's wins (see the guard for a conflicting one).
+  const sourceIdentity = call.principal.session?.sourceIdentity ?? input.sourceIdentity ?? undefined;
   if (sourceIdentity) ctx['sts:SourceIdentity'] = sourceIdentity;
   if (input.tags.length > 0) {
     for (const t of input.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
@@ -117,9 +118,15 @@ export const assumeRole = defineOperation({
     // TOTP check (and its replay record) before authorization, so the trust policy sees the MFA.
     return { mfa: verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now) };
   },
-  guard(_input, call) {
+  guard(input, call) {
     // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
     if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');
+    // "The value that is set cannot be changed during the role session" (id_credentials_temp_control-access_monitor.html):
+    // a chained call naming another source identity is refused rather than silently ignored (⚠ AWS's text not recorded).
+    const held = call.principal.session?.sourceIdentity;
+    if (held && input.sourceIdentity !== undefined && input.sourceIdentity !== held) {
+      throw awsErrors.accessDenied(`User: ${call.principal.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${input.roleArn}`);
+    }
   },
   resource: (input) => input.roleArn,
   resourceAccount: (input) => parseArn(input.roleArn)!.account,
