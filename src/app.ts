@@ -297,7 +297,7 @@ export const stages: Stage[] = [
             });
           }
           s.decision = 'allowed';
-        });
+        }, store);
         return op.handler(input, call);
       };
       // One transaction per mutating request: a failure anywhere rolls every write back.

@@ -2,7 +2,7 @@
 // groups, or role; inline and managed), the permissions boundary, session policies, the SCP levels of
 // the principal's account and the RCP levels of the resource owner's account.
 // Evaluation semantics: iam-evaluation.md §2–5.
-import { membershipOf } from './org-memo';
+import { cachedLevels, membershipOf } from './org-memo';
 import type { Principal } from '../auth/principal';
 import type { PolicySource } from '../policy/types';
 import type { PolicyOwnerKind } from '../store/repos/inline-policies';
@@ -81,6 +81,10 @@ export function sessionPolicies(store: Store, s: Session | null): PolicySource[]
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
  */
 export function orgPolicyLevels(store: Store, accountId: string, type: OrgPolicyType): PolicySource[][] | null {
+  return cachedLevels(store, accountId, type, () => computeOrgPolicyLevels(store, accountId, type));
+}
+
+function computeOrgPolicyLevels(store: Store, accountId: string, type: OrgPolicyType): PolicySource[][] | null {
   const m = membershipOf(store, accountId);
   if (!m) return null;
   if (m.org.managementAccountId === accountId) return null;

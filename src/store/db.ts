@@ -75,6 +75,11 @@ export class Db {
     }
   }
 
+  /** Current value of a change counter (migration 002); bumped by triggers on every relevant write. */
+  generation(name: string): number {
+    return this.get<{ value: number }>('SELECT value FROM generations WHERE name = ?', name)?.value ?? -1;
+  }
+
   /** Deletes every row of every table (admin reset); the schema stays. */
   wipe(): void {
     const tables = this.raw
@@ -83,7 +88,9 @@ export class Db {
     this.raw.pragma('foreign_keys = OFF');
     try {
       this.raw.transaction(() => {
-        for (const t of tables) this.raw.exec(`DELETE FROM "${t.name}"`);
+        // Generations are counters, not data: they keep counting so caches see the wipe as a change.
+        for (const t of tables) if (t.name !== 'generations') this.raw.exec(`DELETE FROM "${t.name}"`);
+        if (tables.some((t) => t.name === 'generations')) this.raw.exec('UPDATE generations SET value = value + 1');
       })();
     } finally {
       this.raw.pragma('foreign_keys = ON');

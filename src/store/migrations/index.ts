@@ -1,6 +1,7 @@
 // Owns the ordered list of schema migrations. Add a file `NNN-what.ts` exporting its SQL and append it
 // here; never edit a migration that has shipped (data files outlive releases).
 import { migration001 } from './001-initial';
+import { migration002 } from './002-generations';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, name: 'initial', sql: migration001 }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'initial', sql: migration001 },
+  { version: 2, name: 'generations', sql: migration002 },
+];
