@@ -284,6 +284,7 @@ export const stages: Stage[] = [
             resourceAccount: op.resourceAccount?.(input, call),
             resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
             context: { ...base, ...extra },
+            resourceLabel: op.resourceLabel?.(input, call),
           });
           for (const check of op.extraChecks?.(input, call) ?? []) {
             authorize(store, {

@@ -34,6 +34,8 @@ export interface AuthzRequest {
   context: RequestContext;
   /** Who the evaluator sees when it is not the signed principal (AssumeRoleWithWebIdentity: the token's provider). */
   evalPrincipal?: EvalPrincipal;
+  /** The resource as the AccessDenied text names it, when not the ARN (`role NAME`, `policy ARN`). */
+  resourceLabel?: string;
 }
 
 /** Builds the complete EvalRequest for one question. */
@@ -86,7 +88,7 @@ export function authorize(store: Store, r: AuthzRequest): Decision {
     // Federation callers have no ARN: AWS says only `Not authorized to perform <action>` (also for the
     // sts:TagSession / sts:SetSourceIdentity checks of AssumeRoleWithWebIdentity, ⚠ inferred).
     const federated = request.principal.type === 'WebIdentity' || request.principal.type === 'SAML';
-    const message = federated ? `Not authorized to perform ${r.action}` : accessDeniedMessage(caller, r.action, r.resource, decision);
+    const message = federated ? `Not authorized to perform ${r.action}` : accessDeniedMessage(caller, r.action, r.resourceLabel ?? r.resource, decision);
     // Every AccessDenied carries the sealed decision for sts:DecodeAuthorizationMessage.
     throw awsErrors.accessDenied(message, { detail: decision, headers: authorizationMessageHeader(request, decision) });
   }

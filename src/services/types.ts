@@ -73,6 +73,11 @@ export interface Operation<I = unknown, O = unknown> {
   evalPrincipal?(input: I, call: Call): EvalPrincipal;
   /** Action-specific condition keys (iam:PermissionsBoundary, sts:ExternalId, aws:RequestTag/…). */
   conditionKeys?(input: I, call: Call): RequestContext;
+  /**
+   * How AccessDenied names the resource when IAM does not print the bare ARN: existing roles and users
+   * as `role NAME` / `user NAME`, managed policies as `policy ARN` (undefined = the resource ARN).
+   */
+  resourceLabel?(input: I, call: Call): string | undefined;
   /** Further checks that must also be allowed (e.g. sts:TagSession, sts:SetSourceIdentity). */
   extraChecks?(input: I, call: Call): AuthzCheck[];
   handler(input: I, call: Call): O;

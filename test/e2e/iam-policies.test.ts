@@ -175,7 +175,7 @@ describe('SDK v3: policy lifecycle', () => {
   it('AWS-managed policies cannot be deleted, even by the root user', async () => {
     const e = await error(client.send(new DeletePolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })));
     expect(e).toMatchObject({ name: 'AccessDenied', status: 403 });
-    expect(e.message).toContain(`User: arn:aws:iam::${ACCT}:root is not authorized to perform: iam:DeletePolicy on resource: arn:aws:iam::aws:policy/AdministratorAccess`);
+    expect(e.message).toContain(`User: arn:aws:iam::${ACCT}:root is not authorized to perform: iam:DeletePolicy on resource: policy arn:aws:iam::aws:policy/AdministratorAccess`);
   });
 });
 

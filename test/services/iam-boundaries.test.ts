@@ -40,6 +40,7 @@ function authorized<O>(h: Harness, op: Operation<any, O>, params: Params, princi
     resourceAccount: op.resourceAccount?.(input, call),
     resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
     context: { ...base, ...(op.conditionKeys?.(input, call) ?? {}) },
+    resourceLabel: op.resourceLabel?.(input, call),
   });
   return op.mutating ? h.store.transaction(() => op.handler(input, call)) : op.handler(input, call);
 }
@@ -128,7 +129,7 @@ describe('condition keys of boundary-related actions', () => {
     expect(() => authorized(h, attachRolePolicy, { RoleName: 'r', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, who)).not.toThrow();
     expect(thrown(() => authorized(h, attachRolePolicy, { RoleName: 'r', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, who))).toEqual({
       code: 'AccessDenied',
-      message: `User: arn:aws:iam::${ACCT}:user/attacher is not authorized to perform: iam:AttachRolePolicy on resource: arn:aws:iam::${ACCT}:role/r because no identity-based policy allows the iam:AttachRolePolicy action`,
+      message: `User: arn:aws:iam::${ACCT}:user/attacher is not authorized to perform: iam:AttachRolePolicy on resource: role r because no identity-based policy allows the iam:AttachRolePolicy action`,
       status: 403,
     });
   });

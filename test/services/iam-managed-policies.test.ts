@@ -41,6 +41,7 @@ function authorized<O>(h: Harness, op: Operation<any, O>, params: Params, princi
     resourceAccount: op.resourceAccount?.(input, call),
     resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
     context: { ...base, ...(op.conditionKeys?.(input, call) ?? {}) },
+    resourceLabel: op.resourceLabel?.(input, call),
   });
   return op.mutating ? h.store.transaction(() => op.handler(input, call)) : op.handler(input, call);
 }
@@ -175,7 +176,7 @@ describe('AWS-managed policies', () => {
     ] as const) {
       const e = thrown(() => authorized(h, op as Operation<any, unknown>, params, h.root()));
       expect(e.code).toBe('AccessDenied');
-      expect(e.message).toContain(`User: arn:aws:iam::000000000000:root is not authorized to perform: ${(op as Operation).action} on resource: ${arn}`);
+      expect(e.message).toContain(`User: arn:aws:iam::000000000000:root is not authorized to perform: ${(op as Operation).action} on resource: policy ${arn}`);
     }
     // Reading and attaching them is an ordinary same-account permission.
     mkRole(h, 'r');

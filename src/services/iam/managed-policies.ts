@@ -51,6 +51,14 @@ export function readPolicyArn(v: Validator, name = 'PolicyArn'): string {
   return arn;
 }
 
+/**
+ * IAM's AccessDenied names policies as `policy {ARN}` (CreatePolicy: `policy {name}`), e.g. "… is not
+ * authorized to perform: iam:GetPolicy on resource: policy arn:aws:iam::aws:policy/X because …".
+ */
+export function policyLabel(input: { policyArn: string }): string {
+  return `policy ${input.policyArn}`;
+}
+
 /** True for `arn:aws:iam::aws:policy/…`. */
 export function isAwsManagedArn(arn: string): boolean {
   return parseAwsManagedArn(arn) !== null;
@@ -147,6 +155,7 @@ export const createPolicy = defineOperation({
     return { policyName, path, policyDocument, description, tags };
   },
   resource: (input, call) => arns.policy(accountOf(call), input.path, input.policyName),
+  resourceLabel: (input) => `policy ${input.policyName}`,
   conditionKeys: (input) => tagContext(input.tags),
   handler(input, call) {
     const { store } = call;
@@ -188,6 +197,7 @@ export const getPolicy = defineOperation({
     return { policyArn: readPolicyArn(v) };
   },
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyReadAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);
@@ -208,6 +218,7 @@ export const deletePolicy = defineOperation({
     return { policyArn: readPolicyArn(v) };
   },
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyWriteAccount(input.policyArn, call),
   handler(input, call) {
     const { store } = call;
@@ -247,8 +258,9 @@ export const listPolicies = defineOperation({
     v.done();
     return { scope, onlyAttached, pathPrefix, usage, ...paging };
   },
-  // iam:ListPolicies has no resource-level permissions.
+  // iam:ListPolicies has no resource-level permissions; AccessDenied names `policy path {PathPrefix}`.
   resource: () => '*',
+  resourceLabel: (input) => `policy path ${input.pathPrefix}`,
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);

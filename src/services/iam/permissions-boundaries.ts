@@ -2,6 +2,7 @@
 // shows in GetRole/GetUser as PermissionsBoundary{PermissionsBoundaryType: Policy, PermissionsBoundaryArn}
 // and caps what identity policies grant (src/authz/gather-policies.ts → the evaluator).
 // iam:PermissionsBoundary is the boundary being set on Put… and the one being removed on Delete…
+// AccessDenied names the entity `role NAME` / `user NAME`, as IAM does.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary
 import { arns } from '../../aws/arn';
@@ -55,6 +56,7 @@ export const putRolePermissionsBoundary = defineOperation({
     return { roleName, permissionsBoundary };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => `role ${input.roleName}`,
   conditionKeys: (input) => ({ 'iam:PermissionsBoundary': input.permissionsBoundary }),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
@@ -77,6 +79,7 @@ export const deleteRolePermissionsBoundary = defineOperation({
     return { roleName };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => `role ${input.roleName}`,
   conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
@@ -102,6 +105,7 @@ export const putUserPermissionsBoundary = defineOperation({
     return { userName, permissionsBoundary };
   },
   resource: (input, call) => userResource(call, input.userName),
+  resourceLabel: (input) => `user ${input.userName}`,
   conditionKeys: (input) => ({ 'iam:PermissionsBoundary': input.permissionsBoundary }),
   handler(input, call) {
     const user = requireUser(call, input.userName);
@@ -123,6 +127,7 @@ export const deleteUserPermissionsBoundary = defineOperation({
     return { userName };
   },
   resource: (input, call) => userResource(call, input.userName),
+  resourceLabel: (input) => `user ${input.userName}`,
   conditionKeys: (input, call) => userBoundaryKeys(call, input.userName),
   handler(input, call) {
     const user = requireUser(call, input.userName);

@@ -10,7 +10,7 @@ import type { Store } from '../../store/store';
 import { defineOperation, type Call, type Operation, type Params } from '../types';
 import { patterns, Validator } from '../validate';
 import { accountOf, pageFields, readPaging, roleNameRule, roleResource } from './common';
-import { lookupPolicy, policyPathRule, policyReadAccount, readEnum, readPolicyArn, requirePolicy, USAGES } from './managed-policies';
+import { lookupPolicy, policyLabel, policyPathRule, policyReadAccount, readEnum, readPolicyArn, requirePolicy, USAGES } from './managed-policies';
 
 /** Managed policies per role, user and group (aws-protocol §6.9). */
 export const MANAGED_POLICIES_PER_ENTITY = 10;
@@ -119,6 +119,8 @@ function attachOperation(spec: EntityKindSpec): Operation<AttachInput, undefined
     mutating: true,
     input: (params) => readAttachInput(spec, params),
     resource: (input, call) => entityResource(spec, call, input.entityName),
+    // AccessDenied names the entity as IAM does: `role NAME`, `user NAME` (`group NAME` ⚠ by analogy).
+    resourceLabel: (input) => `${spec.kind} ${input.entityName}`,
     conditionKeys: (input, call) => attachKeys(spec, call, input.entityName, input.policyArn),
     handler(input, call) {
       const { store } = call;
@@ -148,6 +150,8 @@ function detachOperation(spec: EntityKindSpec): Operation<AttachInput, undefined
     mutating: true,
     input: (params) => readAttachInput(spec, params),
     resource: (input, call) => entityResource(spec, call, input.entityName),
+    // AccessDenied names the entity as IAM does: `role NAME`, `user NAME` (`group NAME` ⚠ by analogy).
+    resourceLabel: (input) => `${spec.kind} ${input.entityName}`,
     conditionKeys: (input, call) => attachKeys(spec, call, input.entityName, input.policyArn),
     handler(input, call) {
       const e = requireEntity(spec, call, input.entityName);
@@ -182,6 +186,8 @@ function listAttachedOperation(spec: EntityKindSpec): Operation<ListAttachedInpu
       return { entityName, pathPrefix, ...paging };
     },
     resource: (input, call) => entityResource(spec, call, input.entityName),
+    // AccessDenied names the entity as IAM does: `role NAME`, `user NAME` (`group NAME` ⚠ by analogy).
+    resourceLabel: (input) => `${spec.kind} ${input.entityName}`,
     handler(input, call) {
       const e = requireEntity(spec, call, input.entityName);
       const page = call.store.managedPolicies.attachedPage(e.kind, e.id, input);
@@ -219,6 +225,7 @@ export const listEntitiesForPolicy = defineOperation({
     return { policyArn, entityFilter, pathPrefix, usage, ...paging };
   },
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyReadAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);

@@ -8,7 +8,7 @@ import type { ManagedPolicy, PolicyVersion } from '../../store/repos/managed-pol
 import { defineOperation, type Call } from '../types';
 import { Validator } from '../validate';
 import { pageFields, policyDocumentRule, readPaging } from './common';
-import { checkManagedPolicyDocument, policyReadAccount, policyWriteAccount, readPolicyArn, requirePolicy } from './managed-policies';
+import { checkManagedPolicyDocument, policyLabel, policyReadAccount, policyWriteAccount, readPolicyArn, requirePolicy } from './managed-policies';
 
 export const VERSIONS_PER_POLICY = 5;
 
@@ -57,6 +57,7 @@ export const createPolicyVersion = defineOperation({
     return { policyArn, policyDocument, setAsDefault };
   },
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyWriteAccount(input.policyArn, call),
   handler(input, call) {
     const { store } = call;
@@ -81,6 +82,7 @@ export const getPolicyVersion = defineOperation({
   mutating: false,
   input: (params) => readArnAndVersion(params),
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyReadAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);
@@ -102,6 +104,7 @@ export const listPolicyVersions = defineOperation({
     return { policyArn, ...paging };
   },
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyReadAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);
@@ -123,6 +126,7 @@ export const deletePolicyVersion = defineOperation({
   mutating: true,
   input: (params) => readArnAndVersion(params),
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyWriteAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);
@@ -143,6 +147,7 @@ export const setDefaultPolicyVersion = defineOperation({
   mutating: true,
   input: (params) => readArnAndVersion(params),
   resource: (input) => input.policyArn,
+  resourceLabel: (input) => policyLabel(input),
   resourceAccount: (input, call) => policyWriteAccount(input.policyArn, call),
   handler(input, call) {
     const p = requirePolicy(call, input.policyArn);

@@ -18,6 +18,14 @@ export function roleBoundaryKeys(call: Call, roleName: string): RequestContext {
   return role?.boundaryArn ? { 'iam:PermissionsBoundary': role.boundaryArn } : {};
 }
 
+/**
+ * IAM's AccessDenied names an existing role's operations `role NAME`, not the ARN ("… is not authorized to
+ * perform: iam:PutRolePolicy on resource: role datacenter-s3-role because …").
+ */
+export function roleLabel(roleName: string): string {
+  return `role ${roleName}`;
+}
+
 /** Aggregate size of all inline policies of a role (whitespace not counted). */
 export const ROLE_INLINE_AGGREGATE_MAX = 10240;
 
@@ -35,6 +43,7 @@ export const putRolePolicy = defineOperation({
     return { roleName, policyName, policyDocument };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => roleLabel(input.roleName),
   conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),
   handler(input, call) {
     const { store } = call;
@@ -63,6 +72,7 @@ export const getRolePolicy = defineOperation({
     return { roleName, policyName };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => roleLabel(input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
     const p = call.store.inlinePolicies.get('role', role.id, input.policyName);
@@ -84,6 +94,7 @@ export const listRolePolicies = defineOperation({
     return { roleName, ...paging };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => roleLabel(input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
     const page = call.store.inlinePolicies.names('role', role.id, input);
@@ -104,6 +115,7 @@ export const deleteRolePolicy = defineOperation({
     return { roleName, policyName };
   },
   resource: (input, call) => roleResource(call, input.roleName),
+  resourceLabel: (input) => roleLabel(input.roleName),
   conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
