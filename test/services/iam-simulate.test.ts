@@ -130,6 +130,53 @@ describe('SimulatePrincipalPolicy on the example role (seed/50-simulator-example
     expect(no).toMatchObject({ EvalDecision: 'implicitDeny' });
   });
 
+  it('iamlocal extension across accounts (seed/30): deployer may assume DeploymentRole only with the external id', async () => {
+    const h = await harness(parseYaml(readFileSync(new URL('../../seed/30-cross-account-deployment.yaml', import.meta.url), 'utf8')) as Record<string, unknown>);
+    const role = 'arn:aws:iam::111111111111:role/DeploymentRole';
+    const sim = (ContextEntries: object[] = []) =>
+      (h.run(simulatePrincipalPolicy, { PolicySourceArn: 'arn:aws:iam::000000000000:user/deployer', ActionNames: ['sts:AssumeRole'], ResourceArns: [role], ContextEntries }, h.root()).EvaluationResults as Result[])[0]!;
+    const without = sim();
+    expect(without).toMatchObject({ EvalDecision: 'implicitDeny', MissingContextValues: ['sts:ExternalId'] });
+    expect(without.EvalDecisionDetails.entries).toEqual({ 'IAM Policy': 'allowed', 'Resource Policy': 'implicitDeny' });
+    const withId = sim([{ ContextKeyName: 'sts:ExternalId', ContextKeyValues: ['deploy-7f3a9c'], ContextKeyType: 'string' }]);
+    expect(withId).toMatchObject({ EvalDecision: 'allowed', MissingContextValues: [] });
+    expect(withId.EvalDecisionDetails.entries).toEqual({ 'IAM Policy': 'allowed', 'Resource Policy': 'allowed' });
+  });
+
+  it('typed context entries: list types are multivalued, numbers/dates/booleans/ips/binaries compare as their type', async () => {
+    const h = await harness(exampleSeed);
+    const policy = doc({
+      Effect: 'Allow', Action: 's3:PutObject', Resource: '*',
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['a', 'b'] },
+        NumericLessThanEquals: { 's3:max-keys': '10' },
+        DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' },
+        Bool: { 'aws:SecureTransport': 'true' },
+        IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] },
+        BinaryEquals: { 'custom:blob': 'QmluYXJ5' },
+      },
+    });
+    const entries = (over: Record<string, [string[], string]> = {}) => {
+      const base: Record<string, [string[], string]> = {
+        'aws:TagKeys': [['a', 'b'], 'stringList'],
+        's3:max-keys': [['7'], 'numeric'],
+        'aws:CurrentTime': [['2026-11-29T12:00:00Z'], 'date'],
+        'aws:SecureTransport': [['TRUE'], 'boolean'],
+        'aws:SourceIp': [['2001:db8::1'], 'ip'],
+        'custom:blob': [['QmluYXJ5'], 'binary'],
+      };
+      return Object.entries({ ...base, ...over }).map(([ContextKeyName, [ContextKeyValues, ContextKeyType]]) => ({ ContextKeyName, ContextKeyValues, ContextKeyType }));
+    };
+    const decide = (over?: Record<string, [string[], string]>) =>
+      (h.run(simulatePrincipalPolicy, { PolicySourceArn: APP_READER, ActionNames: ['s3:PutObject'], PolicyInputList: [policy], ContextEntries: entries(over) }, h.root()).EvaluationResults as Result[])[0]!.EvalDecision;
+    expect(decide()).toBe('allowed');
+    expect(decide({ 'aws:TagKeys': [['a', 'c'], 'stringList'] })).toBe('implicitDeny');
+    expect(decide({ 's3:max-keys': [['11'], 'numeric'] })).toBe('implicitDeny');
+    expect(decide({ 'aws:CurrentTime': [['2025-12-31T23:59:59Z'], 'date'] })).toBe('implicitDeny');
+    expect(decide({ 'aws:SourceIp': [['192.168.0.1'], 'ip'] })).toBe('implicitDeny');
+    expect(decide({ 'aws:SecureTransport': [['false'], 'boolean'] })).toBe('implicitDeny');
+  });
+
   it('pages with MaxItems/Marker in action × resource order', async () => {
     const h = await harness(exampleSeed);
     const params = { PolicySourceArn: APP_READER, ActionNames: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], ResourceArns: [OBJECT, 'arn:aws:s3:::other/x'] };
