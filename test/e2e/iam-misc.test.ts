@@ -145,3 +145,25 @@ describe('get-account-authorization-details → seed → same details (AWS CLI)'
     }
   }, 120_000);
 });
+
+describe('boto3', () => {
+  it('get_account_authorization_details documents arrive as dicts; simulate_principal_policy decides', async () => {
+    const script = [
+      'import boto3, json, sys',
+      'c = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])',
+      'd = c.get_account_authorization_details(Filter=["Role", "User"])',
+      'role = [r for r in d["RoleDetailList"] if r["RoleName"] == "tagged"][0]',
+      'dev = [u for u in d["UserDetailList"] if u["UserName"] == "dev"][0]',
+      'sim = c.simulate_principal_policy(PolicySourceArn=dev["Arn"], ActionNames=["iam:CreateRole", "s3:GetObject"])',
+      'print(json.dumps({"trust": role["AssumeRolePolicyDocument"], "inline": dev["UserPolicyList"][0]["PolicyDocument"], "decisions": [r["EvalDecision"] for r in sim["EvaluationResults"]]}))',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)('python3', ['-c', script, iam.endpoint, DEV.accessKeyId, DEV.secretAccessKey], {
+      env: { PATH: process.env.PATH, HOME: home, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      encoding: 'utf8',
+    });
+    const out = JSON.parse(stdout);
+    expect(out.trust).toEqual(JSON.parse(ec2Trust));
+    expect(out.inline).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:*'], Resource: '*' }] });
+    expect(out.decisions).toEqual(['allowed', 'implicitDeny']);
+  }, 60_000);
+});
