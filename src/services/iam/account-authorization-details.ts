@@ -163,7 +163,7 @@ export const getAccountAuthorizationDetails = defineOperation({
     return { filter: filter as EntityType[], ...paging };
   },
   resource: () => '*',
-  handler(input, call) {
+  handler(input, call): Record<string, unknown> {
     const items = authorizationDetailItems(call.store, accountOf(call), input.filter);
     const startText = decodeMarker(input.marker);
     const start = startText === null ? 0 : Number(startText);
