@@ -177,6 +177,30 @@ describe('SimulatePrincipalPolicy on the example role (seed/50-simulator-example
     expect(decide({ 'aws:SecureTransport': [['false'], 'boolean'] })).toBe('implicitDeny');
   });
 
+  it('PolicyExclusionList leaves out an inline policy, a managed policy, the boundary or an SCP', async () => {
+    const h = await harness({
+      ...orgSeed,
+      policies: [{ name: 'ReadAll', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+      roles: [{ ...(exampleSeed.roles as object[])[0], managedPolicies: ['ReadAll'], permissionsBoundary: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+    });
+    const sim = (action: string, PolicyExclusionList: object[] = []) =>
+      (h.run(simulatePrincipalPolicy, { PolicySourceArn: APP_READER, ActionNames: [action], ResourceArns: [OBJECT], PolicyExclusionList, ContextEntries: [{ ContextKeyName: 'aws:RequestedRegion', ContextKeyValues: ['us-east-1'], ContextKeyType: 'string' }] }, h.root()).EvaluationResults as Result[])[0]!;
+    expect(sim('s3:DeleteObject').EvalDecision).toBe('explicitDeny');
+    const inline = { PolicyType: 'inline', InlinePolicyIdentifier: { PolicyName: 'read-example-bucket', AttachmentType: 'role', AttachmentName: 'app-reader' } };
+    // Without the inline deny, the boundary (ReadOnlyAccess) still caps the managed Allow *.
+    expect(sim('s3:DeleteObject', [inline])).toMatchObject({ EvalDecision: 'implicitDeny', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false } });
+    const boundary = { PolicyType: 'permission-boundary', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' };
+    expect(sim('s3:DeleteObject', [inline, boundary]).EvalDecision).toBe('allowed');
+    expect(sim('s3:GetObject', [inline, { PolicyType: 'user-managed', PolicyArn: 'arn:aws:iam::000000000000:policy/ReadAll' }]).EvalDecision).toBe('implicitDeny');
+
+    const orgId = h.store.organizations.membership('000000000000')!.org.id;
+    const leave = h.store.organizations.policyByName(orgId, 'SERVICE_CONTROL_POLICY', 'DenyLeavingOrganization')!;
+    expect(sim('organizations:LeaveOrganization', [inline, boundary]).EvalDecision).toBe('explicitDeny');
+    const scp = { PolicyType: 'scp', PolicyArn: `arn:aws:organizations::999999999999:policy/${orgId}/service_control_policy/${leave.id}` };
+    expect(sim('organizations:LeaveOrganization', [inline, boundary, scp])).toMatchObject({ EvalDecision: 'allowed', OrganizationsDecisionDetail: { AllowedByOrganizations: true } });
+    expect(thrown(() => sim('s3:GetObject', [{ PolicyType: 'everything' }])).code).toBe('ValidationError');
+  });
+
   it('pages with MaxItems/Marker in action × resource order', async () => {
     const h = await harness(exampleSeed);
     const params = { PolicySourceArn: APP_READER, ActionNames: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], ResourceArns: [OBJECT, 'arn:aws:s3:::other/x'] };

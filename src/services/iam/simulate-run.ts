@@ -21,6 +21,8 @@ export interface SimulationSubject {
   boundary: PolicySource | null;
   /** SCP levels root → OUs → account, or null when no organization policy applies. */
   scps: PolicySource[][] | null;
+  /** Ids of RCPs left out of the simulation (PolicyExclusionList). */
+  excludedRcps?: ReadonlySet<string>;
 }
 
 export interface SimulationParams {
@@ -98,6 +100,12 @@ function trustPolicyFor(store: Store, action: string, resource: string): { polic
   return { policy: { id: TRUST_POLICY_ID, name: `${role.name} trust policy`, document: role.trustPolicy }, account: role.accountId };
 }
 
+/** Organization policy levels without the excluded policies (a level keeps its place, possibly empty). */
+export function withoutExcluded(levels: PolicySource[][] | null, excluded: ReadonlySet<string> | undefined): PolicySource[][] | null {
+  if (!levels || !excluded || excluded.size === 0) return levels;
+  return levels.map((level) => level.filter((p) => !excluded.has(p.id)));
+}
+
 function evaluateOne(store: Store, subject: SimulationSubject, p: SimulationParams, action: string, resource: string): { decision: Decision; crossAccount: boolean } {
   let resourcePolicy: PolicySource | null = p.resourcePolicy === null ? null : { id: RESOURCE_POLICY_ID, document: p.resourcePolicy };
   let resourceAccount = accountOfResource(resource, p.resourceOwner, subject.account);
@@ -118,7 +126,7 @@ function evaluateOne(store: Store, subject: SimulationSubject, p: SimulationPara
       identity: subject.identity,
       boundary: subject.boundary,
       scps: subject.scps,
-      rcps: store.accounts.get(resourceAccount) ? orgPolicyLevels(store, resourceAccount, 'RESOURCE_CONTROL_POLICY') : null,
+      rcps: withoutExcluded(store.accounts.get(resourceAccount) ? orgPolicyLevels(store, resourceAccount, 'RESOURCE_CONTROL_POLICY') : null, subject.excludedRcps),
       session: null,
       resource: resourcePolicy,
     },

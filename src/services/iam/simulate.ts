@@ -271,10 +271,80 @@ function principalSubject(store: Store, account: string, src: SourceEntity, inpu
   };
 }
 
+/** The subject without the policies PolicyExclusionList names. */
+function applyExclusions(subject: SimulationSubject, list: PolicyExclusion[]): SimulationSubject {
+  if (list.length === 0) return subject;
+  const hit = (p: PolicySource, kind: 'identity' | 'boundary' | 'scp' | 'rcp') => list.some((ex) => excludes(ex, p, kind));
+  const rcpIds = new Set(list.filter((ex) => ex.type === 'rcp' && ex.arn).map((ex) => ex.arn!.split('/').pop()!));
+  return {
+    ...subject,
+    identity: subject.identity.filter((p) => !hit(p, 'identity')),
+    boundary: subject.boundary && !hit(subject.boundary, 'boundary') ? subject.boundary : null,
+    scps: subject.scps ? subject.scps.map((level) => level.filter((p) => !hit(p, 'scp'))) : null,
+    excludedRcps: rcpIds,
+  };
+}
+
 // ------------------------------------------------------------------ SimulatePrincipalPolicy
 
 interface PrincipalInput extends CommonInput {
   policySourceArn: string;
+  exclusions: PolicyExclusion[];
+}
+
+/** One PolicyExclusionList entry: a policy of the entity (or of its organization) left out. */
+export interface PolicyExclusion {
+  type: (typeof EXCLUSION_TYPES)[number];
+  arn?: string;
+  inline?: { policyName: string; attachmentType: string; attachmentName: string };
+}
+const EXCLUSION_TYPES = ['inline', 'aws-managed', 'user-managed', 'permission-boundary', 'scp', 'rcp'] as const;
+
+/** `PolicyExclusionList.member.N.{PolicyType, PolicyArn, InlinePolicyIdentifier.{PolicyName, AttachmentType, AttachmentName}}` (≤ 256). */
+function readExclusions(v: Validator): PolicyExclusion[] {
+  const items = v.structList('PolicyExclusionList') ?? [];
+  if (items.length > 256) v.addClause(`Value at 'policyExclusionList' failed to satisfy constraint: Member must have length less than or equal to 256`);
+  return items.map((e, i) => {
+    const at = `policyExclusionList.${i + 1}.member`;
+    const type = String(e.PolicyType ?? '');
+    if (!(EXCLUSION_TYPES as readonly string[]).includes(type)) {
+      v.addClause(`Value at '${at}.policyType' failed to satisfy constraint: Member must satisfy enum value set: [${EXCLUSION_TYPES.join(', ')}]`);
+    }
+    const id = e.InlinePolicyIdentifier as Record<string, unknown> | undefined;
+    return {
+      type: type as PolicyExclusion['type'],
+      arn: e.PolicyArn === undefined ? undefined : String(e.PolicyArn),
+      inline: id && typeof id === 'object' ? { policyName: String(id.PolicyName ?? ''), attachmentType: String(id.AttachmentType ?? ''), attachmentName: String(id.AttachmentName ?? '') } : undefined,
+    };
+  });
+}
+
+/** Does an exclusion name this identity policy / boundary / organization policy? (⚠ texts of bad entries not captured.) */
+function excludes(ex: PolicyExclusion, policy: PolicySource, kind: 'identity' | 'boundary' | 'scp' | 'rcp'): boolean {
+  switch (ex.type) {
+    case 'inline': {
+      if (kind !== 'identity' || !ex.inline) return false;
+      const m = /^(role|user|group)\/([^/]+)\/inline\/(.+)$/.exec(policy.id);
+      return !!m && m[1] === ex.inline.attachmentType && m[2]!.toLowerCase() === ex.inline.attachmentName.toLowerCase() && m[3] === ex.inline.policyName;
+    }
+    case 'aws-managed':
+    case 'user-managed':
+      return kind === 'identity' && policy.id === ex.arn;
+    case 'permission-boundary':
+      return kind === 'boundary' && (ex.arn === undefined || policy.id === ex.arn);
+    case 'scp':
+    case 'rcp':
+      // Organization policy ARNs end in the policy id: arn:aws:organizations::MGMT:policy/o-…/service_control_policy/p-….
+      return kind === ex.type && !!ex.arn && ex.arn.split('/').pop() === policy.id;
+  }
+}
+
+function checkExclusions(list: PolicyExclusion[]): void {
+  for (const ex of list) {
+    if (ex.type === 'inline' ? !ex.inline : ex.type !== 'permission-boundary' && !ex.arn) {
+      throw awsErrors.invalidInput(`PolicyExclusionList entries of type ${ex.type} must name the policy (${ex.type === 'inline' ? 'InlinePolicyIdentifier' : 'PolicyArn'}).`);
+    }
+  }
 }
 
 export const simulatePrincipalPolicy = defineOperation({
@@ -286,9 +356,10 @@ export const simulatePrincipalPolicy = defineOperation({
     const v = new Validator(params, 'iam');
     const policySourceArn = v.string('PolicySourceArn', { required: true, min: 20, max: 2048 });
     const policyInputList = readPolicyList(v, 'PolicyInputList');
+    const exclusions = readExclusions(v);
     const common = readCommon(v);
     v.done();
-    return { ...common, policyInputList, policySourceArn };
+    return { ...common, policyInputList, policySourceArn, exclusions };
   },
   // Authorized against the simulated entity: iam:SimulatePrincipalPolicy on the user/group/role ARN.
   resource: (input) => input.policySourceArn,
@@ -296,7 +367,9 @@ export const simulatePrincipalPolicy = defineOperation({
     const account = accountOf(call);
     const src = resolvePolicySource(call.store, account, input.policySourceArn);
     checkCommon(input);
-    return runSimulation(call.store, principalSubject(call.store, account, src, input), simulationParams(input));
+    checkExclusions(input.exclusions);
+    const subject = principalSubject(call.store, account, src, input);
+    return runSimulation(call.store, applyExclusions(subject, input.exclusions), simulationParams(input));
   },
 });
 
