@@ -154,8 +154,13 @@ export function runSimulation(store: Store, subject: SimulationSubject, p: Simul
     const boundaryDetail = decision.layers.boundary !== undefined ? { AllowedByPermissionsBoundary: decision.layers.boundary === 'allowed' } : undefined;
     // EvalDecisionDetails: per policy type, filled for cross-account simulations; present but empty
     // for same-account ones naming a resource; absent for `*` (API_EvaluationResult.html).
+    // Key names (⚠ only "IAM Policy" / "Resource Policy" are seen in AWS output; the boundary's is a guess).
     const details =
-      crossAccount ? xmlMap({ 'IAM Policy': decision.layers.identity ?? 'implicitDeny', 'Resource Policy': decision.layers.resource ?? 'implicitDeny' })
+      crossAccount ? xmlMap({
+        'IAM Policy': decision.layers.identity ?? 'implicitDeny',
+        'Resource Policy': decision.layers.resource ?? 'implicitDeny',
+        ...(decision.layers.boundary !== undefined ? { 'Permissions Boundary Policy': decision.layers.boundary } : {}),
+      })
       : resource !== '*' ? xmlMap({})
       : undefined;
     return {
