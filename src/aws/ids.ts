@@ -18,9 +18,10 @@ export function newAccessKeyId(ids: IdSource, prefix: KeyPrefix, accountId: stri
     n >>= 5n;
   }
   const odd = acct % 2n === 1n;
-  const flag = ids.base32(1);
-  const flagIdx = B32.indexOf(flag) & 15;
-  return prefix + enc + B32[(odd ? 16 : 0) + flagIdx] + ids.base32(7);
+  // One draw for the 8 random characters: the first becomes the parity character (its low 4 bits).
+  const rnd = ids.base32(8);
+  const flagIdx = B32.indexOf(rnd[0]) & 15;
+  return prefix + enc + B32[(odd ? 16 : 0) + flagIdx] + rnd.slice(1);
 }
 
 /** The account a key id was issued for (aws-protocol §5.5); garbage in → some 12-digit string out. */
