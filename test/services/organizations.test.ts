@@ -3,6 +3,8 @@
 // paging, policy-type switches, and each operation's declared IAM action, resource ARN and keys.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal';
+import { decide } from '../../src/authz/authorize';
+import { buildRequestContext } from '../../src/authz/request-context';
 import { organizationsOperations } from '../../src/services/organizations/index';
 import type { Operation, Params } from '../../src/services/types';
 import errorCases from '../fixtures/services/organizations/errors.json';
@@ -258,5 +260,63 @@ describe('authorization declarations (fixture table)', () => {
 
   it('every operation in the table has a fixture row', () => {
     expect(new Set(authzCases.cases.map((c) => c.op))).toEqual(new Set(organizationsOperations.keys()));
+  });
+});
+
+describe('what the API changes, the authorizer sees (SCP/RCP semantics)', () => {
+  const member = CALLERS.member;
+  const ask = (action: string, opts: { principal?: Principal; resource?: string; resourceAccount?: string; region?: string } = {}) => {
+    const principal = opts.principal ?? member;
+    const context = buildRequestContext(h.store, principal, { now: new Date(), region: opts.region ?? 'us-east-1', sourceIp: '127.0.0.1', secureTransport: true, userAgent: null });
+    return decide(h.store, { principal, action, resource: opts.resource ?? '*', resourceAccount: opts.resourceAccount, context }).decision;
+  };
+
+  it('allow-list strategy: every level root → OU → OU → account must allow', () => {
+    const workloads = resolve('$ou:Workloads') as string;
+    const inner = run('CreateOrganizationalUnit', { ParentId: workloads, Name: 'Inner' }).OrganizationalUnit.Id;
+    run('MoveAccount', { AccountId: '000000000000', SourceParentId: workloads, DestinationParentId: inner });
+    expect(h.store.organizations.membership('000000000000')!.path.map((u) => u.id)).toEqual([rootId, workloads, inner]);
+    expect(ask('ec2:DescribeInstances').decision).toBe('allowed');
+
+    // Replace FullAWSAccess on the inner OU with an allow list of iam:* (attach first, then detach).
+    const allowIam = run('CreatePolicy', { Name: 'AllowIamOnly', Description: '', Type: 'SERVICE_CONTROL_POLICY', Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] }) }).Policy.PolicySummary;
+    run('AttachPolicy', { PolicyId: allowIam.Id, TargetId: inner });
+    run('DetachPolicy', { PolicyId: 'p-FullAWSAccess', TargetId: inner });
+    const denied = ask('ec2:DescribeInstances');
+    expect(denied.decision).toBe('implicitDeny');
+    expect(denied.cause).toMatchObject({ kind: 'scp', explicit: false });
+    expect(ask('iam:ListRoles').decision).toBe('allowed');
+    // The account's org path follows the move: aws:PrincipalOrgPaths ends with the inner OU.
+    const ctx = buildRequestContext(h.store, member, { now: new Date(), region: 'us-east-1', sourceIp: '127.0.0.1', secureTransport: true, userAgent: null });
+    expect(ctx['aws:PrincipalOrgPaths']).toEqual([`${orgId}/${rootId}/${workloads}/${inner}/`]);
+  });
+
+  it('an SCP deny attached to an account is an explicit deny; detaching it restores access', () => {
+    expect(ask('s3:GetObject').decision).toBe('explicitDeny'); // DenyRegions (Deny s3:*) on Workloads
+    const p = run('CreatePolicy', { Name: 'DenyEc2', Description: '', Type: 'SERVICE_CONTROL_POLICY', Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:*', Resource: '*' }] }) }).Policy.PolicySummary;
+    run('AttachPolicy', { PolicyId: p.Id, TargetId: '000000000000' });
+    expect(ask('ec2:RunInstances')).toMatchObject({ decision: 'explicitDeny', cause: { kind: 'scp', explicit: true, policyId: p.Id } });
+    run('DetachPolicy', { PolicyId: p.Id, TargetId: '000000000000' });
+    expect(ask('ec2:RunInstances').decision).toBe('allowed');
+    // Updating the content takes effect on the next request.
+    run('UpdatePolicy', { PolicyId: resolve('$policy:DenyRegions'), Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sqs:*', Resource: '*' }] }) });
+    expect(ask('s3:GetObject').decision).toBe('allowed');
+    expect(ask('sqs:SendMessage').decision).toBe('explicitDeny');
+  });
+
+  it('RCPs follow the resource: a member account’s bucket denies principals outside the organization', () => {
+    run('EnablePolicyType', { RootId: '$root', PolicyType: 'RESOURCE_CONTROL_POLICY' });
+    const rcp = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': orgId } } }],
+    });
+    const p = run('CreatePolicy', { Name: 'OrgOnly', Description: '', Type: 'RESOURCE_CONTROL_POLICY', Content: rcp }).Policy.PolicySummary;
+    run('AttachPolicy', { PolicyId: p.Id, TargetId: '$root' });
+    const bucket = 'arn:aws:s3:::member-bucket/key';
+    const outsider = ask('s3:GetObject', { principal: CALLERS.outsider, resource: bucket, resourceAccount: '111111111111' });
+    expect(outsider).toMatchObject({ decision: 'explicitDeny', cause: { kind: 'rcp', explicit: true } });
+    // The management account's resources are never governed by RCPs.
+    const onMgmt = ask('s3:GetObject', { principal: CALLERS.outsider, resource: 'arn:aws:s3:::mgmt-bucket/key', resourceAccount: '999999999999' });
+    expect(onMgmt.cause?.kind).not.toBe('rcp');
   });
 });
