@@ -1,6 +1,7 @@
 // Owns the mock EKS cluster admin endpoints (root credentials only): create/list/get clusters (each an
 // OIDC issuer with its own persisted signing key), download the key pair for kind (trust mode A),
-// mint projected service-account tokens, and pin a JWKS on an IAM OIDC provider (trust mode B).
+// mint projected service-account tokens, pin a JWKS on an IAM OIDC provider (trust mode B) or let it
+// fetch its issuer's keys over the network (trust mode C, off by default).
 // Endpoints are documented in docs/irsa.md.
 import type { Context, Hono } from 'hono';
 import type { JWK } from 'jose';
@@ -30,6 +31,7 @@ import { requireRoot } from './admin-auth';
 
 export const CLUSTERS_PATH = '/_iamlocal/clusters';
 export const OIDC_PROVIDER_JWKS_PATH = '/_iamlocal/oidc-providers/jwks';
+export const OIDC_PROVIDER_FETCH_PATH = '/_iamlocal/oidc-providers/network-fetch';
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -276,6 +278,25 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       store.transaction(() => store.oidcProviders.update(arn, { jwks: JSON.stringify(set) }));
       deps.logger.info('oidc provider jwks pinned', { providerArn: arn, keys: set.keys.length });
       return c.json({ providerArn: arn, keyIds: set.keys.map((k) => k.kid ?? null) });
+    } catch (e) {
+      return adminError(c, deps, e);
+    }
+  });
+
+  // Trust mode C: {"providerArn", "enabled": true|false} lets a provider without pinned keys fetch its
+  // issuer's discovery document and JWKS over the network (off by default).
+  app.put(OIDC_PROVIDER_FETCH_PATH, async (c) => {
+    try {
+      const { accountId, body } = await rootCall(c);
+      const b = jsonBody(body);
+      const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
+      const provider = store.oidcProviders.get(arn);
+      if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+      if (typeof b.enabled !== 'boolean') throw invalid('enabled must be true or false.');
+      const enabled = b.enabled;
+      store.transaction(() => store.oidcProviders.update(arn, { allowNetworkFetch: enabled }));
+      deps.logger.info('oidc provider network fetch', { providerArn: arn, enabled });
+      return c.json({ providerArn: arn, allowNetworkFetch: enabled, pinnedKeys: provider.jwks !== null });
     } catch (e) {
       return adminError(c, deps, e);
     }

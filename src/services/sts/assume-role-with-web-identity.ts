@@ -1,12 +1,12 @@
 // Owns STS AssumeRoleWithWebIdentity (unsigned): token verification against the role account's IAM
-// OIDC providers (async, before the transaction), the trust-policy evaluation with the provider's
+// OIDC providers (async, before the transaction; keys pinned, or fetched for providers that opted in), the trust-policy evaluation with the provider's
 // `<url>:sub|aud|amr` keys, durations, session policies/tags/source identity from the token, and the response.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html ; aws-protocol §5.6;
 // irsa-and-pod-identity §1.5.
 import type { JWK } from 'jose';
 import { parseArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
-import { verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
+import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
@@ -14,6 +14,7 @@ import { checkPolicyDocument } from '../policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
+import { discoverProviderKeys } from './oidc-discovery';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
 import { resolveSessionTags } from './session-tags';
 
@@ -80,9 +81,41 @@ function parseJwks(text: string | null): JWK[] | null {
   }
 }
 
-/** The IAM OIDC providers of an account, in the shape the verifier takes (pinned JWKS only: iamlocal fetches nothing). */
-export function webIdentityProviders(store: Store, accountId: string): WebIdentityProvider[] {
-  return store.oidcProviders.list(accountId).map((p) => ({ arn: p.arn, url: p.url, clientIds: p.clientIds, jwks: parseJwks(p.jwks) }));
+/** The IAM OIDC providers of an account, in the shape the verifier takes, with their pinned JWKS. */
+export function webIdentityProviders(store: Store, accountId: string): (WebIdentityProvider & { allowNetworkFetch: boolean })[] {
+  return store.oidcProviders.list(accountId).map((p) => ({ arn: p.arn, url: p.url, clientIds: p.clientIds, jwks: parseJwks(p.jwks), allowNetworkFetch: p.allowNetworkFetch }));
+}
+
+/** `iss` and `kid` as the token claims them, before any verification (only to pick what to fetch). */
+function unverifiedIssuerAndKid(token: string): { iss?: string; kid?: string } {
+  const [h, p] = token.trim().split('.');
+  const read = (seg: string | undefined): Record<string, unknown> => {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(seg ?? '', 'base64url').toString('utf8'));
+      return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  const iss = read(p).iss;
+  const kid = read(h).kid;
+  return { iss: typeof iss === 'string' ? iss : undefined, kid: typeof kid === 'string' ? kid : undefined };
+}
+
+/**
+ * Providers with pinned keys verify with those. A provider without keys whose network fetch was switched
+ * on (allowNetworkFetch, off by default) gets its keys from the issuer, as AWS does; only the provider the
+ * token names is ever fetched.
+ */
+async function withDiscoveredKeys(providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
+  const { iss, kid } = unverifiedIssuerAndKid(token);
+  if (!iss) return providers;
+  const url = normalizeProviderUrl(iss);
+  return Promise.all(
+    providers.map(async (p) =>
+      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(normalizeProviderUrl(p.url), now, kid) } : p,
+    ),
+  );
 }
 
 /** Session tags an IdP put in the token (`principal_tags: {K: [V]}`, `transitive_tag_keys: [K]`). */
@@ -120,7 +153,8 @@ export const assumeRoleWithWebIdentity = defineOperation({
   input: (params) => readWebIdentityInput(params),
   async prepare(input, call): Promise<PreparedWebIdentity> {
     // call.now comes from the server clock, so the admin test clock moves token expiry too.
-    const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers: webIdentityProviders(call.store, roleAccount(input)), now: call.now });
+    const providers = await withDiscoveredKeys(webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
+    const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers, now: call.now });
     const si = verified.claims[SOURCE_IDENTITY_CLAIM];
     return { verified, sourceIdentity: typeof si === 'string' ? si : undefined, ...tagsFromClaims(verified.claims[TAGS_CLAIM]) };
   },

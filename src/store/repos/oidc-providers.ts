@@ -63,7 +63,8 @@ export class OidcProvidersRepo {
     return this.get(p.arn)!;
   }
 
-  update(arn: string, fields: { clientIds?: string[]; thumbprints?: string[]; jwks?: string | null }): void {
+  update(arn: string, fields: { clientIds?: string[]; thumbprints?: string[]; jwks?: string | null; allowNetworkFetch?: boolean }): void {
+    if (fields.allowNetworkFetch !== undefined) this.db.run('UPDATE oidc_providers SET allow_network_fetch = ? WHERE arn = ?', fields.allowNetworkFetch ? 1 : 0, arn);
     if (fields.clientIds) this.db.run('UPDATE oidc_providers SET client_ids = ? WHERE arn = ?', JSON.stringify(fields.clientIds), arn);
     if (fields.thumbprints) this.db.run('UPDATE oidc_providers SET thumbprints = ? WHERE arn = ?', JSON.stringify(fields.thumbprints), arn);
     if (fields.jwks !== undefined) this.db.run('UPDATE oidc_providers SET jwks = ? WHERE arn = ?', fields.jwks, arn);
