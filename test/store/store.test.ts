@@ -103,3 +103,16 @@ describe('store', () => {
     expect(s.accounts.list().map((a) => a.id)).toEqual(['000000000000']);
   });
 });
+
+describe('sessions', () => {
+  it('create returns exactly what a later read returns', () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const created = s.sessions.create({
+      accessKeyId: 'ASIAAAAAAAAAAAAAAAAA', secret: 'x', sessionToken: 't', accountId: '000000000000', kind: 'assumed-role', via: 'AssumeRole',
+      principalArn: 'arn:aws:sts::000000000000:assumed-role/r/s', principalId: 'AROAX:s', roleId: 'AROAX', roleArn: 'arn:aws:iam::000000000000:role/r',
+      roleName: 'r', sessionName: 's', sourceIdentity: undefined, tags: [{ Key: 'k', Value: 'v' }], issuedAt: AT, expiresAt: AT,
+    });
+    expect(s.sessions.get('ASIAAAAAAAAAAAAAAAAA')).toEqual(created);
+  });
+});

@@ -134,7 +134,27 @@ export class SessionsRepo {
       s.federationClaims ? JSON.stringify(s.federationClaims) : null, s.chained ? 1 : 0, s.parentAccessKeyId ?? null,
       s.issuedAt, s.expiresAt,
     );
-    return this.get(s.accessKeyId)!;
+    // What was stored, without reading it back (this is on the AssumeRole hot path).
+    return {
+      ...s,
+      roleId: s.roleId ?? null,
+      roleArn: s.roleArn ?? null,
+      roleName: s.roleName ?? null,
+      sessionName: s.sessionName ?? null,
+      userId: s.userId ?? null,
+      userArn: s.userArn ?? null,
+      sourceIdentity: s.sourceIdentity ?? null,
+      sessionPolicy: s.sessionPolicy ?? null,
+      sessionPolicyArns: s.sessionPolicyArns ?? [],
+      tags: s.tags ?? [],
+      transitiveTagKeys: s.transitiveTagKeys ?? [],
+      mfaAuthenticated: s.mfaAuthenticated ?? false,
+      mfaAuthTime: s.mfaAuthTime ?? null,
+      federatedProvider: s.federatedProvider ?? null,
+      federationClaims: s.federationClaims ?? null,
+      chained: s.chained ?? false,
+      parentAccessKeyId: s.parentAccessKeyId ?? null,
+    };
   }
 
   /** Drops sessions that expired before `before` (housekeeping; expired ones already fail with ExpiredToken). */
