@@ -106,3 +106,25 @@ describe('AssumeRole source identity across a chain', () => {
     });
   });
 });
+
+describe('a federated user’s permissions', () => {
+  it('are the federating user’s policies ∩ the session policy; no session policy, no permissions', async () => {
+    const { decide } = await import('../../src/authz/authorize');
+    const h = await harness({
+      users: [{ name: 'fed', inlinePolicies: { s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } }],
+    });
+    const issue = (params: Record<string, unknown>) => {
+      const out = h.run(getFederationToken, params, h.user('fed'));
+      const session = h.store.sessions.get(out.Credentials.AccessKeyId)!;
+      const user = h.store.users.getByName('000000000000', 'fed')!;
+      return { kind: 'federated-user' as const, accountId: '000000000000', arn: session.principalArn, userId: session.principalId, accessKeyId: session.accessKeyId, session, user };
+    };
+    const allowed = (p: ReturnType<typeof issue>, action: string) =>
+      decide(h.store, { principal: p, action, resource: 'arn:aws:s3:::bucket/key', context: {} }).decision.decision;
+    const withPolicy = issue({ Name: 'withpolicy', Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","ec2:*"],"Resource":"*"}]}' });
+    expect(allowed(withPolicy, 's3:GetObject')).toBe('allowed');
+    expect(allowed(withPolicy, 's3:PutObject')).toBe('implicitDeny');
+    expect(allowed(withPolicy, 'ec2:RunInstances')).toBe('implicitDeny');
+    expect(allowed(issue({ Name: 'nopolicy' }), 's3:GetObject')).toBe('implicitDeny');
+  });
+});

@@ -38,11 +38,15 @@ export function refuseSessionCredentials(session: Session | null, operation: 'Ge
 }
 
 /**
- * GetSessionToken credentials "cannot call IAM API operations unless MFA information is included";
- * AWS answers InvalidClientTokenId (aws-protocol §4.7; id_credentials_temp_request.html).
+ * IAM refuses some temporary credentials outright, with InvalidClientTokenId (aws-protocol §4.7):
+ * GetSessionToken credentials "cannot call IAM API operations unless MFA information is included", and
+ * GetFederationToken credentials "cannot call any IAM operations" (API_GetFederationToken.html; the
+ * error reported by AWS support in jantman/awslimitchecker#139).
  */
 export function checkSessionCredentialScope(session: Session, service: ServiceName): void {
-  if (service === 'iam' && session.via === 'GetSessionToken' && !session.mfaAuthenticated) throw awsErrors.invalidClientTokenId();
+  if (service !== 'iam') return;
+  if (session.via === 'GetSessionToken' && !session.mfaAuthenticated) throw awsErrors.invalidClientTokenId();
+  if (session.via === 'GetFederationToken') throw awsErrors.invalidClientTokenId();
 }
 
 export const getSessionToken = defineOperation({
