@@ -2,7 +2,7 @@
 // ExternalId against the shipped cross-account trust policy (seed/30-cross-account-deployment.yaml),
 // the admin test clock expiring a session, GetSessionToken / GetFederationToken / GetAccessKeyInfo, and
 // DecodeAuthorizationMessage reading the message every AccessDenied carries.
-import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
   DecodeAuthorizationMessageCommand,
@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessKeyId } from '../../src/aws/ids';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { seededIds } from '../../src/runtime';
+import { totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
 import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/services/sts/authorization-message';
 import { admin } from '../helpers/admin-client';
 import { DEV, e2eSeed, NOBODY, trustAccount } from '../helpers/e2e-seed';
@@ -149,6 +150,23 @@ describe('GetSessionToken', () => {
     // AssumeRole with GetSessionToken credentials is allowed.
     const assumed = await sts(creds).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/chain-a', RoleSessionName: 'from-gst' }));
     expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/chain-a/from-gst');
+  });
+
+  it('with a virtual MFA device created and enabled through IAM, MFA session credentials may call IAM', async () => {
+    const device = await iamClient(DEV).send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'dev-phone' }));
+    const serial = device.VirtualMFADevice!.SerialNumber!;
+    const seed = new TextDecoder().decode(device.VirtualMFADevice!.Base32StringSeed!);
+    const step = totpStep(new Date());
+    await iamClient(DEV).send(new EnableMFADeviceCommand({ UserName: 'dev', SerialNumber: serial, AuthenticationCode1: totpCodeAt(seed, step - 1), AuthenticationCode2: totpCodeAt(seed, step) }));
+    // Codes of steps already used by EnableMFADevice are refused; the next one works.
+    expect(await error(sts(DEV).send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: totpCodeAt(seed, step) })))).toEqual({
+      name: 'AccessDenied',
+      message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+      status: 403,
+    });
+    const out = await sts(DEV).send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: totpCodeAt(seed, step + 1), DurationSeconds: 900 }));
+    const listed = await iamClient(credsOf(out.Credentials)).send(new ListRolesCommand({}));
+    expect(listed.Roles?.map((r) => r.RoleName)).toContain('chain-a');
   });
 
   it('the root user’s session is capped at one hour; 129601 s is a ValidationError', async () => {
