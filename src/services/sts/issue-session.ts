@@ -92,7 +92,9 @@ export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
     expiresAt: expires.toISOString(),
   };
   const session = call.store.sessions.create(s);
-  call.store.roles.recordUse(role.id, issued.toISOString(), call.region);
+  // RoleLastUsed is approximate in AWS too; refreshing it at most once a minute keeps AssumeRole to one write.
+  const stale = !role.lastUsedAt || issued.getTime() - Date.parse(role.lastUsedAt) >= 60_000 || role.lastUsedRegion !== call.region;
+  if (stale) call.store.roles.recordUse(role.id, issued.toISOString(), call.region);
   return session;
 }
 
