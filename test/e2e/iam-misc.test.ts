@@ -9,6 +9,7 @@ import {
   IAMClient,
   ListInstanceProfilesForRoleCommand,
   ListRoleTagsCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListInstanceProfiles,
   paginateListRoleTags,
   PutUserPolicyCommand,
@@ -121,6 +122,29 @@ describe('instance profiles (SDK v3)', () => {
     const forRole = await c.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'ec2-app' }));
     expect(forRole.InstanceProfiles?.[0]?.Roles?.[0]?.RoleName).toBe('ec2-app');
     expect(decodeURIComponent(forRole.InstanceProfiles![0]!.Roles![0]!.AssumeRolePolicyDocument!)).toBe(ec2Trust);
+  });
+});
+
+describe('GetAccountAuthorizationDetails (SDK v3 paginator)', () => {
+  it('pages of 2 across users, groups, roles and policies add up to the single-page answer; documents are percent-encoded', async () => {
+    const c = client(DEV);
+    const names = (p: { UserDetailList?: { UserName?: string }[]; RoleDetailList?: { RoleName?: string }[] }) => [
+      ...(p.UserDetailList ?? []).map((u) => `user:${u.UserName}`),
+      ...(p.RoleDetailList ?? []).map((r) => `role:${r.RoleName}`),
+    ];
+    const paged: string[] = [];
+    let pages = 0;
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: c, pageSize: 2 }, { Filter: ['User', 'Role'] })) {
+      pages++;
+      expect((page.UserDetailList?.length ?? 0) + (page.RoleDetailList?.length ?? 0)).toBeLessThanOrEqual(2);
+      paged.push(...names(page));
+      for (const r of page.RoleDetailList ?? []) expect(r.AssumeRolePolicyDocument).toMatch(/^%7B/);
+    }
+    const whole: string[] = [];
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: c }, { Filter: ['User', 'Role'] })) whole.push(...names(page));
+    expect(paged).toEqual(whole);
+    expect(pages).toBe(Math.ceil(whole.length / 2));
+    expect(whole).toEqual(expect.arrayContaining(['user:dev', 'user:nobody', 'role:tagged']));
   });
 });
 
