@@ -48,11 +48,12 @@ describe('instance profiles', () => {
     h.run(deleteRole, { RoleName: 'web-role' }, h.root());
   });
 
-  it('tags at create are stored, not echoed; ListInstanceProfiles shows them; PathPrefix filters; paging', async () => {
+  it('tags at create are stored, not echoed; only GetInstanceProfile shows them; PathPrefix filters; paging', async () => {
     const h = await harness(seed);
     for (const n of ['a', 'b', 'c']) h.run(createInstanceProfile, { InstanceProfileName: n, Path: n === 'c' ? '/other/' : '/app/', Tags: [{ Key: 'n', Value: n }] }, h.root());
     const p1 = h.run(listInstanceProfiles, { MaxItems: '2' }, h.root());
-    expect(p1.InstanceProfiles.map((p: any) => [p.InstanceProfileName, p.Tags])).toEqual([['a', [{ Key: 'n', Value: 'a' }]], ['b', [{ Key: 'n', Value: 'b' }]]]);
+    expect(p1.InstanceProfiles.map((p: any) => [p.InstanceProfileName, p.Tags])).toEqual([['a', undefined], ['b', undefined]]);
+    expect(h.run(getInstanceProfile, { InstanceProfileName: 'a' }, h.root()).InstanceProfile.Tags).toEqual([{ Key: 'n', Value: 'a' }]);
     expect(p1.IsTruncated).toBe(true);
     const p2 = h.run(listInstanceProfiles, { MaxItems: '2', Marker: p1.Marker }, h.root());
     expect(p2.InstanceProfiles.map((p: any) => p.InstanceProfileName)).toEqual(['c']);

@@ -32,7 +32,9 @@ function profileResource(call: Call, name: string): string {
 
 /**
  * The InstanceProfile shape; Roles carry the CreateRole fields (aws-protocol §6.2). CreateInstanceProfile
- * sends `<Roles/>` and no Tags; GetInstanceProfile sends `<Tags/>` always; lists send Tags when present.
+ * sends `<Roles/>` and no Tags; GetInstanceProfile sends `<Tags/>` always; the list operations never send
+ * Tags ("this operation does not return tags, even though they are an attribute of the returned object",
+ * API_ListInstanceProfiles.html).
  */
 export function instanceProfileShape(store: Store, p: InstanceProfile, tags: 'none' | 'always' | 'present'): Record<string, unknown> {
   const roles = store.instanceProfiles.roleIds(p.id).map((id) => store.roles.getById(id)).filter((r) => r !== null);
@@ -126,7 +128,7 @@ export const listInstanceProfiles = defineOperation({
   resource: (input, call) => arns.instanceProfile(accountOf(call), input.pathPrefix ?? '/', ''),
   handler(input, call) {
     const page = call.store.instanceProfiles.list(accountOf(call), input);
-    return { InstanceProfiles: page.items.map((p) => instanceProfileShape(call.store, p, 'present')), ...pageFields(page) };
+    return { InstanceProfiles: page.items.map((p) => instanceProfileShape(call.store, p, 'none')), ...pageFields(page) };
   },
 });
 
@@ -237,7 +239,7 @@ export const listInstanceProfilesForRole = defineOperation({
     const page = all.slice(start, start + input.maxItems);
     const next = start + page.length;
     return {
-      InstanceProfiles: page.map((p) => instanceProfileShape(store, p, 'present')),
+      InstanceProfiles: page.map((p) => instanceProfileShape(store, p, 'none')),
       ...pageFields(next < all.length ? { isTruncated: true, marker: Buffer.from(page[page.length - 1]!.name.toLowerCase()).toString('base64url') } : { isTruncated: false }),
     };
   },
