@@ -74,11 +74,10 @@ export interface AccountDetailsImport {
 
 type Obj = Record<string, unknown>;
 
-/** True for a document shaped like GetAccountAuthorizationDetails output (and nothing else). */
+/** True for a document shaped like GetAccountAuthorizationDetails output (no seed section is spelled like its lists). */
 export function isAccountAuthorizationDetails(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.some((k) => DETAIL_KEYS.includes(k)) && keys.every((k) => ALLOWED_KEYS.has(k));
+  return Object.keys(value).some((k) => DETAIL_KEYS.includes(k));
 }
 
 class Entry {
@@ -183,6 +182,10 @@ function boundaryArn(e: Entry, o: Obj): string | null {
 
 /** Parses the output into what will be imported; every problem names the file and the entry. */
 export function parseAccountDetails(value: Obj, source: string, defaultAccount: string): AccountDetailsImport {
+  const unknown = Object.keys(value).filter((k) => !ALLOWED_KEYS.has(k));
+  if (unknown.length > 0) {
+    throw new SeedError(`${source}: get-account-authorization-details output: unknown key ${JSON.stringify(unknown[0])} (known: ${[...ALLOWED_KEYS].join(', ')})`);
+  }
   const each = <T>(key: string, nameKey: string, fn: (e: Entry, o: Obj) => T): T[] => {
     const top = new Entry(source, key);
     return top.list(value, key).map((v, i) => {

@@ -7,6 +7,7 @@ import type { Principal } from '../../src/auth/principal';
 import { getAccountAuthorizationDetails } from '../../src/services/iam/account-authorization-details';
 import { loadSeedSources } from '../../src/store/seed-load';
 import { SeedError } from '../../src/store/seed-schema';
+import badOutputs from '../fixtures/services/account-details/bad-outputs.json';
 import { harness, thrown, type Harness } from '../helpers/services';
 
 const FIXTURE = new URL('../fixtures/services/account-details/cli-output.json', import.meta.url);
@@ -108,4 +109,18 @@ describe('GetAccountAuthorizationDetails ← CLI output seed', () => {
     unknownGroup.UserDetailList[0].GroupList = ['Nope'];
     await expect(harness(unknownGroup)).rejects.toThrow('seed[0]: UserDetailList[0] (alice): group Nope is not in GroupDetailList');
   });
+});
+
+describe('outputs that do not load (fixtures/services/account-details/bad-outputs.json)', () => {
+  for (const c of badOutputs.cases) {
+    it(c.name, async () => {
+      const doc = structuredClone(cliOutput);
+      let at: any = doc;
+      for (const k of c.path.slice(0, -1)) at = at[k as string];
+      const last = c.path[c.path.length - 1] as string;
+      if (c.value === null) delete at[last];
+      else at[last] = c.value;
+      await expect(harness(doc)).rejects.toThrow(new SeedError(c.message));
+    });
+  }
 });
