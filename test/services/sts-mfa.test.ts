@@ -141,3 +141,19 @@ describe('GetSessionToken with MFA', () => {
     });
   });
 });
+
+describe('refusals made before policy evaluation', () => {
+  it('still carry an authorization message, which names the reason', async () => {
+    const { decodeAuthorizationMessage } = await import('../../src/services/sts/authorization-message');
+    const p = await setup();
+    const res = await assume(p, { SerialNumber: SERIAL, TokenCode: '000000' === code(p) ? '111111' : '000000' });
+    expect(res.status).toBe(403);
+    const decoded = decodeAuthorizationMessage(res.headers.get('x-amzn-authorization-message')!, '000000000000');
+    expect(decoded).toMatchObject({
+      allowed: false,
+      explicitDeny: false,
+      failures: { items: [{ value: MFA_INVALID_CODE }] },
+      context: { principal: { arn: 'arn:aws:iam::000000000000:user/alice' }, action: 'AssumeRole' },
+    });
+  });
+});
