@@ -395,6 +395,8 @@ export const simulateCustomPolicy = defineOperation({
     const account = accountOf(call);
     checkCommon(input);
     input.organizationLevels.forEach((d, i) => checkSimulationPolicy(d, 'scp', `OrderedOrganizationPolicyInputList.${i + 1}`));
+    // "CallerArn is required if you include a ResourcePolicy so that the policy's Principal element has a value" (⚠ text).
+    if (input.resourcePolicy !== null && input.callerArn === null) throw awsErrors.invalidInput('CallerArn must be specified when ResourcePolicy is specified.');
     let principal: EvalPrincipal;
     let tags: { Key: string; Value: string }[] = [];
     if (input.callerArn !== null) ({ principal, tags } = callerUser(store, input.callerArn));
