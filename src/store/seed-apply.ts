@@ -222,7 +222,7 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
         const arn = arns.oidcProvider(p.account, url);
         store.oidcProviders.create({ arn, accountId: p.account, url, clientIds: p.clientIds, thumbprints: p.thumbprints, jwks: p.jwks, allowNetworkFetch: p.allowNetworkFetch, createdAt: at });
         if (p.tags.length) store.tags.put('oidc-provider', arn, p.tags, false);
-      } else store.oidcProviders.update(existing.arn, { clientIds: p.clientIds, thumbprints: p.thumbprints, jwks: p.jwks });
+      } else store.oidcProviders.update(existing.arn, { clientIds: p.clientIds, thumbprints: p.thumbprints, jwks: p.jwks, allowNetworkFetch: p.allowNetworkFetch });
     }),
   );
 
