@@ -174,7 +174,17 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
       ensureKeys(store, u.accessKeys, u.account, user.id, at);
       for (const gName of u.groups) {
         const g = store.groups.getByName(u.account, gName) ?? fail(`group ${JSON.stringify(gName)} is not defined in account ${u.account}`);
+        if (!store.groups.isMember(g.id, user.id) && store.groups.countForUser(user.id) >= 10) fail('Cannot exceed quota for GroupsPerUser: 10');
         store.groups.addMember(g.id, user.id, at);
+      }
+      for (const d of u.mfaDevices) {
+        // A virtual MFA device enabled for this user, with the seed given (so codes can be computed).
+        const serial = arns.mfa(u.account, d.path, d.name);
+        const existing = store.mfaDevices.get(serial);
+        if (existing && existing.userId !== null && existing.userId !== user.id) fail(`MFA device ${serial} is enabled for another user`);
+        if (existing && existing.seedBase32 !== d.seed) fail(`MFA device ${serial} exists with another seed`);
+        if (!existing) store.mfaDevices.create({ serial, accountId: u.account, name: d.name, path: d.path, seedBase32: d.seed, createdAt: at });
+        if (!existing || existing.userId === null) store.mfaDevices.enable(serial, user.id, at);
       }
       applyRefs(store, ctx, 'user', user.id, u.account, u);
       if (u.tags.length) store.tags.put('user', user.id, u.tags);
