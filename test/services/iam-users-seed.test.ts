@@ -28,7 +28,7 @@ const seed = {
 describe('seeded identities', () => {
   it('are what GetGroup, ListAccessKeys and ListMFADevices report; the seeded device verifies codes', async () => {
     const h = await harness(seed);
-    expect(h.run(getGroup, { GroupName: 'ops' }, h.root()).Users.map((u: { Arn: string }) => u.Arn)).toEqual(['arn:aws:iam::000000000000:user/ops/ann']);
+    expect(h.run(getGroup, { GroupName: 'ops' }, h.root()).Users.map((u: Record<string, unknown>) => u.Arn)).toEqual(['arn:aws:iam::000000000000:user/ops/ann']);
     expect(h.run(listAccessKeys, { UserName: 'ann' }, h.root()).AccessKeyMetadata.map((k: { AccessKeyId: string; Status: string }) => [k.AccessKeyId, k.Status])).toEqual([
       ['AKIASEEDANN000000001', 'Active'],
       ['AKIASEEDANN000000002', 'Inactive'],
