@@ -89,6 +89,13 @@ describe('AssumeRole through the pipeline', () => {
     const managed = await assume(p, 'broad', { 'PolicyArns.member.1.arn': 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' });
     expect(managed.status, managed.body).toBe(200);
     expect(managed.tag('PackedPolicySize')).toMatch(/^\d+$/);
+    // The AWS managed session policy is evaluated with its real document: it allows iam:List*, not iam:CreateRole.
+    const managedCreds = credsOf(managed);
+    expect((await listRoles(p, managedCreds)).status).toBe(200);
+    expect(outcome(await p.signed({ Action: 'CreateRole', Version: '2010-05-08', RoleName: 'x', AssumeRolePolicyDocument: '{}' }, managedCreds, 'iam'))).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('because no session policy allows the iam:CreateRole action'),
+    });
   });
 
   it('a session policy too large once packed → PackedPolicyTooLarge', async () => {

@@ -4,6 +4,7 @@ import { deflateRawSync } from 'node:zlib';
 import { arns } from '../../aws/arn';
 import { AwsError, awsErrors } from '../../aws/errors';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../aws/ids';
+import { ensureAwsManagedPolicy } from '../../store/aws-managed-policies';
 import type { Role } from '../../store/repos/roles';
 import type { NewSession, Session } from '../../store/repos/sessions';
 import type { Tag } from '../../store/repos/tags';
@@ -58,9 +59,19 @@ export interface RoleSessionSpec {
   federationClaims?: Record<string, unknown> | null;
 }
 
+/**
+ * AWS-managed policies named in PolicyArns live in a lazily imported catalogue: import them now, inside
+ * the request's transaction, so the session's later requests evaluate their real documents (an ARN that
+ * resolves to nothing contributes an empty policy, which allows nothing).
+ */
+function importSessionPolicyArns(call: Call, policyArns: readonly string[]): void {
+  for (const arn of policyArns) if (arn.startsWith('arn:aws:iam::aws:policy/')) ensureAwsManagedPolicy(call.store, call.ids, arn);
+}
+
 /** Stores a new role session and returns it (the caller shapes the STS response). */
 export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
   const { role } = spec;
+  importSessionPolicyArns(call, spec.sessionPolicyArns);
   const issued = call.now;
   // Expiration has second precision on the wire; keep the stored expiry on a whole second too.
   const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
@@ -121,6 +132,7 @@ export interface CallerSessionSpec {
 
 /** Stores a session made from the caller's own long-term credentials (GetSessionToken, GetFederationToken). */
 export function issueCallerSession(call: Call, accountId: string, spec: CallerSessionSpec): Session {
+  importSessionPolicyArns(call, spec.sessionPolicyArns ?? []);
   const issued = call.now;
   const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
   return call.store.sessions.create({
