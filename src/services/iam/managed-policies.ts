@@ -157,6 +157,8 @@ export const createPolicy = defineOperation({
   resource: (input, call) => arns.policy(accountOf(call), input.path, input.policyName),
   resourceLabel: (input) => `policy ${input.policyName}`,
   conditionKeys: (input) => tagContext(input.tags),
+  // Tag-on-create also needs iam:TagPolicy (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_customer-managed-policies.html).
+  extraChecks: (input, call) => (input.tags?.length ? [{ action: 'iam:TagPolicy', resource: arns.policy(accountOf(call), input.path, input.policyName) }] : []),
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);

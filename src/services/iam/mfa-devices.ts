@@ -76,6 +76,8 @@ export const createVirtualMFADevice = defineOperation({
   },
   resource: (input, call) => arns.mfa(accountOf(call), input.path, input.name),
   conditionKeys: (input) => tagContext(input.tags),
+  // Tag-on-create also needs iam:TagMFADevice (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_virtual-mfa.html).
+  extraChecks: (input, call) => (input.tags?.length ? [{ action: 'iam:TagMFADevice', resource: arns.mfa(accountOf(call), input.path, input.name) }] : []),
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);

@@ -51,6 +51,8 @@ export const createUser = defineOperation({
     return { path, userName, permissionsBoundary, tags };
   },
   resource: (input, call) => arns.user(accountOf(call), input.path, input.userName),
+  // Tag-on-create also needs iam:TagUser (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_users.html).
+  extraChecks: (input, call) => (input.tags?.length ? [{ action: 'iam:TagUser', resource: arns.user(accountOf(call), input.path, input.userName) }] : []),
   // iam:PermissionsBoundary carries the boundary requested at create time, so a delegation policy can
   // require it (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate).
   conditionKeys(input) {
