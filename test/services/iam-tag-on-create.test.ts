@@ -7,7 +7,7 @@ import { pipeline } from '../helpers/pipeline';
 const CREATOR = { accessKeyId: 'AKIAATAGONCREATE0001', secretAccessKey: 'creator-secret-tag-on-create-00000000001' };
 
 describe('tag on create needs the Tag* action too', () => {
-  for (const c of fixture.cases as { create: string; tagAction: string; params: Record<string, string> }[]) {
+  for (const c of fixture.cases as unknown as { create: string; tagAction: string; params: Record<string, string> }[]) {
     it(`${c.create} with Tags needs ${c.tagAction}`, async () => {
       const allow = (actions: string[]) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
       const p = await pipeline({
