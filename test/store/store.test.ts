@@ -116,3 +116,27 @@ describe('sessions', () => {
     expect(s.sessions.get('ASIAAAAAAAAAAAAAAAAA')).toEqual(created);
   });
 });
+
+describe('migrations', () => {
+  it('upgrades a version-2 data file in place, keeping its sessions', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const file = join(mkdtempSync(join(tmpdir(), 'iamlocal-migrate-')), 'old.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    for (const m of migrations.filter((x) => x.version <= 2)) old.exec(m.sql);
+    old.pragma('user_version = 2');
+    old.prepare(`INSERT INTO accounts (id, created_at) VALUES ('000000000000', ?)`).run(AT);
+    old.prepare(
+      `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, issued_at, expires_at)
+       VALUES ('ASIAOLDOLDOLDOLDOLD1', 's', 'tok', '000000000000', 'root', 'GetSessionToken', 'arn:aws:iam::000000000000:root', '000000000000', ?, ?)`,
+    ).run(AT, AT);
+    old.close();
+
+    const s = new Store({ filename: file });
+    expect(s.db.raw.pragma('user_version', { simple: true })).toBe(3);
+    expect(s.sessions.get('ASIAOLDOLDOLDOLDOLD1')).toMatchObject({ sessionToken: 'tok', kind: 'root' });
+    const indexes = s.db.raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions'`).all() as { name: string }[];
+    expect(indexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_autoindex_sessions_1'))).toEqual(['sessions_expires']);
+    s.close();
+  });
+});

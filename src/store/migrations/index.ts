@@ -2,6 +2,7 @@
 // here; never edit a migration that has shipped (data files outlive releases).
 import { migration001 } from './001-initial';
 import { migration002 } from './002-generations';
+import { migration003 } from './003-sessions-token-index';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: migration001 },
   { version: 2, name: 'generations', sql: migration002 },
+  { version: 3, name: 'sessions-token-index', sql: migration003 },
 ];
