@@ -83,6 +83,21 @@ describe('AssumeRole', () => {
     });
   });
 
+  it('federated-user sessions cannot assume roles', async () => {
+    const h = await harness(seed);
+    const fed = { ...h.user('alice'), kind: 'federated-user' as const, arn: 'arn:aws:sts::000000000000:federated-user/bob', userId: '000000000000:bob' };
+    const { user, ...rest } = fed;
+    const principal = { ...rest, user, session: h.store.sessions.create({
+      accessKeyId: 'ASIAFEDFEDFEDFEDFED1', secret: 's', sessionToken: 't', accountId: '000000000000', kind: 'federated-user', via: 'GetFederationToken',
+      principalArn: fed.arn, principalId: fed.userId, issuedAt: T0, expiresAt: T0,
+    }) };
+    expect(thrown(() => h.run(assumeRole, { RoleArn: 'arn:aws:iam::000000000000:role/app', RoleSessionName: 's1' }, principal))).toEqual({
+      code: 'AccessDenied',
+      message: 'User: arn:aws:sts::000000000000:federated-user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/app',
+      status: 403,
+    });
+  });
+
   it('stores session policy, tags, transitive keys and source identity; inherits transitive tags when chaining', async () => {
     const h = await harness(seed);
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });

@@ -121,6 +121,11 @@ export const assumeRole = defineOperation({
   guard(input, call) {
     // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
     if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');
+    // GetFederationToken credentials "cannot call any STS API operations except GetCallerIdentity"
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html) ⚠ AWS's text not recorded.
+    if (call.principal.kind === 'federated-user') {
+      throw awsErrors.accessDenied(`User: ${call.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
+    }
     // "The value that is set cannot be changed during the role session" (id_credentials_temp_control-access_monitor.html):
     // a chained call naming another source identity is refused rather than silently ignored (⚠ AWS's text not recorded).
     const held = call.principal.session?.sourceIdentity;
