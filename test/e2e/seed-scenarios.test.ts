@@ -86,3 +86,13 @@ describe('IRSA mock EKS issuer', () => {
     expect(keys.keys[0].d).toBeUndefined();
   });
 });
+
+describe('quick-start admin user', () => {
+  it('creates a role and assumes it (root cannot)', async () => {
+    const ADMIN = { accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' };
+    const account = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'sts:AssumeRole' }] });
+    const role = await iamAs(ADMIN).send(new CreateRoleCommand({ RoleName: 'quick-start', AssumeRolePolicyDocument: account }));
+    const out = await stsAs(ADMIN).send(new AssumeRoleCommand({ RoleArn: role.Role!.Arn!, RoleSessionName: 'me' }));
+    expect(out.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/quick-start/me');
+  });
+});

@@ -32,6 +32,9 @@ describe('seed/ (shipped scenarios)', () => {
     expect(provider.clientIds).toEqual(['sts.amazonaws.com']);
     expect(JSON.parse(provider.jwks!).keys[0].kid).toBe(cluster.kid);
 
+    const admin = store.users.getByName('000000000000', 'admin')!;
+    expect(store.managedPolicies.attachedTo('user', admin.id).map((p) => p.arn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
+
     const dev = store.users.getByName('000000000000', 'developer')!;
     expect(store.managedPolicies.attachedTo('user', dev.id).map((p) => p.name)).toEqual(['DeveloperDelegation']);
     expect(store.accessKeys.get('AKIAQAAAAAAADO3VFQIT')?.userId).toBe(dev.id);
@@ -51,9 +54,12 @@ describe('seed/ (shipped scenarios)', () => {
   it('applying the same seeds again changes nothing (restarts on a data file)', async () => {
     const store = await seeded(['seed']);
     const before = store.roles.getByName('000000000000', 'payments-api')!;
+    const users = store.users.count('000000000000');
+    const keys = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n;
     await applySeedDocuments(store, await loadSeedSources(['seed']), { ids: seededIds(8), now: NOW, config });
     expect(store.roles.getByName('000000000000', 'payments-api')).toEqual(before);
-    expect(store.users.count('000000000000')).toBe(2);
+    expect(store.users.count('000000000000')).toBe(users);
+    expect(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n).toBe(keys);
     store.close();
   });
 
