@@ -3,7 +3,7 @@
 // the policy-evaluator bench when present, prints a table, writes bench/results.json. Targets are
 // reported, not asserted (exit 0); exit 1 only when the server could not be benchmarked at all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
@@ -29,9 +29,17 @@ const CFG = {
   coldRuns: num('BENCH_COLD_RUNS', 3),
   concurrencies: (process.env.BENCH_CONCURRENCY ?? '1,8,64').split(',').map(Number).filter((n) => n > 0),
   globalTimeoutMs: num('BENCH_TIMEOUT_MS', 10 * 60_000),
-  /** Extra flags for the server's node, e.g. BENCH_NODE_ARGS="--max-semi-space-size=8". */
-  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  /** Flags for the server's node: by default the ones `npm start` passes (so the bench measures what users
+   *  run); BENCH_NODE_ARGS="--max-semi-space-size=8 …" replaces them. */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean),
 };
+
+/** The node flags in package.json's `start` script (`node <flags> dist/cli.js`). */
+function startScriptNodeFlags(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
+  const m = /^node\s+((?:--\S+\s+)*)dist\/cli\.js/.exec(pkg.scripts?.start ?? '');
+  return m ? m[1].trim() : '';
+}
 
 const TARGETS = {
   getCallerIdentityRps: 5000,
@@ -325,7 +333,7 @@ async function main(): Promise<number> {
 
   // Report.
   console.log(
-    `\niamlocal bench — node ${process.version}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point; CPU% is of one core ` +
+    `\niamlocal bench — node ${process.version} ${CFG.nodeArgs.join(' ') || '(no node flags)'}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point; CPU% is of one core ` +
       `(srv = iamlocal, gen = this load generator, other = every other process on the machine)\n`,
   );
   if (points.length) {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
 import { runMintToken } from './cli-mint-token';
