@@ -16,6 +16,8 @@ export interface Pipeline {
   unsigned(params: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed awsQuery POST, signed at the server's current time. */
   signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam'): Promise<PipelineResponse>;
+  /** A SigV4-signed AWS JSON 1.1 POST (Organizations: `X-Amz-Target: AWSOrganizationsV20161128.{operation}`). */
+  json(target: string, input: Record<string, unknown>, creds: Creds, service?: string): Promise<PipelineResponse>;
 }
 
 export interface PipelineResponse {
@@ -57,6 +59,12 @@ export async function pipeline(seed: Record<string, unknown> | Record<string, un
       const body = form(params);
       const sig = signRequest({ method: 'POST', url, headers, body }, creds, { region: 'us-east-1', service, now: clock.now() });
       return wrap(await app.request(url, { method: 'POST', headers: { ...headers, host: 'localhost', ...sig }, body }));
+    },
+    async json(target, input, creds, service = 'organizations') {
+      const body = JSON.stringify(input);
+      const jsonHeaders = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target };
+      const sig = signRequest({ method: 'POST', url, headers: jsonHeaders, body }, creds, { region: 'us-east-1', service, now: clock.now() });
+      return wrap(await app.request(url, { method: 'POST', headers: { ...jsonHeaders, host: 'localhost', ...sig }, body }));
     },
   };
 }
