@@ -41,6 +41,9 @@ export interface Shape {
   value?: { shape: string; locationName?: string };
   flattened?: boolean;
   enum?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
 }
 export interface Model {
   metadata: { protocol: string; xmlNamespace?: string; apiVersion: string };
@@ -91,7 +94,7 @@ export function loadModels(dataDir = botocoreDataDir()): Models | null {
 
 // ------------------------------------------------------------------ findings
 
-export type FindingKind = 'missing-operation' | 'required-input' | 'call-failed' | 'envelope' | 'output' | 'not-exercised';
+export type FindingKind = 'missing-operation' | 'required-input' | 'input-constraint' | 'error' | 'call-failed' | 'envelope' | 'output' | 'not-exercised';
 
 export interface Finding {
   service: ServiceName;
@@ -213,6 +216,11 @@ class ShapeChecker {
         for (const req of shape.required ?? []) {
           const xmlName = shape.members?.[req]?.locationName ?? req;
           if (!seen.has(xmlName)) this.flag(`${path}.${xmlName}`, `required member of ${shapeName} is missing`);
+        }
+        // Pagination (aws-protocol §6.5): Marker exactly when IsTruncated is true — SDK v3 paginators loop while Marker is present.
+        if (shape.members?.IsTruncated && shape.members?.Marker) {
+          const truncated = node.children.find((c) => c.name === 'IsTruncated')?.text === 'true';
+          if (truncated !== seen.has('Marker')) this.flag(`${path}.Marker`, truncated ? 'IsTruncated is true but no Marker' : 'Marker sent although IsTruncated is not true');
         }
         return;
       }
@@ -440,6 +448,120 @@ export function checkRequiredInputs(models: Models, happy: HappyParams, findings
         }
         const clause = `at '${lcFirst(member)}' failed to satisfy constraint: Member must not be null`;
         if (e.code !== 'ValidationError' || !String(e.message).includes(clause)) flag(`expected ValidationError "…${clause}", got ${e.code}: ${e.message}`);
+      }
+    }
+  }
+  return checked;
+}
+
+// ------------------------------------------------------------------ (b') model constraints on input members
+
+interface Violation {
+  /** Replaces the member's flat Query keys (or its JSON value). */
+  query?: Record<string, string>;
+  json?: unknown;
+  /** The §6.8 constraint text (Query services) / the InvalidInputException reasons (Organizations). */
+  constraint: string;
+  reasons: string[];
+  /** The §6.8 path when not the member itself (`tags.1.member.key`). */
+  path?: string;
+}
+
+/** Values that break one constraint of a top-level input member (too long, too short, out of range, not in the enum, too many items). */
+function violations(model: Model, member: string, shapeName: string, base: Record<string, unknown>, json: boolean): Violation[] {
+  const shape = model.shapes[shapeName];
+  const out: Violation[] = [];
+  const q = (v: string) => ({ [member]: v });
+  if (shape.type === 'string') {
+    if (shape.enum) {
+      out.push({ query: q('NotAModelValue'), json: 'NotAModelValue', constraint: 'Member must satisfy enum value set', reasons: ['INVALID_ENUM', 'INVALID_ENUM_POLICY_TYPE'] });
+    } else {
+      if (shape.max !== undefined) {
+        const v = 'a'.repeat(shape.max + 1);
+        out.push({ query: q(v), json: v, constraint: `Member must have length less than or equal to ${shape.max}`, reasons: ['MAX_LENGTH_EXCEEDED'] });
+      }
+      if (shape.min !== undefined && shape.min > 0) {
+        const v = 'a'.repeat(shape.min - 1);
+        out.push({ query: q(v), json: v, constraint: `Member must have length greater than or equal to ${shape.min}`, reasons: ['MIN_LENGTH_EXCEEDED'] });
+      }
+    }
+  } else if (shape.type === 'integer' || shape.type === 'long') {
+    if (shape.max !== undefined) out.push({ query: q(String(shape.max + 1)), json: shape.max + 1, constraint: `Member must have value less than or equal to ${shape.max}`, reasons: ['MAX_VALUE_EXCEEDED'] });
+    if (shape.min !== undefined) out.push({ query: q(String(shape.min - 1)), json: shape.min - 1, constraint: `Member must have value greater than or equal to ${shape.min}`, reasons: ['MIN_VALUE_EXCEEDED'] });
+  } else if (shape.type === 'list' && shape.max !== undefined && !json) {
+    // One more item than allowed, modelled on the happy path's first item (or a plain string).
+    const first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1`));
+    const item = model.shapes[shape.member!.shape];
+    if (item.type !== 'string' && first.length === 0) return out;
+    const query: Record<string, string> = {};
+    for (let i = 1; i <= shape.max + 1; i++) {
+      if (item.type === 'string') query[`${member}.member.${i}`] = first[0]?.[1] && item.enum ? String(first[0][1]) : `a${i}`;
+      else for (const [k, v] of first) query[k.replace(`${member}.member.1`, `${member}.member.${i}`)] = member === 'Tags' && k.endsWith('.Key') ? `k${i}` : String(v);
+    }
+    out.push({ query, constraint: `Member must have length less than or equal to ${shape.max}`, reasons: [] });
+  }
+  if (shape.type === 'list' && !json) {
+    // The members of the first item of a list of structures (Tags.member.1.Key → 'tags.1.member.key').
+    const item = model.shapes[shape.member!.shape];
+    const first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1.`));
+    if (item.type !== 'structure' || first.length === 0) return out;
+    const itemBase = Object.fromEntries(first.map(([k, v]) => [k.slice(`${member}.member.1.`.length), v]));
+    for (const [sub, subRef] of Object.entries(item.members ?? {})) {
+      if (!(sub in itemBase) || model.shapes[subRef.shape].type !== 'string') continue;
+      for (const v of violations(model, sub, subRef.shape, {}, json)) {
+        const query: Record<string, string> = {};
+        for (const [k, val] of Object.entries(itemBase)) query[`${member}.member.1.${k}`] = String(val);
+        for (const [k, val] of Object.entries(v.query ?? {})) query[`${member}.member.1.${k}`] = val;
+        out.push({ ...v, query, path: `${lcFirst(member)}.1.member.${lcFirst(sub)}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** (b') Each top-level input member's model constraints (length, range, enum, list size) answer AWS's error naming that member. */
+export function checkInputConstraints(models: Models, happy: HappyParams, findings: Finding[]): number {
+  let checked = 0;
+  for (const service of Object.keys(TABLES) as ServiceName[]) {
+    const model = models[service];
+    const json = model.metadata.protocol === 'json';
+    for (const [name, op] of TABLES[service]) {
+      const mop = model.operations[name];
+      if (!mop?.input) continue;
+      const base = (happy[service].get(name) ?? {}) as Record<string, unknown>;
+      for (const [member, ref] of Object.entries(model.shapes[mop.input.shape].members ?? {})) {
+        for (const v of violations(model, member, ref.shape, base, json)) {
+          checked++;
+          let params: Params;
+          if (json) params = { ...base, [member]: v.json };
+          else {
+            const flat: Record<string, string> = {};
+            for (const [k, val] of Object.entries(base)) if (k !== member && !k.startsWith(`${member}.`)) flat[k] = String(val);
+            params = expandParams(decodeForm(new URLSearchParams({ ...flat, ...v.query }).toString()));
+          }
+          const flag = (message: string) => findings.push({ service, operation: name, kind: 'input-constraint', message: `${member} (${v.constraint}): ${message}` });
+          let err: { code?: string; message?: string; fields?: Record<string, string> } | undefined;
+          try {
+            op.input(params, dummyCall(service));
+          } catch (e) {
+            err = e as typeof err;
+          }
+          if (!err) {
+            flag('input() accepted the value');
+            continue;
+          }
+          if (!err.code) {
+            flag(`input() crashed: ${String((err as unknown as Error).stack).split('\n').slice(0, 2).join(' ')}`);
+            continue;
+          }
+          if (json) {
+            const reason = err.fields?.Reason ?? '';
+            if (err.code !== 'InvalidInputException' || !v.reasons.includes(reason)) flag(`expected InvalidInputException (${v.reasons.join(' | ')}), got ${err.code} ${reason}: ${err.message}`);
+            continue;
+          }
+          const clause = `at '${v.path ?? lcFirst(member)}' failed to satisfy constraint: ${v.constraint}`;
+          if (err.code !== 'ValidationError' || !String(err.message).includes(clause)) flag(`expected ValidationError "…${clause}", got ${err.code}: ${String(err.message).slice(0, 300)}`);
+        }
       }
     }
   }
@@ -754,7 +876,7 @@ function record(models: Models, findings: Finding[], happy: HappyParams, service
   return true;
 }
 
-export async function runScenario(models: Models, findings: Finding[], onResponse?: Trace): Promise<HappyParams> {
+export async function runScenario(models: Models, findings: Finding[], onResponse?: Trace): Promise<{ happy: HappyParams; ctx: Ctx }> {
   trace = onResponse;
   const happy: HappyParams = { iam: new Map(), sts: new Map(), organizations: new Map() };
   const p = await pipeline(seed);
@@ -777,7 +899,93 @@ export async function runScenario(models: Models, findings: Finding[], onRespons
     if (record(models, findings, happy, step.service, step.op, params, res) && step.after) step.after(res, parseXml(res.body), ctx);
   }
   await webIdentityStep(models, findings, happy);
-  return happy;
+  return { happy, ctx };
+}
+
+// ------------------------------------------------------------------ (c') error answers
+
+/**
+ * Codes every operation may answer although no operation models them: the common errors of the Query
+ * and JSON front ends (aws-protocol §4.7, §6.6; https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html).
+ */
+const COMMON_ERRORS = new Set([
+  'ValidationError', 'AccessDenied', 'InvalidAction', 'MissingAction', 'MissingAuthenticationToken', 'InvalidClientTokenId',
+  'SignatureDoesNotMatch', 'IncompleteSignature', 'ExpiredToken', 'RequestExpired', 'InvalidParameterValue',
+  'InvalidParameterCombination', 'MissingParameter', 'Throttling', 'ServiceUnavailable', 'InternalFailure',
+  // JSON 1.1 front end
+  'UnrecognizedClientException', 'MissingAuthenticationTokenException', 'InvalidSignatureException', 'SerializationException',
+  'UnknownOperationException', 'ValidationException', 'ThrottlingException',
+]);
+
+/** The modeled errors of one operation: wire code → HTTP status (undefined where the model gives none). */
+function modeledErrors(model: Model, operation: string): Map<string, number | undefined> {
+  const out = new Map<string, number | undefined>();
+  const op = model.operations[operation] as { errors?: { shape: string }[] };
+  for (const e of op.errors ?? []) {
+    const shape = model.shapes[e.shape] as Shape & { error?: { code?: string; httpStatusCode?: number } };
+    out.set(shape.error?.code ?? e.shape, shape.error?.httpStatusCode);
+  }
+  return out;
+}
+
+/** One error answer: a code the operation models (with the model's status) or a common one, in AWS's envelope. */
+export function checkErrorResponse(models: Models, service: ServiceName, operation: string, status: number, body: string, findings: Finding[]): void {
+  const model = models[service];
+  const flag = (message: string): void => void findings.push({ service, operation, kind: 'error', message });
+  let code: string;
+  if (model.metadata.protocol === 'json') {
+    try {
+      code = String((JSON.parse(body) as { __type?: string }).__type ?? '');
+    } catch {
+      return flag(`HTTP ${status} body is not JSON`);
+    }
+  } else {
+    let root: XNode;
+    try {
+      root = parseXml(body);
+    } catch {
+      return flag(`HTTP ${status} body is not XML`);
+    }
+    const error = root.children.find((c) => c.name === 'Error');
+    if (root.name !== 'ErrorResponse' || !error || !root.children.some((c) => c.name === 'RequestId')) return flag(`HTTP ${status}: not <ErrorResponse><Error/><RequestId/>`);
+    code = xmlText(error, 'Code') ?? '';
+    const type = xmlText(error, 'Type');
+    if (type !== (status >= 500 ? 'Receiver' : 'Sender')) flag(`${code}: Type ${type} for HTTP ${status}`);
+  }
+  const modeled = modeledErrors(model, operation);
+  if (modeled.has(code)) {
+    const want = modeled.get(code);
+    if (want !== undefined && want !== status) flag(`${code}: HTTP ${status}, the model says ${want}`);
+    return;
+  }
+  if (!COMMON_ERRORS.has(code)) flag(`${code} (HTTP ${status}) is neither modeled for ${operation} [${[...modeled.keys()].join(', ')}] nor a common error`);
+}
+
+/** Replays every step but the Create* ones against a fresh server (nothing of the scenario exists), then all again on the first one (clean-up done). */
+async function errorReplay(models: Models, findings: Finding[], first: Ctx): Promise<number> {
+  let errors = 0;
+  const fresh = await pipeline(seed);
+  for (const p of [fresh, first.p]) {
+    const ctx: Ctx = { p, vars: { ...first.vars } };
+    for (const step of STEPS) {
+      // On the fresh server nothing is created, so every later step meets a missing entity.
+      if (p === fresh && /^Create/.test(step.op)) continue;
+      let res: PipelineResponse;
+      if (step.service === 'organizations') {
+        const params = typeof step.params === 'function' ? step.params(ctx) : step.params;
+        res = await p.json(`AWSOrganizationsV20161128.${step.op}`, params, MGMT);
+      } else {
+        const params = { Action: step.op, Version: step.service === 'iam' ? '2010-05-08' : '2011-06-15', ...(typeof step.params === 'function' ? step.params(ctx) : step.params) };
+        const creds = typeof step.creds === 'function' ? step.creds(ctx) : step.creds ?? ADMIN;
+        res = await p.signed(params, creds, step.service);
+      }
+      trace?.(step.service, step.op, {}, res);
+      if (res.status === 200) continue;
+      errors++;
+      checkErrorResponse(models, step.service, step.op, res.status, res.body, findings);
+    }
+  }
+  return errors;
 }
 
 // ------------------------------------------------------------------ the whole check
@@ -788,6 +996,9 @@ export interface ModelReport {
   notImplemented: Record<'iam' | 'sts', string[]>;
   implemented: Record<ServiceName, number>;
   requiredMembersChecked: number;
+  constraintsChecked: number;
+  /** Error answers of the replays checked against the operations' modeled errors. */
+  errorsChecked: number;
   exercised: Record<ServiceName, number>;
 }
 
@@ -798,13 +1009,15 @@ export async function checkModels(models: Models, onResponse?: Trace): Promise<M
       if (!models[service].operations[name]) findings.push({ service, operation: name, kind: 'missing-operation', message: `not an operation of the ${service} model` });
     }
   }
-  const happy = await runScenario(models, findings, onResponse);
+  const { happy, ctx } = await runScenario(models, findings, onResponse);
   for (const service of Object.keys(TABLES) as ServiceName[]) {
     for (const name of TABLES[service].keys()) {
       if (!happy[service].has(name)) findings.push({ service, operation: name, kind: 'not-exercised', message: 'no successful happy-path call (output unchecked)' });
     }
   }
   const requiredMembersChecked = checkRequiredInputs(models, happy, findings);
+  const constraintsChecked = checkInputConstraints(models, happy, findings);
+  const errorsChecked = await errorReplay(models, findings, ctx);
   const notImplemented = {
     iam: Object.keys(models.iam.operations).filter((n) => !iamOperations.has(n)).sort(),
     sts: Object.keys(models.sts.operations).filter((n) => !stsOperations.has(n)).sort(),
@@ -815,6 +1028,8 @@ export async function checkModels(models: Models, onResponse?: Trace): Promise<M
     notImplemented,
     implemented: { iam: count('iam'), sts: count('sts'), organizations: count('organizations') },
     requiredMembersChecked,
+    constraintsChecked,
+    errorsChecked,
     exercised: { iam: happy.iam.size, sts: happy.sts.size, organizations: happy.organizations.size },
   };
 }
@@ -832,7 +1047,7 @@ async function main(): Promise<void> {
   for (const s of Object.keys(r.implemented) as ServiceName[]) {
     console.log(`${s}: ${r.implemented[s]} operations implemented, ${r.exercised[s]} exercised on a happy path, ${Object.keys(models[s].operations).length} in the model`);
   }
-  console.log(`${r.requiredMembersChecked} required input members checked`);
+  console.log(`${r.requiredMembersChecked} required input members checked, ${r.constraintsChecked} input-member constraints checked, ${r.errorsChecked} error answers checked`);
   console.log(`not implemented (InvalidAction): iam ${r.notImplemented.iam.length}, sts ${r.notImplemented.sts.length}`);
   console.log(`  sts: ${r.notImplemented.sts.join(', ')}`);
   console.log(`  iam: ${r.notImplemented.iam.join(', ')}`);

@@ -3,7 +3,7 @@
 // missing required member with AWS's error, and answers a happy-path call with members and types of the
 // model's output shape only. Skipped (with a message) when python3 or botocore is not installed.
 import { describe, expect, it } from 'vitest';
-import { checkModels, checkResponse, loadModels, type Finding, type ModelReport, type Models } from '../../scripts/check-models';
+import { checkErrorResponse, checkModels, checkResponse, loadModels, type Finding, type ModelReport, type Models } from '../../scripts/check-models';
 
 const models = loadModels();
 if (!models) console.warn('model-conformance: skipped — python3 with botocore is needed to read the AWS service models (pip install botocore)');
@@ -29,6 +29,8 @@ describe.skipIf(!models)('botocore models', () => {
     expect(lines).toEqual([]);
     expect(report.exercised).toEqual(report.implemented);
     expect(report.requiredMembersChecked).toBeGreaterThan(150);
+    expect(report.constraintsChecked).toBeGreaterThan(500);
+    expect(report.errorsChecked).toBeGreaterThan(100);
   }, 120_000);
 
   it('the operations we do not implement are only ones we know about (InvalidAction)', () => {
@@ -59,6 +61,14 @@ describe.skipIf(!models)('botocore models', () => {
       expect(findingsOf(m, 'iam', 'ListRoles', list)).toEqual(['output: ListRolesResult.IsTruncated: boolean "True" is not true/false']);
     });
 
+    it('pagination: Marker exactly when IsTruncated is true', () => {
+      const list = (inner: string) => `<ListRolesResponse xmlns="${NS}"><ListRolesResult><Roles/>${inner}</ListRolesResult>${META}</ListRolesResponse>`;
+      expect(findingsOf(m, 'iam', 'ListRoles', list('<IsTruncated>false</IsTruncated><Marker>m</Marker>'))).toEqual([
+        'output: ListRolesResult.Marker: Marker sent although IsTruncated is not true',
+      ]);
+      expect(findingsOf(m, 'iam', 'ListRoles', list('<IsTruncated>true</IsTruncated>'))).toEqual(['output: ListRolesResult.Marker: IsTruncated is true but no Marker']);
+    });
+
     it('lists must use <member>; enums hold model values (PermissionsBoundaryType "Policy" is AWS\'s own)', () => {
       const body = getRole(`${ROLE}<Tags><item><Key>k</Key><Value>v</Value></item></Tags><PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType></PermissionsBoundary>`);
       expect(findingsOf(m, 'iam', 'GetRole', body)).toEqual(['output: GetRoleResult.Role.Tags.item: list item must be <member> (SDK v3 reads only <member>)']);
@@ -72,6 +82,20 @@ describe.skipIf(!models)('botocore models', () => {
       ]);
       expect(findingsOf(m, 'iam', 'DeleteRole', `<DeleteRoleResponse xmlns="${NS}"><DeleteRoleResult/>${META}</DeleteRoleResponse>`)).toEqual([
         'envelope: <DeleteRoleResult> sent for an operation the model gives no output shape (AWS sends ResponseMetadata only)',
+      ]);
+    });
+
+    it('errors: a code the operation does not model, or the model\'s code with another status', () => {
+      const err = (code: string) => `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
+      const out: Finding[] = [];
+      checkErrorResponse(m, 'iam', 'GetRole', 404, err('NoSuchEntity'), out);
+      checkErrorResponse(m, 'iam', 'GetRole', 400, err('ValidationError'), out);
+      expect(out).toEqual([]);
+      checkErrorResponse(m, 'iam', 'GetRole', 409, err('EntityAlreadyExists'), out);
+      checkErrorResponse(m, 'iam', 'GetRole', 400, err('NoSuchEntity'), out);
+      expect(out.map((f) => f.message)).toEqual([
+        'EntityAlreadyExists (HTTP 409) is neither modeled for GetRole [NoSuchEntity, ServiceFailure] nor a common error',
+        'NoSuchEntity: HTTP 400, the model says 404',
       ]);
     });
 
