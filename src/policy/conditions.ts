@@ -408,19 +408,25 @@ export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
   const { info, ifExists, set } = c.parsed;
   const v = env.lookup(c.key, c.keyLower);
   if (info.type === 'null') {
-    // Null: "true" = the key is absent, "false" = it is present.
-    const present = v !== undefined;
-    if (!present) env.missing(c.key);
-    for (const pv of c.values) if (pv.k === 'bool' && pv.b === !present) return T;
+    // Null: "true" = the key doesn't exist (it is null), "false" = the key exists and its value is
+    // not null. A key whose value is empty ([] or "") counts as null: the docs offer `Null: false`
+    // as the guard that keeps "missing context keys or context keys with empty values" from
+    // making ForAllValues true.
+    if (v === undefined) env.missing(c.key);
+    const isNull = v === undefined || v.length === 0;
+    for (const pv of c.values) if (pv.k === 'bool' && pv.b === isNull) return T;
     return F;
   }
   if (set !== 0) {
-    const vals = v === undefined ? [] : typeof v === 'string' ? [v] : v;
-    if (v === undefined) env.missing(c.key);
-    if (vals.length === 0) {
-      // ForAllValues is (vacuously) true for an absent key or empty set; ForAnyValue is false.
-      return set === 1 ? T : ifExists ? T : F;
+    if (v === undefined) {
+      env.missing(c.key);
+      // Absent key: ForAllValues is (vacuously) true, ForAnyValue false — unless IfExists.
+      return set === 1 || ifExists ? T : F;
     }
+    // "…or if the context key value resolves to a null dataset, such as an empty string":
+    // an empty set and an empty string are both the null dataset.
+    const vals = typeof v === 'string' ? (v === '' ? [] : [v]) : v;
+    if (vals.length === 0) return set === 1 ? T : F;
     let sawU = false;
     if (set === 1) {
       for (const r of vals) {
