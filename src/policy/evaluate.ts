@@ -189,6 +189,12 @@ function isKeyPolicyRequest(action: string, resource: string): boolean {
   return !!a && a.service === 'kms' && a.resource.startsWith('key/');
 }
 
+function isRootArn(arn: string | undefined): boolean {
+  if (!arn) return false;
+  const a = parseArn(arn);
+  return !!a && a.service === 'iam' && a.region === '' && a.resource === 'root';
+}
+
 function nonEmpty<T>(x: T[] | null | undefined): x is T[] {
   return !!x && x.length > 0;
 }
@@ -301,7 +307,7 @@ function evaluateUnsafe(req: EvalRequest): Decision {
     idr = ev.layer(pol.identity ?? [], 'identity');
     if (pol.boundary) bnd = ev.layer([pol.boundary], 'boundary');
     if (pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
-    layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot ? 'allowed' : 'implicitDeny';
+    layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot || (caller.type === 'FederatedUser' && isRootArn(caller.federatingUserArn)) ? 'allowed' : 'implicitDeny';
     if (bnd) layers.boundary = layerOutcome(bnd);
     if (ses) layers.session = layerOutcome(ses);
   }
@@ -325,7 +331,10 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   }
 
   // ---- The principal's own account: identity ∧ boundary ∧ session (root: full access, no caps).
-  const identityOk = isRoot || idr.allow;
+  // A GetFederationToken session of the root user ("Federated root user") starts from the root
+  // user's full access: only its session policies (and SCPs) limit it.
+  const federatedRoot = caller.type === 'FederatedUser' && isRootArn(caller.federatingUserArn);
+  const identityOk = isRoot || federatedRoot || idr.allow;
   const boundaryOk = isRoot || !bnd || bnd.allow;
   // A GetFederationToken session without session policies has no identity-derived permissions.
   const sessionOk = isRoot || (ses ? ses.allow : caller.type !== 'FederatedUser');

@@ -86,7 +86,7 @@ export interface ContextLookup {
 
 /**
  * Substitutes variables (their values are literal text, never wildcards). Returns null when a
- * variable has no value and no default — such an entry matches nothing. Multivalued keys cannot be
+ * variable has no value (absent, empty or multivalued) and no default — such an entry matches nothing. Multivalued keys cannot be
  * variables. Absent keys are reported to `ctx.missing`.
  */
 export function resolveTemplate(parts: TemplatePart[], ctx: ContextLookup): GlobPiece[] | null {
@@ -98,7 +98,9 @@ export function resolveTemplate(parts: TemplatePart[], ctx: ContextLookup): Glob
       continue;
     }
     const v = ctx.lookup(p.key, p.keyLower);
-    if (typeof v === 'string') out.push({ t: 'lit', s: v });
+    // "When policy variables reference a condition context key that has no value or is not present
+    // … the value is effectively null": an empty value resolves like an absent key.
+    if (typeof v === 'string' && v !== '') out.push({ t: 'lit', s: v });
     else if (p.def !== undefined) out.push({ t: 'lit', s: p.def });
     else {
       if (v === undefined) ctx.missing(p.key);
