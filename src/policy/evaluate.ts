@@ -306,7 +306,11 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   if (identitySide) {
     idr = ev.layer(pol.identity ?? [], 'identity');
     if (pol.boundary) bnd = ev.layer([pol.boundary], 'boundary');
-    if (pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
+    // Session policies exist only for session principals ("If the principal is not a session
+    // principal, the enforcement code returns a final decision of Allow"): role sessions and
+    // GetFederationToken sessions.
+    const sessionPrincipal = caller.type === 'AssumedRole' || caller.type === 'FederatedUser';
+    if (sessionPrincipal && pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
     layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot || (caller.type === 'FederatedUser' && isRootArn(caller.federatingUserArn)) ? 'allowed' : 'implicitDeny';
     if (bnd) layers.boundary = layerOutcome(bnd);
     if (ses) layers.session = layerOutcome(ses);

@@ -119,6 +119,11 @@ const ACCOUNT_ID = /^\d{12}$/;
  */
 function sameProvider(policyValue: string, provider: string): boolean {
   if (policyValue === provider) return true;
+  // Identity providers are account resources: two provider ARNs name the same provider only in the
+  // same account (and partition).
+  const pa = parseArn(policyValue);
+  const ca = parseArn(provider);
+  if (pa && ca && (pa.account !== ca.account || pa.partition !== ca.partition)) return false;
   const host = (x: string) => {
     const a = parseArn(x);
     return a && a.service === 'iam' && a.resource.startsWith('oidc-provider/') ? a.resource.slice(14).toLowerCase() : x.toLowerCase();

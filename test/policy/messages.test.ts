@@ -37,9 +37,20 @@ describe('accessDeniedMessage', () => {
     ['rcp explicit', { identity: [allowAll], rcps: [[src('rcp', doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }))]] }, 'with an explicit deny in a resource control policy'],
     ['resource explicit', { identity: [allowAll], resource: src('r', doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' })) }, 'with an explicit deny in a resource-based policy'],
   ];
+  // Session policies only limit session principals: those rows use a role session.
+  const roleSession = {
+    type: 'AssumedRole' as const,
+    arn: 'arn:aws:sts::123456789012:assumed-role/r/s',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    account: '123456789012',
+  };
   for (const [name, policies, tail] of table) {
-    it(name, () => expect(msg(base(policies))).toMatch(new RegExp(`${tail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
+    const r = (): EvalRequest => (name.startsWith('session') ? { ...base(policies), principal: roleSession } : base(policies));
+    it(name, () => expect(msg(r())).toMatch(new RegExp(`${tail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
   }
+  it('session policies passed for a principal that is not a session are not consulted', () => {
+    expect(evaluate(base({ identity: [allowAll], session: [denyAll('s')] })).decision).toBe('allowed');
+  });
   it('cross-account: no resource-based policy allows', () => {
     const r = { ...base({ identity: [allowAll] }, 's3:GetObject', 'arn:aws:s3:::b/k'), resourceAccount: '999999999999' };
     expect(msg(r)).toMatch(/because no resource-based policy allows the s3:GetObject action$/);
