@@ -189,6 +189,12 @@ function isKeyPolicyRequest(action: string, resource: string): boolean {
   return !!a && a.service === 'kms' && a.resource.startsWith('key/');
 }
 
+function refusedForCaller(type: string, action: string): boolean {
+  if (type === 'Root') return TRUST_ACTIONS.has(action) && action !== 'sts:assumerolewithwebidentity' && action !== 'sts:assumerolewithsaml';
+  if (type === 'FederatedUser') return action.startsWith('iam:') || (action.startsWith('sts:') && action !== 'sts:getcalleridentity');
+  return false;
+}
+
 function isRootArn(arn: string | undefined): boolean {
   if (!arn) return false;
   const a = parseArn(arn);
@@ -322,6 +328,12 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   if (idr.deny) return finish(ev, layers, 'explicitDeny', explicitCause('identity', idr.denyPolicyId));
   if (bnd?.deny) return finish(ev, layers, 'explicitDeny', explicitCause('boundary', pol.boundary?.id));
   if (ses?.deny) return finish(ev, layers, 'explicitDeny', explicitCause('session', ses.denyPolicyId));
+
+  // ---- Calls AWS refuses whatever the policies say (STS API reference):
+  // AssumeRole: "You cannot use AWS account root user credentials to call AssumeRole."
+  // GetFederationToken: its credentials cannot "call any IAM API operations" nor "any STS API
+  // operations except GetCallerIdentity".
+  if (refusedForCaller(caller.type, ev.action)) return finish(ev, layers, 'implicitDeny', implicitCause('identity', actionText));
 
   // ---- SCPs: every level root → OUs → account needs an applicable Allow; they also cap
   // what resource-based policies grant to the account's principals.
