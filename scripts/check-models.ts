@@ -467,6 +467,16 @@ interface Violation {
   path?: string;
 }
 
+/** A list item the happy path never sent: each string member at its minimum length (or first enum value). */
+function synthesizedItem(model: Model, item: Shape): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, ref] of Object.entries(item.members ?? {})) {
+    const sub = model.shapes[ref.shape];
+    if (sub.type === 'string') out[name] = sub.enum?.[0] ?? 'a'.repeat(Math.max(sub.min ?? 1, 1));
+  }
+  return out;
+}
+
 /** Values that break one constraint of a top-level input member (too long, too short, out of range, not in the enum, too many items). */
 function violations(model: Model, member: string, shapeName: string, base: Record<string, unknown>, json: boolean): Violation[] {
   const shape = model.shapes[shapeName];
@@ -488,10 +498,15 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
   } else if (shape.type === 'integer' || shape.type === 'long') {
     if (shape.max !== undefined) out.push({ query: q(String(shape.max + 1)), json: shape.max + 1, constraint: `Member must have value less than or equal to ${shape.max}`, reasons: ['MAX_VALUE_EXCEEDED'] });
     if (shape.min !== undefined) out.push({ query: q(String(shape.min - 1)), json: shape.min - 1, constraint: `Member must have value greater than or equal to ${shape.min}`, reasons: ['MIN_VALUE_EXCEEDED'] });
-  } else if (shape.type === 'list' && shape.max !== undefined && !json) {
-    // One more item than allowed, modelled on the happy path's first item (or a plain string).
-    const first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1`));
+  }
+  if (shape.type === 'list' && !json && shape.min !== undefined && shape.min > 0) {
+    out.push({ query: q(''), constraint: `Member must have length greater than or equal to ${shape.min}`, reasons: [] });
+  }
+  if (shape.type === 'list' && shape.max !== undefined && !json) {
+    // One more item than allowed, modelled on the happy path's first item (or a synthesized one).
     const item = model.shapes[shape.member!.shape];
+    let first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1`));
+    if (item.type === 'structure' && first.length === 0) first = Object.entries(synthesizedItem(model, item)).map(([k, v]) => [`${member}.member.1.${k}`, v]);
     if (item.type !== 'string' && first.length === 0) return out;
     const query: Record<string, string> = {};
     for (let i = 1; i <= shape.max + 1; i++) {
@@ -503,7 +518,8 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
   if (shape.type === 'list' && !json) {
     // The members of the first item of a list of structures (Tags.member.1.Key → 'tags.1.member.key').
     const item = model.shapes[shape.member!.shape];
-    const first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1.`));
+    let first = Object.entries(base).filter(([k]) => k.startsWith(`${member}.member.1.`));
+    if (item.type === 'structure' && first.length === 0) first = Object.entries(synthesizedItem(model, item)).map(([k, v]) => [`${member}.member.1.${k}`, v]);
     if (item.type !== 'structure' || first.length === 0) return out;
     const itemBase = Object.fromEntries(first.map(([k, v]) => [k.slice(`${member}.member.1.`.length), v]));
     for (const [sub, subRef] of Object.entries(item.members ?? {})) {

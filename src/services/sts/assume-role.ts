@@ -30,6 +30,29 @@ export interface AssumeRoleInput {
 /** A trust policy that trusts no one: what a missing role is evaluated against (AWS does not reveal existence). */
 const TRUSTS_NOBODY = '{"Version":"2012-10-17","Statement":[]}';
 
+/**
+ * ProvidedContexts (trusted identity propagation): the model's constraints — 1–5 items, ProviderArn
+ * 20–2048, ContextAssertion 4–2048 (botocore sts/2011-06-15 ProvidedContextsListType). The assertion is
+ * sealed by AWS STS and cannot be verified here; a valid-looking list is accepted and otherwise ignored.
+ */
+function readProvidedContexts(v: Validator): void {
+  const items = v.structList('ProvidedContexts');
+  if (!items) return;
+  if (items.length < 1) v.addClause(`Value at 'providedContexts' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (items.length > 5) v.addClause(`Value at 'providedContexts' failed to satisfy constraint: Member must have length less than or equal to 5`);
+  items.forEach((item, i) => {
+    const at = `providedContexts.${i + 1}.member`;
+    for (const [member, path, min] of [['ProviderArn', 'providerArn', 20], ['ContextAssertion', 'contextAssertion', 4]] as const) {
+      const raw = item[member];
+      if (raw === undefined || raw === null) continue;
+      const value = String(raw);
+      const len = [...value].length;
+      if (len < min) v.addClause(`Value '${value}' at '${at}.${path}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
+      if (len > 2048) v.addClause(`Value '${value}' at '${at}.${path}' failed to satisfy constraint: Member must have length less than or equal to 2048`);
+    }
+  });
+}
+
 export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRoleInput {
   const v = new Validator(params, 'sts');
   const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
@@ -48,6 +71,7 @@ export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRole
   const serialNumber = v.string('SerialNumber', { min: 9, max: 256, pattern: { text: '[\\w+=/:,.@-]*', re: /^[\w+=/:,.@-]*$/ } });
   const tokenCode = v.string('TokenCode', { min: 6, max: 6, pattern: { text: '[\\d]*', re: /^\d*$/ } });
   const sourceIdentity = v.string('SourceIdentity', { min: 2, max: 64, pattern: patterns.sessionName });
+  readProvidedContexts(v);
   v.done();
   // Constraint checks first, then ARN shape: `{RoleArn} is invalid` (aws-protocol §5.2).
   if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
