@@ -467,6 +467,15 @@ interface Violation {
   path?: string;
 }
 
+/** True when the model's (Java) pattern, read as a JS RegExp, rejects `value`; false when it cannot be read. */
+function violatesPattern(pattern: string, value: string): boolean {
+  try {
+    return !new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
 /** A list item the happy path never sent: each string member at its minimum length (or first enum value). */
 function synthesizedItem(model: Model, item: Shape): Record<string, string> {
   const out: Record<string, string> = {};
@@ -489,6 +498,12 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
       if (shape.max !== undefined) {
         const v = 'a'.repeat(shape.max + 1);
         out.push({ query: q(v), json: v, constraint: `Member must have length less than or equal to ${shape.max}`, reasons: ['MAX_LENGTH_EXCEEDED'] });
+      }
+      if (shape.pattern !== undefined) {
+        // A control character of valid length breaks every pattern of these models; AWS prints the model's pattern text.
+        const v = 'a'.repeat(Math.max((shape.min ?? 1) - 1, 1)) + '\u0001';
+        if (!violatesPattern(shape.pattern, v)) return out;
+        out.push({ query: q(v), json: v, constraint: `Member must satisfy regular expression pattern: ${shape.pattern}`, reasons: ['INVALID_PATTERN', 'INVALID_PATTERN_TARGET_ID'] });
       }
       if (shape.min !== undefined && shape.min > 0) {
         const v = 'a'.repeat(shape.min - 1);

@@ -135,6 +135,11 @@ export const patterns = {
   policyDocument: { text: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', re: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/ },
   description: { text: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*', re: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/ },
   marker: { text: '[\\u0020-\\u00FF]+', re: /^[\u0020-\u00FF]+$/ },
+  /** STS arnType (RoleArn, PolicyArns[].arn, ProvidedContexts[].ProviderArn); IAM's arnType has no pattern. */
+  stsArn: {
+    text: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
+    re: /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]+$/u,
+  },
   tagKey: { text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+', re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u },
   tagValue: { text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
 } as const;

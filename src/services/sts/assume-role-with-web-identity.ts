@@ -44,7 +44,7 @@ const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 
 export function readWebIdentityInput(params: Record<string, unknown>): AssumeRoleWithWebIdentityInput {
   const v = new Validator(params, 'sts');
-  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
+  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048, pattern: patterns.stsArn });
   const roleSessionName = v.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: patterns.sessionName });
   // WebIdentityToken is a sensitive member: its value is never echoed in the message.
   const rawToken = params.WebIdentityToken;
@@ -58,6 +58,7 @@ export function readWebIdentityInput(params: Record<string, unknown>): AssumeRol
   const providerId = v.string('ProviderId', { min: 4, max: 2048 });
   const policyArns = (v.structList('PolicyArns') ?? []).map((x) => String(x.arn ?? ''));
   policyArns.forEach((a, i) => {
+    if (!patterns.stsArn.re.test(a)) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.stsArn.text}`);
     if (a.length < 20) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
     if (a.length > 2048) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length less than or equal to 2048`);
   });

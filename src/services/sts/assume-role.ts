@@ -32,7 +32,7 @@ const TRUSTS_NOBODY = '{"Version":"2012-10-17","Statement":[]}';
 
 /**
  * ProvidedContexts (trusted identity propagation): the model's constraints — 1–5 items, ProviderArn
- * 20–2048, ContextAssertion 4–2048 (botocore sts/2011-06-15 ProvidedContextsListType). The assertion is
+ * 20–2048 with arnType's pattern, ContextAssertion 4–2048 (botocore sts/2011-06-15 ProvidedContextsListType). The assertion is
  * sealed by AWS STS and cannot be verified here; a valid-looking list is accepted and otherwise ignored.
  */
 function readProvidedContexts(v: Validator): void {
@@ -49,17 +49,21 @@ function readProvidedContexts(v: Validator): void {
       const len = [...value].length;
       if (len < min) v.addClause(`Value '${value}' at '${at}.${path}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
       if (len > 2048) v.addClause(`Value '${value}' at '${at}.${path}' failed to satisfy constraint: Member must have length less than or equal to 2048`);
+      if (member === 'ProviderArn' && !patterns.stsArn.re.test(value)) {
+        v.addClause(`Value '${value}' at '${at}.${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.stsArn.text}`);
+      }
     }
   });
 }
 
 export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRoleInput {
   const v = new Validator(params, 'sts');
-  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
+  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048, pattern: patterns.stsArn });
   const roleSessionName = v.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: patterns.sessionName });
   const policyArnItems = v.structList('PolicyArns') ?? [];
   const policyArns = policyArnItems.map((x) => String(x.arn ?? ''));
   policyArns.forEach((a, i) => {
+    if (!patterns.stsArn.re.test(a)) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.stsArn.text}`);
     if (a.length < 20) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
     if (a.length > 2048) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length less than or equal to 2048`);
   });

@@ -27,6 +27,7 @@ export function readGetFederationTokenInput(params: Record<string, unknown>): Ge
   const policy = v.string('Policy', { min: 1, max: 2048, pattern: patterns.policyDocument });
   const policyArns = (v.structList('PolicyArns') ?? []).map((x) => String(x.arn ?? ''));
   policyArns.forEach((a, i) => {
+    if (!patterns.stsArn.re.test(a)) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.stsArn.text}`);
     if (a.length < 20) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
     if (a.length > 2048) v.addClause(`Value '${a}' at 'policyArns.${i + 1}.member.arn' failed to satisfy constraint: Member must have length less than or equal to 2048`);
   });
