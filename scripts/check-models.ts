@@ -469,11 +469,14 @@ interface Violation {
 
 /** True when the model's (Java) pattern, read as a JS RegExp, rejects `value`; false when it cannot be read. */
 function violatesPattern(pattern: string, value: string): boolean {
-  try {
-    return !new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return false;
+  for (const flags of ['u', '']) {
+    try {
+      return !new RegExp(`^(?:${pattern})$`, flags).test(value);
+    } catch {
+      // not a valid JS pattern with these flags: try the next reading
+    }
   }
+  return false;
 }
 
 /** A list item the happy path never sent: each string member at its minimum length (or first enum value). */
@@ -545,6 +548,17 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
         for (const [k, val] of Object.entries(v.query ?? {})) query[`${member}.member.1.${k}`] = val;
         out.push({ ...v, query, path: `${lcFirst(member)}.1.member.${lcFirst(sub)}` });
       }
+    }
+  }
+  if (shape.type === 'list' && json) {
+    // JSON 1.1: the first item of a list of structures with one member broken (Tags: [{Key: 'a'.repeat(129), …}]).
+    const item = model.shapes[shape.member!.shape];
+    const list = base[member];
+    const first = Array.isArray(list) && typeof list[0] === 'object' ? (list[0] as Record<string, unknown>) : item.type === 'structure' ? synthesizedItem(model, item) : undefined;
+    if (item.type !== 'structure' || !first) return out;
+    for (const [sub, subRef] of Object.entries(item.members ?? {})) {
+      if (model.shapes[subRef.shape].type !== 'string') continue;
+      for (const v of violations(model, sub, subRef.shape, {}, json)) out.push({ ...v, json: [{ ...first, [sub]: v.json }] });
     }
   }
   return out;

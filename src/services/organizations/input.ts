@@ -24,6 +24,9 @@ export const idPatterns = {
   targetId: /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
 } as const;
 
+/** TagKey / TagValue: the model's `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (Unicode classes, hence the `u` flag). */
+const TAG_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
+
 interface StringRule {
   required?: boolean;
   min?: number;
@@ -89,7 +92,7 @@ export class OrgInput {
     return v as T;
   }
 
-  /** Tags: [{Key, Value}] — key 1–128, value 0–256, at most 50, keys unique (DUPLICATE_TAG_KEY). */
+  /** Tags: [{Key, Value}] — key 1–128, value 0–256, both `TAG_PATTERN`, at most 50, keys unique (DUPLICATE_TAG_KEY). */
   tags(name = 'Tags'): { Key: string; Value: string }[] | undefined {
     const v = this.raw(name);
     if (v === undefined || v === null) return undefined;
@@ -99,8 +102,8 @@ export class OrgInput {
     for (const t of v) {
       if (typeof t !== 'object' || t === null || Array.isArray(t)) throw serialization();
       const tag = new OrgInput(t as Params);
-      const Key = tag.string('Key', { required: true, min: 1, max: 128, pattern: /^[\s\S]*$/ });
-      const Value = tag.string('Value', { required: true, min: 0, max: 256 });
+      const Key = tag.string('Key', { required: true, min: 1, max: 128, pattern: TAG_PATTERN });
+      const Value = tag.string('Value', { required: true, min: 0, max: 256, pattern: TAG_PATTERN });
       if (seen.has(Key)) throw orgErrors.invalidInput('DUPLICATE_TAG_KEY');
       seen.add(Key);
       out.push({ Key, Value });
