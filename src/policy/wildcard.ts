@@ -22,6 +22,8 @@ export interface Glob {
   /** general: chunks separated by stars; stars[i] sits between chunks[i] and chunks[i+1]. */
   chunks: Chunk[];
   starNoColon: boolean[];
+  /** Some star may not span `:` (then a greedy miss is confirmed exhaustively). */
+  mixed?: boolean;
 }
 
 /** Parses a raw pattern where every `*` and `?` is a wildcard (no policy variables). */
@@ -80,7 +82,7 @@ export function compileGlob(pieces: GlobPiece[], lowerCase = false): Glob {
     if (chunks[0]!.s === '') return { kind: 'any', lit: '', chunks, starNoColon };
     return { kind: 'prefix', lit: chunks[0]!.s, chunks, starNoColon };
   }
-  return { kind: 'general', lit: '', chunks, starNoColon };
+  return { kind: 'general', lit: '', chunks, starNoColon, mixed: starNoColon.includes(true) };
 }
 
 /** Compiles a pattern string where `*`/`?` are wildcards. */
@@ -139,17 +141,46 @@ export function matchGlob(g: Glob, str: string): boolean {
       if (c !== -1 && c < limit) limit = c;
     }
     const at = findChunk(str, pos, limit, ch);
-    if (at < 0) return false;
+    if (at < 0) return g.mixed ? matchExhaustive(g, str) : false;
     pos = at + ch.s.length;
   }
   const last = chunks[n - 1]!;
   const end = str.length - last.s.length;
-  if (end < pos) return false;
-  if (g.starNoColon[n - 2]) {
+  let ok = end >= pos;
+  if (ok && g.starNoColon[n - 2]) {
     const c = str.indexOf(':', pos);
-    if (c !== -1 && c < end) return false;
+    if (c !== -1 && c < end) ok = false;
   }
-  return chunkAt(str, end, last);
+  if (ok) ok = chunkAt(str, end, last);
+  // Greedy leftmost placement is exact when every star may span anything. When a colon-restricted
+  // star follows an unrestricted one, a later placement of the chunk between them can be the only
+  // match (the unrestricted star must swallow a colon first): confirm a miss exhaustively.
+  if (!ok && g.mixed) return matchExhaustive(g, str);
+  return ok;
+}
+
+/** Exact anchored match by trying every placement of the chunks (memoised). Used only to confirm a miss. */
+function matchExhaustive(g: Glob, str: string): boolean {
+  const chunks = g.chunks;
+  const n = chunks.length;
+  if (!chunkAt(str, 0, chunks[0]!)) return false;
+  const seen = new Set<number>();
+  // Chunk i placed at `start` (chunk 0 at 0): can the rest match?
+  const place = (i: number, start: number): boolean => {
+    const end = start + chunks[i]!.s.length;
+    if (i === n - 1) return end === str.length;
+    const key = i * (str.length + 1) + start;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    const next = chunks[i + 1]!;
+    const noColon = g.starNoColon[i]!;
+    for (let s2 = end; s2 + next.s.length <= str.length; s2++) {
+      if (noColon && s2 > end && str.charCodeAt(s2 - 1) === 58 /* : */) break;
+      if (chunkAt(str, s2, next) && place(i + 1, s2)) return true;
+    }
+    return false;
+  };
+  return place(0, 0);
 }
 
 /** Simple, obviously-correct reference matcher (exponential worst case) — used by property tests. */
