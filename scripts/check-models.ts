@@ -540,6 +540,12 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
     if (item.type === 'structure' && first.length === 0) first = Object.entries(synthesizedItem(model, item)).map(([k, v]) => [`${member}.member.1.${k}`, v]);
     if (item.type !== 'structure' || first.length === 0) return out;
     const itemBase = Object.fromEntries(first.map(([k, v]) => [k.slice(`${member}.member.1.`.length), v]));
+    for (const req of item.required ?? []) {
+      // A required member of the item left out (Tags.member.1.Value missing → "Value null at 'tags.1.member.value'").
+      const query: Record<string, string> = {};
+      for (const [k, val] of Object.entries(itemBase)) if (k !== req && !k.startsWith(`${req}.`)) query[`${member}.member.1.${k}`] = String(val);
+      out.push({ query, constraint: 'Member must not be null', reasons: [], path: `${lcFirst(member)}.1.member.${lcFirst(req)}` });
+    }
     for (const [sub, subRef] of Object.entries(item.members ?? {})) {
       if (!(sub in itemBase) || model.shapes[subRef.shape].type !== 'string') continue;
       for (const v of violations(model, sub, subRef.shape, {}, json)) {
@@ -556,6 +562,10 @@ function violations(model: Model, member: string, shapeName: string, base: Recor
     const list = base[member];
     const first = Array.isArray(list) && typeof list[0] === 'object' ? (list[0] as Record<string, unknown>) : item.type === 'structure' ? synthesizedItem(model, item) : undefined;
     if (item.type !== 'structure' || !first) return out;
+    for (const req of item.required ?? []) {
+      const { [req]: _dropped, ...rest } = first;
+      out.push({ json: [rest], constraint: 'Member must not be null', reasons: ['INPUT_REQUIRED'] });
+    }
     for (const [sub, subRef] of Object.entries(item.members ?? {})) {
       if (model.shapes[subRef.shape].type !== 'string') continue;
       for (const v of violations(model, sub, subRef.shape, {}, json)) out.push({ ...v, json: [{ ...first, [sub]: v.json }] });

@@ -159,6 +159,8 @@ export function readTags(v: Validator, name = 'Tags'): { Key: string; Value: str
       if (t.Key.length < 1) v.addClause(`Value at '${at}.key' failed to satisfy constraint: Member must have length greater than or equal to 1`);
       else if (!patterns.tagKey.re.test(t.Key)) v.addClause(`Value at '${at}.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.tagKey.text}`);
     }
+    // Tag.Value is required in both models: an empty value is sent as `Tags.member.N.Value=` (§2.1), so an absent one is null.
+    if (items[i].Value === undefined || items[i].Value === null) v.addClause(`Value null at '${at}.value' failed to satisfy constraint: Member must not be null`);
     if ([...t.Value].length > 256) v.addClause(`Value at '${at}.value' failed to satisfy constraint: Member must have length less than or equal to 256`);
     if (!patterns.tagValue.re.test(t.Value)) v.addClause(`Value at '${at}.value' failed to satisfy constraint: Member must satisfy regular expression pattern: ${patterns.tagValue.text}`);
   });
