@@ -1077,6 +1077,14 @@ export async function checkModels(models: Models, onResponse?: Trace): Promise<M
     iam: Object.keys(models.iam.operations).filter((n) => !iamOperations.has(n)).sort(),
     sts: Object.keys(models.sts.operations).filter((n) => !stsOperations.has(n)).sort(),
   };
+  // What we do not answer must be AWS's "unknown action" error, never a crash or a silent 200.
+  const p = await pipeline(seed);
+  for (const service of ['iam', 'sts'] as const) {
+    for (const op of notImplemented[service]) {
+      const res = await p.signed({ Action: op, Version: models[service].metadata.apiVersion }, ADMIN, service);
+      if (res.status !== 400 || res.error.code !== 'InvalidAction') findings.push({ service, operation: op, kind: 'error', message: `not implemented but answered HTTP ${res.status} ${res.error.code}` });
+    }
+  }
   const count = (s: ServiceName) => TABLES[s].size;
   return {
     findings,
@@ -1106,6 +1114,8 @@ async function main(): Promise<void> {
   console.log(`not implemented (InvalidAction): iam ${r.notImplemented.iam.length}, sts ${r.notImplemented.sts.length}`);
   console.log(`  sts: ${r.notImplemented.sts.join(', ')}`);
   console.log(`  iam: ${r.notImplemented.iam.join(', ')}`);
+  const orgMissing = Object.keys(models.organizations.operations).filter((n) => !organizationsOperations.has(n)).sort();
+  console.log(`  organizations (UnknownOperationException): ${orgMissing.length} — ${orgMissing.join(', ')}`);
   console.log(`${r.findings.length} finding(s)`);
   process.exit(r.findings.length > 0 ? 1 : 0);
 }
