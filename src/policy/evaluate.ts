@@ -195,12 +195,6 @@ function refusedForCaller(type: string, action: string): boolean {
   return false;
 }
 
-function isRootArn(arn: string | undefined): boolean {
-  if (!arn) return false;
-  const a = parseArn(arn);
-  return !!a && a.service === 'iam' && a.region === '' && a.resource === 'root';
-}
-
 function nonEmpty<T>(x: T[] | null | undefined): x is T[] {
   return !!x && x.length > 0;
 }
@@ -317,7 +311,7 @@ function evaluateUnsafe(req: EvalRequest): Decision {
     // GetFederationToken sessions.
     const sessionPrincipal = caller.type === 'AssumedRole' || caller.type === 'FederatedUser';
     if (sessionPrincipal && pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
-    layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot || (caller.type === 'FederatedUser' && isRootArn(caller.federatingUserArn)) ? 'allowed' : 'implicitDeny';
+    layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot ? 'allowed' : 'implicitDeny';
     if (bnd) layers.boundary = layerOutcome(bnd);
     if (ses) layers.session = layerOutcome(ses);
   }
@@ -347,10 +341,10 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   }
 
   // ---- The principal's own account: identity ∧ boundary ∧ session (root: full access, no caps).
-  // A GetFederationToken session of the root user ("Federated root user") starts from the root
-  // user's full access: only its session policies (and SCPs) limit it.
-  const federatedRoot = caller.type === 'FederatedUser' && isRootArn(caller.federatingUserArn);
-  const identityOk = isRoot || federatedRoot || idr.allow;
+  // A GetFederationToken session of the root user is not given root's access here: callers also
+  // pass the root ARN as federatingUserArn when the federating user no longer exists, and that
+  // session must not gain permissions (fail closed). Its identity side is the (empty) policy list.
+  const identityOk = isRoot || idr.allow;
   const boundaryOk = isRoot || !bnd || bnd.allow;
   // A GetFederationToken session without session policies has no identity-derived permissions.
   const sessionOk = isRoot || (ses ? ses.allow : caller.type !== 'FederatedUser');
