@@ -5,7 +5,12 @@
 // Organizations), and (c) answers a happy-path call, driven through the in-process pipeline, with a
 // body whose every element is a member of the model's output shape with the model's type (string,
 // timestamp, boolean, integer, list as <member>, map as <entry>, structure), recursively, carrying
-// every member the model marks required. (d) lists the model's IAM/STS operations we do not answer.
+// every member the model marks required, Marker exactly when IsTruncated, and AWS's success headers.
+// Also: (b') every input member's model constraints (length, range, enum, pattern text, list size, the
+// members and required members of list items) answer AWS's error naming that member; (c') the scenario
+// replayed on a fresh and on a cleaned-up server gives only errors the operation models (with the
+// model's HTTP status) or the common ones; (d) lists the model operations we do not answer and checks
+// they get InvalidAction.
 // Usage: npx tsx scripts/check-models.ts [--dump]   (--dump prints every response; test/http/model-conformance.test.ts runs the same checks)
 
 import { execFileSync } from 'node:child_process';
@@ -928,7 +933,19 @@ function record(models: Models, findings: Finding[], happy: HappyParams, service
   }
   if (!happy[service].has(op)) happy[service].set(op, params);
   checkResponse(models, service, op, res.body, findings);
+  checkHeaders(models, service, op, res, findings);
   return true;
+}
+
+/** Success headers (aws-protocol §3.1): the content type of the protocol and x-amzn-RequestId (SDK v3 reads the id only from it), equal to the body's. */
+function checkHeaders(models: Models, service: ServiceName, op: string, res: PipelineResponse, findings: Finding[]): void {
+  const flag = (message: string): void => void findings.push({ service, operation: op, kind: 'envelope', message });
+  const json = models[service].metadata.protocol === 'json';
+  const type = res.headers.get('content-type') ?? '';
+  if (type !== (json ? 'application/x-amz-json-1.1' : 'text/xml')) flag(`Content-Type ${JSON.stringify(type)}`);
+  const id = res.headers.get('x-amzn-requestid');
+  if (!id) return flag('no x-amzn-RequestId header');
+  if (!json && id !== /<RequestId>([^<]*)<\/RequestId>/.exec(res.body)?.[1]) flag('x-amzn-RequestId differs from ResponseMetadata/RequestId');
 }
 
 export async function runScenario(models: Models, findings: Finding[], onResponse?: Trace): Promise<{ happy: HappyParams; ctx: Ctx }> {

@@ -1,7 +1,8 @@
 // Wire fidelity against AWS's own service models (botocore service-2.json for IAM, STS, Organizations),
 // the checks of scripts/check-models.ts: every operation we answer exists in the model, rejects each
-// missing required member with AWS's error, and answers a happy-path call with members and types of the
-// model's output shape only. Skipped (with a message) when python3 or botocore is not installed.
+// missing required member and every violated model constraint with AWS's error, answers a happy-path call
+// with members and types of the model's output shape only, and fails only with errors it models.
+// Skipped (with a message) when python3 or botocore is not installed.
 import { describe, expect, it } from 'vitest';
 import { checkErrorResponse, checkModels, checkResponse, loadModels, type Finding, type ModelReport, type Models } from '../../scripts/check-models';
 
