@@ -1,13 +1,12 @@
 // e2e with the AWS CLI (v1, botocore) against a real iamlocal, configured only by environment:
 // AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM, keys in env, no config files, a throwaway HOME.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, trustAccount, trustLambdaOnly } from '../helpers/e2e-seed';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 let iam: IamLocal;
 let home: string;
@@ -26,26 +25,8 @@ interface Creds {
 }
 
 /** Runs `aws …` asynchronously (the server lives in this process) and returns stdout, or the stderr of a failure. */
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-west-2',
-    AWS_ENDPOINT_URL_STS: iam.endpoint,
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  if (creds.sessionToken) env.AWS_SESSION_TOKEN = creds.sessionToken;
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-west-2', services: ['STS', 'IAM'] }, creds, args);
 }
 
 describe('AWS CLI', () => {

@@ -2,11 +2,9 @@
 // real SDK v3 and the AWS CLI: `developer` may create /app/ roles only with DeveloperBoundary, cannot
 // remove or swap the boundary, and AdministratorAccess attached to such a role grants nothing beyond it
 // (proved by calling as the role). https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -22,6 +20,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -47,26 +46,8 @@ async function error(p: Promise<unknown>): Promise<{ name: string; message: stri
 }
 
 /** Runs `aws …` with only environment configuration; stdout on success, stderr on failure. */
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_STS: iam.endpoint,
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  if (creds.sessionToken) env.AWS_SESSION_TOKEN = creds.sessionToken;
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['STS', 'IAM'] }, creds, args);
 }
 
 beforeAll(async () => {

@@ -35,14 +35,13 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { totpCode, totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -231,25 +230,8 @@ describe('SDK v3: virtual MFA', () => {
 // ------------------------------------------------------------------ AWS CLI (botocore)
 
 /** Runs `aws …` with keys in the environment only, against the server, returning stdout or the stderr of a failure. */
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL_STS: iam.endpoint,
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'eu-west-1', services: ['STS', 'IAM'] }, creds, args);
 }
 
 describe('AWS CLI: user, key, policy, group, MFA', () => {

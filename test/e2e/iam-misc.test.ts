@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, NOBODY } from '../helpers/e2e-seed';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
 let iam: IamLocal;
@@ -39,24 +40,8 @@ afterAll(async () => {
   await iam?.stop();
 });
 
-async function aws(creds: Creds, endpoint: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_IAM: endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, endpoint: string, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint, home, region: 'us-east-1', services: ['IAM'], maxBuffer: 64 * 1024 * 1024 }, creds, args);
 }
 
 describe('tags round trip', () => {

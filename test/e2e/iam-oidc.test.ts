@@ -1,14 +1,13 @@
 // e2e: the IAM OIDC provider lifecycle through the AWS CLI (create → get → list → client ids →
 // thumbprints → tags → delete) and SDK v3, with AWS's errors. Nothing is fetched from the issuer.
 import { CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, IAMClient, ListOpenIDConnectProviderTagsCommand } from '@aws-sdk/client-iam';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed } from '../helpers/e2e-seed';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
 let iam: IamLocal;
@@ -22,24 +21,8 @@ afterAll(async () => {
   await iam?.stop();
 });
 
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['IAM'] }, creds, args);
 }
 const json = (r: { ok: boolean; out: string }) => {
   expect(r.ok, r.out).toBe(true);

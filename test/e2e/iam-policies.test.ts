@@ -1,11 +1,9 @@
 // e2e of managed policies with the real SDK v3 (paginators included) and the AWS CLI: create → version →
 // set default → attach → list entities → detach → delete, the AWS-managed catalogue, quotas and
 // DeleteConflicts as the SDKs surface them.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -25,6 +23,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
 const ACCT = '000000000000';
@@ -45,25 +44,8 @@ async function error(p: Promise<unknown>): Promise<{ name: string; message: stri
   throw new Error('expected an error');
 }
 
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_ENDPOINT_URL_STS: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['IAM', 'STS'] }, creds, args);
 }
 
 beforeAll(async () => {

@@ -3,15 +3,14 @@
 // s3:DeleteObject on app-reader with matched statement positions, context entries, the paginator, the
 // context-key calls, and the simulate call itself being authorized.
 import { GetContextKeysForPrincipalPolicyCommand, IAMClient, paginateSimulatePrincipalPolicy, SimulateCustomPolicyCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, NOBODY } from '../helpers/e2e-seed';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 const EXAMPLE_SEED = fileURLToPath(new URL('../../seed/50-simulator-example.yaml', import.meta.url));
 const APP_READER = 'arn:aws:iam::000000000000:role/app-reader';
@@ -30,24 +29,8 @@ afterAll(async () => {
   await iam?.stop();
 });
 
-async function aws(creds: Creds, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['IAM'] }, creds, args);
 }
 
 describe('aws iam simulate-principal-policy (AWS CLI)', () => {

@@ -2,15 +2,14 @@
 // environment (AWS_ENDPOINT_URL_ORGANIZATIONS / _IAM): create OU, move account, create SCP, attach,
 // a real `aws iam create-role` of the member account is denied, detach, allowed again; CLI paging;
 // botocore's rendering of Organizations errors. Seed: test/fixtures/services/organizations/e2e-seed.json.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, trustAccount } from '../helpers/e2e-seed';
 import orgSeed from '../fixtures/services/organizations/e2e-seed.json';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 const admin = orgSeed.users.find((u) => u.name === 'org-admin')!.accessKeys[0];
 const ORG_ADMIN = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
@@ -25,25 +24,8 @@ afterAll(async () => {
   await iam?.stop();
 });
 
-async function aws(creds: { accessKeyId: string; secretAccessKey: string }, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_ORGANIZATIONS: iam.endpoint,
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(creds: { accessKeyId: string; secretAccessKey: string }, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['ORGANIZATIONS', 'IAM'] }, creds, args);
 }
 
 async function ok(creds: { accessKeyId: string; secretAccessKey: string }, ...args: string[]): Promise<any> {

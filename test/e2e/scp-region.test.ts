@@ -7,17 +7,16 @@
 //     the simulator answers it through the same evaluator (aws:RequestedRegion as a ContextEntry);
 // (c) aws:RequestedRegion of real calls is the client's signing region: an SCP that does not exempt
 //     IAM denies the eu-west-1 client and allows the us-east-1 one.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { AttachPolicyCommand, CreatePolicyCommand, DetachPolicyCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { trustAccount } from '../helpers/e2e-seed';
+import { awsCli, type CliResult } from '../helpers/aws-cli';
 
 const SEED_FILE = join(__dirname, '../../seed/40-organization-scps.yaml');
 const OPERATOR = { accessKeyId: 'AKIAE2EEC2OPERATOR01', secretAccessKey: 'ec2-operator-secret-for-e2e-tests-only-01' };
@@ -49,25 +48,8 @@ type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: stri
 const iamIn = (region: string, c: Creds = OPERATOR) => new IAMClient({ endpoint: iam.endpoint, region, credentials: c, maxAttempts: 1 });
 const stsIn = (region: string, c: Creds = OPERATOR) => new STSClient({ endpoint: iam.endpoint, region, credentials: c, maxAttempts: 1 });
 
-async function aws(region: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: OPERATOR.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: OPERATOR.secretAccessKey,
-    AWS_DEFAULT_REGION: region,
-    AWS_ENDPOINT_URL_IAM: iam.endpoint,
-    AWS_ENDPOINT_URL_STS: iam.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  try {
-    const { stdout } = await promisify(execFile)('aws', [...args, '--output', 'json'], { env, encoding: 'utf8' });
-    return { ok: true, out: stdout };
-  } catch (e) {
-    return { ok: false, out: String((e as { stderr?: string }).stderr ?? e) };
-  }
+async function aws(region: string, ...args: string[]): Promise<CliResult> {
+  return awsCli({ endpoint: iam.endpoint, home, region, services: ['IAM', 'STS'] }, OPERATOR, args);
 }
 
 function regionEntry(region: string) {
