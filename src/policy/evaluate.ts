@@ -192,6 +192,24 @@ function isKeyPolicyRequest(action: string, resource: string): boolean {
 function refusedForCaller(type: string, action: string): boolean {
   if (type === 'Root') return TRUST_ACTIONS.has(action) && action !== 'sts:assumerolewithwebidentity' && action !== 'sts:assumerolewithsaml';
   if (type === 'FederatedUser') return action.startsWith('iam:') || (action.startsWith('sts:') && action !== 'sts:getcalleridentity');
+  // Role sessions (AssumeRole*, Compare AWS STS credentials): "Cannot call GetFederationToken or GetSessionToken".
+  if (type === 'AssumedRole') return action === 'sts:getfederationtoken' || action === 'sts:getsessiontoken';
+  return false;
+}
+
+/**
+ * Operations AWS does not authorize at all, so no policy (not even an explicit Deny) affects them:
+ * GetCallerIdentity — "No permissions are required to perform this operation. If an administrator
+ * attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity
+ * action, you can still perform this operation." (STS API reference); GetSessionToken with the
+ * long-term credentials of an IAM user or the root user — "No permissions are required for a user
+ * to get a session token … You cannot use policies to control authentication operations."
+ * (IAM User Guide, Permissions for GetSessionToken).
+ */
+function notAuthorized(caller: Caller, principal: EvalRequest['principal'] | undefined, action: string): boolean {
+  if (!caller.isAwsIdentity) return false;
+  if (action === 'sts:getcalleridentity') return true;
+  if (action === 'sts:getsessiontoken') return (caller.type === 'IAMUser' || caller.type === 'Root') && principal?.credentials !== 'temporary';
   return false;
 }
 
@@ -263,6 +281,11 @@ function evaluateUnsafe(req: EvalRequest): Decision {
   const trust = isTrustRequest(ev.action, ev.resource);
   const keyPolicy = !trust && isKeyPolicyRequest(ev.action, ev.resource);
   const resourceCode: DenialCause['code'] = trust ? 'trustPolicyDoesNotAllow' : keyPolicy ? 'keyPolicyDoesNotAllow' : undefined;
+
+  if (notAuthorized(caller, req.principal, ev.action)) {
+    ev.notes.push(`${actionText} is not authorized by AWS: no policy applies to it`);
+    return finish(ev, layers, 'allowed');
+  }
 
   // ---- Evaluate every applicable policy; any applicable Deny is final.
   // SCPs follow the principal (its account's levels); RCPs follow the resource.
