@@ -9,7 +9,7 @@ import { PolicyValidationError } from '../../policy/types';
 import { OrganizationsRepo, RCP_FULL_AWS_ACCESS_ID, type OrgPolicy, type OrgPolicyType, type Organization } from '../../store/repos/organizations';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
-import { defineOperation, type Call } from '../types';
+import { defineOperation, type Call, type Operation } from '../types';
 import {
   findPolicy,
   findTarget,
@@ -52,6 +52,21 @@ function policyShape(org: Organization, p: OrgPolicy): Record<string, unknown> {
 function policyOf(call: Call, policyId: string): { org: Organization; policy: OrgPolicy } {
   const org = requireManagement(call);
   return { org, policy: findPolicy(call.store, org, policyId) };
+}
+
+/**
+ * Operations on one existing policy: management account only, authorized against the policy's ARN
+ * with organizations:PolicyType = its type.
+ */
+function onePolicyAuthz<I extends { policyId: string } = { policyId: string }>(): Pick<Operation<I>, 'guard' | 'resource' | 'conditionKeys'> {
+  return {
+    guard: (_input, call) => void requireManagement(call),
+    resource(input, call) {
+      const { org, policy } = policyOf(call, input.policyId);
+      return policyArn(org, policy);
+    },
+    conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  };
 }
 
 function isEnabled(org: Organization, type: OrgPolicyType): boolean {
@@ -121,12 +136,7 @@ export const describePolicy = defineOperation({
   action: 'organizations:DescribePolicy',
   mutating: false,
   input: (params) => ({ policyId: new OrgInput(params).string('PolicyId', policyIdRule) }),
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz(),
   handler(input, call) {
     const { org, policy } = policyOf(call, input.policyId);
     return policyShape(org, policy);
@@ -135,12 +145,19 @@ export const describePolicy = defineOperation({
 
 // ------------------------------------------------------------------ UpdatePolicy
 
+interface UpdatePolicyInput {
+  policyId: string;
+  name?: string;
+  description?: string;
+  content?: string;
+}
+
 export const updatePolicy = defineOperation({
   name: 'UpdatePolicy',
   service: 'organizations',
   action: 'organizations:UpdatePolicy',
   mutating: true,
-  input(params) {
+  input(params): UpdatePolicyInput {
     const v = new OrgInput(params);
     const policyId = v.string('PolicyId', policyIdRule);
     const name = v.string('Name', { min: 1, max: 128 });
@@ -148,12 +165,7 @@ export const updatePolicy = defineOperation({
     const content = v.string('Content', { min: 1, max: 1_000_000 });
     return { policyId, name, description, content };
   },
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz<UpdatePolicyInput>(),
   handler(input, call) {
     const { store } = call;
     const { org, policy } = policyOf(call, input.policyId);
@@ -178,12 +190,7 @@ export const deletePolicy = defineOperation({
   action: 'organizations:DeletePolicy',
   mutating: true,
   input: (params) => ({ policyId: new OrgInput(params).string('PolicyId', policyIdRule) }),
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz(),
   handler(input, call) {
     const { store } = call;
     const { policy } = policyOf(call, input.policyId);
@@ -249,22 +256,22 @@ export const listPoliciesForTarget = defineOperation({
 
 // ------------------------------------------------------------------ ListTargetsForPolicy
 
+interface ListTargetsForPolicyInput {
+  policyId: string;
+  paging: PagingInput;
+}
+
 export const listTargetsForPolicy = defineOperation({
   name: 'ListTargetsForPolicy',
   service: 'organizations',
   action: 'organizations:ListTargetsForPolicy',
   mutating: false,
-  input(params) {
+  input(params): ListTargetsForPolicyInput {
     const v = new OrgInput(params);
     const policyId = v.string('PolicyId', policyIdRule);
     return { policyId, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz<ListTargetsForPolicyInput>(),
   handler(input, call) {
     const { org, policy } = policyOf(call, input.policyId);
     const { items, nextToken } = page(call.store.organizations.targetsOf(policy.id), input.paging);
@@ -301,12 +308,7 @@ export const attachPolicy = defineOperation({
   action: 'organizations:AttachPolicy',
   mutating: true,
   input: readAttach,
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz<AttachInput>(),
   extraChecks: targetCheck('organizations:AttachPolicy'),
   handler(input, call) {
     const { store } = call;
@@ -328,12 +330,7 @@ export const detachPolicy = defineOperation({
   action: 'organizations:DetachPolicy',
   mutating: true,
   input: readAttach,
-  guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const { org, policy } = policyOf(call, input.policyId);
-    return policyArn(org, policy);
-  },
-  conditionKeys: (input, call) => policyTypeKey(policyOf(call, input.policyId).policy.type),
+  ...onePolicyAuthz<AttachInput>(),
   extraChecks: targetCheck('organizations:DetachPolicy'),
   handler(input, call) {
     const { store } = call;
