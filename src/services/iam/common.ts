@@ -5,7 +5,7 @@ import { awsErrors } from '../../aws/errors';
 import { encodePolicyDocument } from '../../aws/policy-encoding';
 import type { Role } from '../../store/repos/roles';
 import type { Store } from '../../store/store';
-import type { Call } from '../types';
+import type { Call, Params } from '../types';
 import { DEFAULT_MAX_ITEMS, patterns, Validator } from '../validate';
 
 /** IAM is account-scoped: every operation acts in the caller's account. */
@@ -75,6 +75,19 @@ export function readPaging(v: Validator): PagingInput {
   const marker = v.string('Marker', { min: 1, max: 320, pattern: patterns.marker });
   const maxItems = v.int('MaxItems', { min: 1, max: 1000 }) ?? DEFAULT_MAX_ITEMS;
   return { marker, maxItems };
+}
+
+export interface PathListingInput extends PagingInput {
+  pathPrefix?: string;
+}
+
+/** ListRoles, ListUsers, ListGroups, ListInstanceProfiles: PathPrefix and paging, nothing else. */
+export function readPathListing(params: Params): PathListingInput {
+  const v = new Validator(params, 'iam');
+  const pathPrefix = v.string('PathPrefix', { min: 1, max: 512, pattern: patterns.pathPrefix });
+  const paging = readPaging(v);
+  v.done();
+  return { pathPrefix, ...paging };
 }
 
 /** IsTruncated always; Marker only when truncated (SDK v3 paginators loop while Marker is present). */

@@ -6,13 +6,12 @@ import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
 import { defineOperation, type AuthzCheck } from '../types';
 import { Validator } from '../validate';
-import { accountOf, pageFields, readPaging } from './common';
+import { accountOf, pageFields, readPathListing, readPaging } from './common';
 import {
   existingUserNameRule,
   groupNameRule,
   groupResource,
   groupShape,
-  pathPrefixRule,
   pathRule,
   requireGroup,
   requireUser,
@@ -90,13 +89,7 @@ export const listGroups = defineOperation({
   service: 'iam',
   action: 'iam:ListGroups',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const pathPrefix = v.string('PathPrefix', pathPrefixRule);
-    const paging = readPaging(v);
-    v.done();
-    return { pathPrefix, ...paging };
-  },
+  input: readPathListing,
   // Like ListRoles: authorized against `arn:aws:iam::ACCT:group{PathPrefix}` (no name) ⚠.
   resource: (input, call) => arns.group(accountOf(call), input.pathPrefix ?? '/', ''),
   handler(input, call) {

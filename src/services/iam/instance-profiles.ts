@@ -9,7 +9,7 @@ import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
 import { defineOperation, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
-import { accountOf, pageFields, readPaging, requireRole, roleCreateShape, roleNameRule, roleResource } from './common';
+import { accountOf, pageFields, readPathListing, readPaging, requireRole, roleCreateShape, roleNameRule, roleResource } from './common';
 import { tagContext } from './roles';
 import { checkTagKeys } from './tags';
 
@@ -117,13 +117,7 @@ export const listInstanceProfiles = defineOperation({
   service: 'iam',
   action: 'iam:ListInstanceProfiles',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const pathPrefix = v.string('PathPrefix', { min: 1, max: 512, pattern: patterns.pathPrefix });
-    const paging = readPaging(v);
-    v.done();
-    return { pathPrefix, ...paging };
-  },
+  input: readPathListing,
   // Like ListRoles: authorized against the path prefix (`arn:aws:iam::ACCT:instance-profile/`).
   resource: (input, call) => arns.instanceProfile(accountOf(call), input.pathPrefix ?? '/', ''),
   handler(input, call) {

@@ -15,7 +15,7 @@ import {
   accountOf,
   pageFields,
   policyDocumentRule,
-  readPaging,
+  readPathListing,
   requireRole,
   roleCreateShape,
   roleGetShape,
@@ -156,13 +156,7 @@ export const listRoles = defineOperation({
   service: 'iam',
   action: 'iam:ListRoles',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const pathPrefix = v.string('PathPrefix', { min: 1, max: 512, pattern: patterns.pathPrefix });
-    const paging = readPaging(v);
-    v.done();
-    return { pathPrefix, ...paging };
-  },
+  input: readPathListing,
   // AWS's AccessDenied for ListRoles names `arn:aws:iam::ACCT:role/` (the path prefix, no name) ⚠; a
   // policy granting iam:ListRoles on `*` or `…:role/*` matches it.
   resource: (input, call) => arns.role(accountOf(call), input.pathPrefix ?? '/', ''),

@@ -18,7 +18,6 @@ export const existingUserNameRule = { required: true, min: 1, max: 128, pattern:
 export const optionalUserNameRule = { min: 1, max: 128, pattern: patterns.name } as const;
 export const groupNameRule = { required: true, min: 1, max: 128, pattern: patterns.name } as const;
 export const pathRule = { min: 1, max: 512, pattern: patterns.path } as const;
-export const pathPrefixRule = { min: 1, max: 512, pattern: patterns.pathPrefix } as const;
 
 export function requireUser(store: Store, account: string, name: string): User {
   const user = store.users.getByName(account, name);

@@ -6,14 +6,13 @@ import { newUniqueId } from '../../aws/ids';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type AuthzCheck } from '../types';
 import { readTags, Validator } from '../validate';
-import { accountOf, pageFields, readPaging } from './common';
+import { accountOf, pageFields, readPathListing } from './common';
 import { checkEntityTags, resolveBoundary, tagContext } from './roles';
 import {
   callerUser,
   existingUserNameRule,
   newUserNameRule,
   optionalUserNameRule,
-  pathPrefixRule,
   pathRule,
   requireUser,
   requireUserCaller,
@@ -120,13 +119,7 @@ export const listUsers = defineOperation({
   service: 'iam',
   action: 'iam:ListUsers',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const pathPrefix = v.string('PathPrefix', pathPrefixRule);
-    const paging = readPaging(v);
-    v.done();
-    return { pathPrefix, ...paging };
-  },
+  input: readPathListing,
   // Like ListRoles: authorized against `arn:aws:iam::ACCT:user{PathPrefix}` (no name) ⚠.
   resource: (input, call) => arns.user(accountOf(call), input.pathPrefix ?? '/', ''),
   handler(input, call) {
