@@ -4,15 +4,18 @@
 import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
-import { defineOperation, type AuthzCheck } from '../types';
+import { defineOperation } from '../types';
 import { Validator } from '../validate';
 import { accountOf, pageFields, readPathListing, readPaging } from './common';
 import {
   existingUserNameRule,
+  GROUP_KIND,
   groupNameRule,
   groupResource,
   groupShape,
   pathRule,
+  renameChecks,
+  renamedFields,
   requireGroup,
   requireUser,
   userListShape,
@@ -114,26 +117,12 @@ export const updateGroup = defineOperation({
     return { groupName, newPath, newGroupName };
   },
   resource: (input, call) => groupResource(call, input.groupName),
-  // Renaming needs permission on the source and the target group
-  // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateGroup.html).
-  extraChecks(input, call): AuthzCheck[] {
-    if (input.newGroupName === undefined && input.newPath === undefined) return [];
-    const account = accountOf(call);
-    const current = call.store.groups.getByName(account, input.groupName);
-    const target = arns.group(account, input.newPath ?? current?.path ?? '/', input.newGroupName ?? current?.name ?? input.groupName);
-    return target === groupResource(call, input.groupName) ? [] : [{ action: 'iam:UpdateGroup', resource: target }];
-  },
+  extraChecks: (input, call) => renameChecks(GROUP_KIND, call, input.groupName, input.newPath, input.newGroupName),
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);
     const group = requireGroup(store, account, input.groupName);
-    const name = input.newGroupName ?? group.name;
-    const path = input.newPath ?? group.path;
-    if (input.newGroupName !== undefined) {
-      const clash = store.groups.getByName(account, input.newGroupName);
-      if (clash && clash.id !== group.id) throw awsErrors.entityAlreadyExists(`Group with name ${input.newGroupName} already exists.`);
-    }
-    store.groups.update(group.id, { name, path, arn: arns.group(account, path, name) });
+    store.groups.update(group.id, renamedFields(GROUP_KIND, store, account, group, input.newPath, input.newGroupName));
     return undefined;
   },
 });

@@ -1,13 +1,14 @@
 // Owns what the user, group, access-key and MFA operations share: name rules, lookups with AWS's
 // NoSuchEntity texts, the ARN each is authorized against, the User/Group response shapes
-// (aws-protocol §6.2), "the caller itself" when UserName is omitted, and in-memory paging.
+// (aws-protocol §6.2), "the caller itself" when UserName is omitted, renaming/moving (UpdateUser,
+// UpdateGroup), and in-memory paging.
 import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { Group } from '../../store/repos/groups';
 import type { User } from '../../store/repos/users';
 import type { Store } from '../../store/store';
 import { decodeMarker, pageOf, type Page } from '../../store/paging';
-import type { Call } from '../types';
+import type { AuthzCheck, Call } from '../types';
 import { patterns } from '../validate';
 import { accountOf, type PagingInput } from './common';
 
@@ -40,6 +41,63 @@ export function userResource(call: Call, name: string): string {
 export function groupResource(call: Call, name: string): string {
   const account = accountOf(call);
   return call.store.groups.getByName(account, name)?.arn ?? arns.group(account, '/', name);
+}
+
+/** What UpdateUser and UpdateGroup need to know about their entity kind to rename or move one. */
+export interface RenamableKind {
+  /** `User`, `Group`: names the action (iam:UpdateUser) and the EntityAlreadyExists text. */
+  title: 'User' | 'Group';
+  find(store: Store, account: string, name: string): { id: string; name: string; path: string } | null;
+  arn(account: string, path: string, name: string): string;
+  /** The ARN the current name is authorized against. */
+  resource(call: Call, name: string): string;
+}
+
+export const USER_KIND: RenamableKind = {
+  title: 'User',
+  find: (store, account, name) => store.users.getByName(account, name),
+  arn: (account, path, name) => arns.user(account, path, name),
+  resource: (call, name) => userResource(call, name),
+};
+
+export const GROUP_KIND: RenamableKind = {
+  title: 'Group',
+  find: (store, account, name) => store.groups.getByName(account, name),
+  arn: (account, path, name) => arns.group(account, path, name),
+  resource: (call, name) => groupResource(call, name),
+};
+
+/**
+ * Renaming or moving needs permission on the source and the target ("To change a user name, the requester
+ * must have appropriate permissions on both the source object and the target object",
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html, and likewise
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateGroup.html): the target ARN is a
+ * further check when it differs from the source.
+ */
+export function renameChecks(kind: RenamableKind, call: Call, name: string, newPath?: string, newName?: string): AuthzCheck[] {
+  if (newName === undefined && newPath === undefined) return [];
+  const account = accountOf(call);
+  const current = kind.find(call.store, account, name);
+  const target = kind.arn(account, newPath ?? current?.path ?? '/', newName ?? current?.name ?? name);
+  return target === kind.resource(call, name) ? [] : [{ action: `iam:Update${kind.title}`, resource: target }];
+}
+
+/** The entity's new name, path and ARN; EntityAlreadyExists when another entity has the new name. */
+export function renamedFields(
+  kind: RenamableKind,
+  store: Store,
+  account: string,
+  entity: { id: string; name: string; path: string },
+  newPath?: string,
+  newName?: string,
+): { name: string; path: string; arn: string } {
+  const name = newName ?? entity.name;
+  const path = newPath ?? entity.path;
+  if (newName !== undefined) {
+    const clash = kind.find(store, account, newName);
+    if (clash && clash.id !== entity.id) throw awsErrors.entityAlreadyExists(`${kind.title} with name ${newName} already exists.`);
+  }
+  return { name, path, arn: kind.arn(account, path, name) };
 }
 
 /**

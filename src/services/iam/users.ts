@@ -4,7 +4,7 @@ import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
 import type { Tag } from '../../store/repos/tags';
-import { defineOperation, type AuthzCheck } from '../types';
+import { defineOperation } from '../types';
 import { readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing } from './common';
 import { checkEntityTags, resolveBoundary, tagContext } from './roles';
@@ -14,8 +14,11 @@ import {
   newUserNameRule,
   optionalUserNameRule,
   pathRule,
+  renameChecks,
+  renamedFields,
   requireUser,
   requireUserCaller,
+  USER_KIND,
   userCreateShape,
   userGetShape,
   userListShape,
@@ -150,26 +153,12 @@ export const updateUser = defineOperation({
     return { userName, newPath, newUserName };
   },
   resource: (input, call) => userResource(call, input.userName),
-  // "To change a user name, the requester must have appropriate permissions on both the source object
-  // and the target object" (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html).
-  extraChecks(input, call): AuthzCheck[] {
-    if (input.newUserName === undefined && input.newPath === undefined) return [];
-    const account = accountOf(call);
-    const current = call.store.users.getByName(account, input.userName);
-    const target = arns.user(account, input.newPath ?? current?.path ?? '/', input.newUserName ?? current?.name ?? input.userName);
-    return target === userResource(call, input.userName) ? [] : [{ action: 'iam:UpdateUser', resource: target }];
-  },
+  extraChecks: (input, call) => renameChecks(USER_KIND, call, input.userName, input.newPath, input.newUserName),
   handler(input, call) {
     const { store } = call;
     const account = accountOf(call);
     const user = requireUser(store, account, input.userName);
-    const name = input.newUserName ?? user.name;
-    const path = input.newPath ?? user.path;
-    if (input.newUserName !== undefined) {
-      const clash = store.users.getByName(account, input.newUserName);
-      if (clash && clash.id !== user.id) throw awsErrors.entityAlreadyExists(`User with name ${input.newUserName} already exists.`);
-    }
-    store.users.update(user.id, { name, path, arn: arns.user(account, path, name) });
+    store.users.update(user.id, renamedFields(USER_KIND, store, account, user, input.newPath, input.newUserName));
     return undefined;
   },
 });
