@@ -27,6 +27,11 @@ export function requireRole(store: Store, account: string, name: string): Role {
   return role;
 }
 
+/** Service-linked roles are AWS's to change. */
+export function requireModifiableRole(role: { name: string; serviceLinked: boolean }): void {
+  if (role.serviceLinked) throw awsErrors.unmodifiableEntity(`Cannot perform the operation on the protected role '${role.name}' - this role is only modifiable by AWS`);
+}
+
 /** Fields CreateRole returns (and roles inside instance profiles). */
 export function roleCreateShape(store: Store, role: Role, opts: { tags?: boolean } = {}): Record<string, unknown> {
   const tags = opts.tags ? store.tags.list('role', role.id) : [];

@@ -5,41 +5,18 @@
 // AccessDenied names the entity `role NAME` / `user NAME`, as IAM does.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary
-import { arns } from '../../aws/arn';
-import { awsErrors } from '../../aws/errors';
-import type { RequestContext } from '../../policy/types';
-import type { User } from '../../store/repos/users';
-import { defineOperation, type Call } from '../types';
+import { defineOperation } from '../types';
 import { patterns, Validator } from '../validate';
-import { accountOf, requireRole, roleNameRule, roleResource } from './common';
+import { accountOf, requireModifiableRole, requireRole, roleNameRule, roleResource } from './common';
 import { arnRule } from './managed-policies';
 import { roleBoundaryKeys } from './role-policies';
 import { resolveBoundary } from './roles';
+import { requireUser, userResource } from './user-common';
+import { userBoundaryKeys } from './user-policies';
 
 export { resolveBoundary };
 
 const userNameRule = { required: true, min: 1, max: 64, pattern: patterns.name } as const;
-
-function userResource(call: Call, name: string): string {
-  const account = accountOf(call);
-  return call.store.users.getByName(account, name)?.arn ?? arns.user(account, '/', name);
-}
-
-function requireUser(call: Call, name: string): User {
-  const u = call.store.users.getByName(accountOf(call), name);
-  if (!u) throw awsErrors.noSuchEntity(`The user with name ${name} cannot be found.`);
-  return u;
-}
-
-function userBoundaryKeys(call: Call, name: string): RequestContext {
-  const account = call.principal.accountId;
-  const u = account ? call.store.users.getByName(account, name) : null;
-  return u?.boundaryArn ? { 'iam:PermissionsBoundary': u.boundaryArn } : {};
-}
-
-function requireModifiableRole(role: { name: string; serviceLinked: boolean }): void {
-  if (role.serviceLinked) throw awsErrors.unmodifiableEntity(`Cannot perform the operation on the protected role '${role.name}' - this role is only modifiable by AWS`);
-}
 
 // ------------------------------------------------------------------ roles
 
@@ -108,7 +85,7 @@ export const putUserPermissionsBoundary = defineOperation({
   resourceLabel: (input) => `user ${input.userName}`,
   conditionKeys: (input) => ({ 'iam:PermissionsBoundary': input.permissionsBoundary }),
   handler(input, call) {
-    const user = requireUser(call, input.userName);
+    const user = requireUser(call.store, accountOf(call), input.userName);
     const boundaryArn = resolveBoundary(call, input.permissionsBoundary);
     call.store.users.update(user.id, { boundaryArn });
     return undefined;
@@ -130,7 +107,7 @@ export const deleteUserPermissionsBoundary = defineOperation({
   resourceLabel: (input) => `user ${input.userName}`,
   conditionKeys: (input, call) => userBoundaryKeys(call, input.userName),
   handler(input, call) {
-    const user = requireUser(call, input.userName);
+    const user = requireUser(call.store, accountOf(call), input.userName);
     call.store.users.update(user.id, { boundaryArn: null });
     return undefined;
   },

@@ -9,7 +9,7 @@ import type { PolicyOwnerKind } from '../../store/repos/inline-policies';
 import type { Store } from '../../store/store';
 import { defineOperation, type Call, type Operation, type Params } from '../types';
 import { patterns, Validator } from '../validate';
-import { accountOf, pageFields, readPaging, roleNameRule, roleResource } from './common';
+import { accountOf, pageFields, readPaging, requireModifiableRole, roleNameRule, roleResource } from './common';
 import { lookupPolicy, policyLabel, policyPathRule, policyReadAccount, readEnum, readPolicyArn, requirePolicy, USAGES } from './managed-policies';
 
 /** Managed policies per role, user and group (aws-protocol §6.9). */
@@ -84,11 +84,6 @@ function requireEntity(spec: EntityKindSpec, call: Call, name: string): EntityRe
   return e;
 }
 
-/** Service-linked roles are AWS's to change. */
-function requireModifiable(e: EntityRef): void {
-  if (e.serviceLinked) throw awsErrors.unmodifiableEntity(`Cannot perform the operation on the protected role '${e.name}' - this role is only modifiable by AWS`);
-}
-
 /** iam:PolicyARN, and for roles and users iam:PermissionsBoundary = the boundary the entity carries now. */
 function attachKeys(spec: EntityKindSpec, call: Call, name: string, policyArn: string): RequestContext {
   const ctx: RequestContext = { 'iam:PolicyARN': policyArn };
@@ -125,7 +120,7 @@ function attachOperation(spec: EntityKindSpec): Operation<AttachInput, undefined
     handler(input, call) {
       const { store } = call;
       const e = requireEntity(spec, call, input.entityName);
-      requireModifiable(e);
+      requireModifiableRole(e);
       const policy = lookupPolicy(call, input.policyArn);
       if (!policy) throw awsErrors.noSuchEntity(`Policy ${input.policyArn} does not exist or is not attachable.`);
       if (!policy.isAttachable) {
@@ -155,7 +150,7 @@ function detachOperation(spec: EntityKindSpec): Operation<AttachInput, undefined
     conditionKeys: (input, call) => attachKeys(spec, call, input.entityName, input.policyArn),
     handler(input, call) {
       const e = requireEntity(spec, call, input.entityName);
-      requireModifiable(e);
+      requireModifiableRole(e);
       if (!call.store.managedPolicies.detach(input.policyArn, e.kind, e.id)) {
         throw awsErrors.noSuchEntity(`Policy ${input.policyArn} was not found.`);
       }
