@@ -7,7 +7,7 @@ import { newUniqueId } from '../../aws/ids';
 import type { InstanceProfile } from '../../store/repos/instance-profiles';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
-import { defineOperation, type Call } from '../types';
+import { defineOperation, type Call, type Params } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing, readPaging, requireRole, roleCreateShape, roleNameRule, roleResource } from './common';
 import { tagContext } from './roles';
@@ -22,6 +22,23 @@ export function requireInstanceProfile(store: Store, account: string, name: stri
   const p = store.instanceProfiles.getByName(account, name);
   if (!p) throw awsErrors.noSuchEntity(`Instance Profile ${name} cannot be found.`);
   return p;
+}
+
+/** GetInstanceProfile / DeleteInstanceProfile. */
+function profileNameInput(params: Params): { name: string } {
+  const v = new Validator(params, 'iam');
+  const name = v.string('InstanceProfileName', profileNameRule);
+  v.done();
+  return { name };
+}
+
+/** AddRoleToInstanceProfile / RemoveRoleFromInstanceProfile. */
+function profileRoleInput(params: Params): { name: string; roleName: string } {
+  const v = new Validator(params, 'iam');
+  const name = v.string('InstanceProfileName', profileNameRule);
+  const roleName = v.string('RoleName', roleNameRule);
+  v.done();
+  return { name, roleName };
 }
 
 /** The ARN a profile name is authorized against: the real one (with path) if it exists. */
@@ -97,12 +114,7 @@ export const getInstanceProfile = defineOperation({
   service: 'iam',
   action: 'iam:GetInstanceProfile',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const name = v.string('InstanceProfileName', profileNameRule);
-    v.done();
-    return { name };
-  },
+  input: profileNameInput,
   resource: (input, call) => profileResource(call, input.name),
   handler(input, call) {
     const p = requireInstanceProfile(call.store, accountOf(call), input.name);
@@ -133,12 +145,7 @@ export const deleteInstanceProfile = defineOperation({
   service: 'iam',
   action: 'iam:DeleteInstanceProfile',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const name = v.string('InstanceProfileName', profileNameRule);
-    v.done();
-    return { name };
-  },
+  input: profileNameInput,
   resource: (input, call) => profileResource(call, input.name),
   handler(input, call) {
     const p = requireInstanceProfile(call.store, accountOf(call), input.name);
@@ -157,13 +164,7 @@ export const addRoleToInstanceProfile = defineOperation({
   service: 'iam',
   action: 'iam:AddRoleToInstanceProfile',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const name = v.string('InstanceProfileName', profileNameRule);
-    const roleName = v.string('RoleName', roleNameRule);
-    v.done();
-    return { name, roleName };
-  },
+  input: profileRoleInput,
   resource: (input, call) => profileResource(call, input.name),
   // Putting a role into a profile lets EC2 pass it: iam:PassRole on the role is needed as well
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html).
@@ -188,13 +189,7 @@ export const removeRoleFromInstanceProfile = defineOperation({
   service: 'iam',
   action: 'iam:RemoveRoleFromInstanceProfile',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const name = v.string('InstanceProfileName', profileNameRule);
-    const roleName = v.string('RoleName', roleNameRule);
-    v.done();
-    return { name, roleName };
-  },
+  input: profileRoleInput,
   resource: (input, call) => profileResource(call, input.name),
   handler(input, call) {
     const { store } = call;

@@ -6,7 +6,7 @@ import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { OidcProvider } from '../../store/repos/oidc-providers';
 import type { Tag } from '../../store/repos/tags';
-import type { Call } from '../types';
+import type { Call, Params } from '../types';
 import { defineOperation } from '../types';
 import { readTags, Validator } from '../validate';
 import { accountOf } from './common';
@@ -65,6 +65,21 @@ function uniq(list: string[]): string[] {
 }
 
 /** The provider an ARN names in the caller's account, or AWS's NoSuchEntity (text depends on the operation). */
+function providerArnInput(params: Params): { arn: string } {
+  const v = new Validator(params, 'iam');
+  const arn = v.string('OpenIDConnectProviderArn', arnRule);
+  v.done();
+  return { arn };
+}
+
+function clientIdInput(params: Params): { arn: string; clientId: string } {
+  const v = new Validator(params, 'iam');
+  const arn = v.string('OpenIDConnectProviderArn', arnRule);
+  const clientId = v.string('ClientID', clientIdRule);
+  v.done();
+  return { arn, clientId };
+}
+
 function requireProvider(call: Call, arn: string, message = `OpenIDConnect Provider not found for arn ${arn}`): OidcProvider {
   const p = call.store.oidcProviders.get(arn);
   if (!p || p.accountId !== accountOf(call)) throw awsErrors.noSuchEntity(message);
@@ -136,12 +151,7 @@ export const getOpenIDConnectProvider = defineOperation({
   service: 'iam',
   action: 'iam:GetOpenIDConnectProvider',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const arn = v.string('OpenIDConnectProviderArn', arnRule);
-    v.done();
-    return { arn };
-  },
+  input: providerArnInput,
   resource: (input) => input.arn,
   handler(input, call) {
     const p = requireProvider(call, input.arn);
@@ -181,12 +191,7 @@ export const deleteOpenIDConnectProvider = defineOperation({
   service: 'iam',
   action: 'iam:DeleteOpenIDConnectProvider',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const arn = v.string('OpenIDConnectProviderArn', arnRule);
-    v.done();
-    return { arn };
-  },
+  input: providerArnInput,
   resource: (input) => input.arn,
   handler(input, call) {
     requireProvider(call, input.arn, `OpenId connect Provider ${input.arn} cannot be found.`);
@@ -202,13 +207,7 @@ export const addClientIDToOpenIDConnectProvider = defineOperation({
   service: 'iam',
   action: 'iam:AddClientIDToOpenIDConnectProvider',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const arn = v.string('OpenIDConnectProviderArn', arnRule);
-    const clientId = v.string('ClientID', clientIdRule);
-    v.done();
-    return { arn, clientId };
-  },
+  input: clientIdInput,
   resource: (input) => input.arn,
   handler(input, call) {
     const p = requireProvider(call, input.arn);
@@ -225,13 +224,7 @@ export const removeClientIDFromOpenIDConnectProvider = defineOperation({
   service: 'iam',
   action: 'iam:RemoveClientIDFromOpenIDConnectProvider',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const arn = v.string('OpenIDConnectProviderArn', arnRule);
-    const clientId = v.string('ClientID', clientIdRule);
-    v.done();
-    return { arn, clientId };
-  },
+  input: clientIdInput,
   resource: (input) => input.arn,
   handler(input, call) {
     const p = requireProvider(call, input.arn);
