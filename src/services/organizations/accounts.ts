@@ -1,7 +1,7 @@
 // Owns the accounts and the tree walk: ListAccounts, DescribeAccount, ListAccountsForParent, MoveAccount,
 // ListParents, ListChildren. https://docs.aws.amazon.com/organizations/latest/APIReference/API_MoveAccount.html
 import { defineOperation } from '../types';
-import { accountShape, findAccount, findUnit, orgArns, requireManagement } from './common';
+import { accountShape, findAccount, findUnit, orgArns, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, type PagingInput } from './input';
 
@@ -58,10 +58,7 @@ export const listAccountsForParent = defineOperation({
     return { parentId, paging: v.paging() };
   },
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.unit(org, findUnit(call.store, org, input.parentId, orgErrors.parentNotFound));
-  },
+  resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
     const org = requireManagement(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);
@@ -164,10 +161,7 @@ export const listChildren = defineOperation({
     return { parentId, childType, paging: v.paging() };
   },
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.unit(org, findUnit(call.store, org, input.parentId, orgErrors.parentNotFound));
-  },
+  resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
     const org = requireManagement(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);

@@ -71,6 +71,24 @@ export function findUnit(store: Store, org: Organization, id: string, notFound: 
   return u;
 }
 
+/** What an operation on the root named by RootId is authorized against (RootNotFoundException otherwise). */
+export function rootResource(call: Call, rootId: string): string {
+  const org = requireManagement(call);
+  return orgArns.root(org, findUnit(call.store, org, rootId, orgErrors.rootNotFound).id);
+}
+
+/** What an operation on the root or OU named by ParentId is authorized against (ParentNotFoundException otherwise). */
+export function parentResource(call: Call, parentId: string): string {
+  const org = requireManagement(call);
+  return orgArns.unit(org, findUnit(call.store, org, parentId, orgErrors.parentNotFound));
+}
+
+/** What an operation on the OU named by OrganizationalUnitId is authorized against (OrganizationalUnitNotFoundException otherwise). */
+export function ouResource(call: Call, ouId: string): string {
+  const org = requireManagement(call);
+  return orgArns.ou(org, findUnit(call.store, org, ouId, orgErrors.ouNotFound).id);
+}
+
 /** An account that is a member of this organization, or AccountNotFoundException. */
 export function findAccount(store: Store, org: Organization, accountId: string, notFound: () => Error = orgErrors.accountNotFound) {
   const p = store.organizations.placement(accountId);

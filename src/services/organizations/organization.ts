@@ -1,7 +1,7 @@
 // Owns the organization and its root: DescribeOrganization, ListRoots, EnablePolicyType, DisablePolicyType.
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html
 import { defineOperation } from '../types';
-import { callerOrg, findUnit, isSupportedType, orgArns, policyTypeKey, policyTypesOf, requireManagement, rootShape } from './common';
+import { callerOrg, findUnit, isSupportedType, orgArns, policyTypeKey, policyTypesOf, requireManagement, rootResource, rootShape } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, type AnyPolicyType, type PagingInput } from './input';
 
@@ -74,10 +74,7 @@ export const enablePolicyType = defineOperation({
   mutating: true,
   input: readPolicyTypeInput,
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.root(org, findUnit(call.store, org, input.rootId, orgErrors.rootNotFound).id);
-  },
+  resource: (input, call) => rootResource(call, input.rootId),
   conditionKeys: (input) => policyTypeKey(input.policyType),
   handler(input, call) {
     const org = requireManagement(call);
@@ -98,10 +95,7 @@ export const disablePolicyType = defineOperation({
   mutating: true,
   input: readPolicyTypeInput,
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.root(org, findUnit(call.store, org, input.rootId, orgErrors.rootNotFound).id);
-  },
+  resource: (input, call) => rootResource(call, input.rootId),
   conditionKeys: (input) => policyTypeKey(input.policyType),
   handler(input, call) {
     const org = requireManagement(call);

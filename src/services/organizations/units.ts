@@ -4,7 +4,7 @@
 // (1,000 OUs per organization; OUs nest at most five levels below the root).
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation } from '../types';
-import { findUnit, orgArns, ouShape, requireManagement } from './common';
+import { findUnit, orgArns, ouResource, ouShape, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page } from './input';
 
@@ -43,10 +43,7 @@ export const createOrganizationalUnit = defineOperation({
     return { parentId, name, tags, suffix: call.ids.base32(8).toLowerCase() };
   },
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.unit(org, findUnit(call.store, org, input.parentId, orgErrors.parentNotFound));
-  },
+  resource: (input, call) => parentResource(call, input.parentId),
   conditionKeys: (input) => orgTagContext(input.tags),
   extraChecks(input, call) {
     // "If the request includes tags, then the requester must have the organizations:TagResource permission."
@@ -83,10 +80,7 @@ export const describeOrganizationalUnit = defineOperation({
   mutating: false,
   input: ouIdInput,
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.ou(org, findUnit(call.store, org, input.ouId, orgErrors.ouNotFound).id);
-  },
+  resource: (input, call) => ouResource(call, input.ouId),
   handler(input, call) {
     const org = requireManagement(call);
     return { OrganizationalUnit: ouShape(org, findUnit(call.store, org, input.ouId, orgErrors.ouNotFound)) };
@@ -106,10 +100,7 @@ export const listOrganizationalUnitsForParent = defineOperation({
     return { parentId, paging: v.paging() };
   },
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.unit(org, findUnit(call.store, org, input.parentId, orgErrors.parentNotFound));
-  },
+  resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
     const org = requireManagement(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);
@@ -132,10 +123,7 @@ export const updateOrganizationalUnit = defineOperation({
     return { ouId, name };
   },
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.ou(org, findUnit(call.store, org, input.ouId, orgErrors.ouNotFound).id);
-  },
+  resource: (input, call) => ouResource(call, input.ouId),
   handler(input, call) {
     const org = requireManagement(call);
     const ou = findUnit(call.store, org, input.ouId, orgErrors.ouNotFound);
@@ -156,10 +144,7 @@ export const deleteOrganizationalUnit = defineOperation({
   mutating: true,
   input: ouIdInput,
   guard: (_input, call) => void requireManagement(call),
-  resource(input, call) {
-    const org = requireManagement(call);
-    return orgArns.ou(org, findUnit(call.store, org, input.ouId, orgErrors.ouNotFound).id);
-  },
+  resource: (input, call) => ouResource(call, input.ouId),
   handler(input, call) {
     const { store } = call;
     const org = requireManagement(call);
