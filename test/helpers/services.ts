@@ -1,7 +1,9 @@
 // Owns the fixtures for calling handlers directly: an in-memory store with the defaults, a frozen
-// clock, seeded ids, and Calls for root, users and role sessions.
+// clock, seeded ids, Calls for root, users and role sessions, and running an operation authorized.
 import { arns } from '../../src/aws/arn';
 import type { Principal, RoleSessionPrincipal, UserPrincipal } from '../../src/auth/principal';
+import { authorize } from '../../src/authz/authorize';
+import { buildRequestContext } from '../../src/authz/request-context';
 import { defaults, silentLogger } from '../../src/config';
 import { fixedClock, seededIds, type AdjustableClock } from '../../src/runtime';
 import type { Call, Operation, Params, ServiceName } from '../../src/services/types';
@@ -79,4 +81,21 @@ export function thrown(fn: () => unknown): { code: string; message: string; stat
     return { code: err.code ?? 'none', message: err.message, status: err.status ?? 0 };
   }
   throw new Error('expected an error');
+}
+
+/** Runs an operation the way the pipeline does: decode, authorize with its action/resource/keys, handle. */
+export function authorized<O>(h: Harness, op: Operation<any, O>, params: Params, principal: Principal): O {
+  const call = h.call(principal, op.service);
+  const input = op.input(params, call);
+  const base = buildRequestContext(h.store, principal, { now: call.now, region: call.region, sourceIp: call.sourceIp, secureTransport: false, userAgent: null });
+  authorize(h.store, {
+    principal,
+    action: op.action,
+    resource: op.resource(input, call),
+    resourceAccount: op.resourceAccount?.(input, call),
+    resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
+    context: { ...base, ...(op.conditionKeys?.(input, call) ?? {}) },
+    resourceLabel: op.resourceLabel?.(input, call),
+  });
+  return op.mutating ? h.store.transaction(() => op.handler(input, call)) : op.handler(input, call);
 }

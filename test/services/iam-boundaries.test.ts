@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { arns } from '../../src/aws/arn';
 import { newUniqueId } from '../../src/aws/ids';
 import type { Principal } from '../../src/auth/principal';
-import { authorize, decide } from '../../src/authz/authorize';
+import { decide } from '../../src/authz/authorize';
 import { buildRequestContext } from '../../src/authz/request-context';
 import { defaults } from '../../src/config';
 import { iamOperations } from '../../src/services/iam/index';
@@ -21,29 +21,12 @@ import { createRole, getRole } from '../../src/services/iam/roles';
 import type { Operation, Params } from '../../src/services/types';
 import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
 import delegation from '../fixtures/services/boundaries/delegation.json';
-import { harness, thrown, type Harness } from '../helpers/services';
+import { authorized, harness, thrown, type Harness } from '../helpers/services';
 
 const ACCT = '000000000000';
 const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' }] });
 const S3_ONLY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:List*'], Resource: '*' }] });
 const BOUNDARY = `arn:aws:iam::${ACCT}:policy/Boundary`;
-
-/** Runs an operation the way the pipeline does: decode, authorize with its action/resource/keys, handle. */
-function authorized<O>(h: Harness, op: Operation<any, O>, params: Params, principal: Principal): O {
-  const call = h.call(principal, op.service);
-  const input = op.input(params, call);
-  const base = buildRequestContext(h.store, principal, { now: call.now, region: call.region, sourceIp: call.sourceIp, secureTransport: false, userAgent: null });
-  authorize(h.store, {
-    principal,
-    action: op.action,
-    resource: op.resource(input, call),
-    resourceAccount: op.resourceAccount?.(input, call),
-    resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-    context: { ...base, ...(op.conditionKeys?.(input, call) ?? {}) },
-    resourceLabel: op.resourceLabel?.(input, call),
-  });
-  return op.mutating ? h.store.transaction(() => op.handler(input, call)) : op.handler(input, call);
-}
 
 /** The condition keys an operation adds for these parameters. */
 function keysOf(h: Harness, op: Operation<any, unknown>, params: Params): Record<string, unknown> {

@@ -4,8 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { arns } from '../../src/aws/arn';
 import { newUniqueId } from '../../src/aws/ids';
-import { authorize } from '../../src/authz/authorize';
-import { buildRequestContext } from '../../src/authz/request-context';
 import type { Principal } from '../../src/auth/principal';
 import { iamOperations } from '../../src/services/iam/index';
 import { createPolicy, deletePolicy, getPolicy, listPolicies } from '../../src/services/iam/managed-policies';
@@ -22,29 +20,12 @@ import { createRole, deleteRole } from '../../src/services/iam/roles';
 import type { Operation, Params } from '../../src/services/types';
 import { awsManagedPolicyId } from '../../src/store/aws-managed-policies';
 import fixtures from '../fixtures/services/managed-policies/validation.json';
-import { harness, thrown, type Harness } from '../helpers/services';
+import { authorized, harness, thrown, type Harness } from '../helpers/services';
 
 const ACCT = '000000000000';
 const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const doc = (action = 's3:GetObject') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 const policyArn = (name: string, path = '/') => arns.policy(ACCT, path, name);
-
-/** Runs an operation the way the pipeline does: decode, authorize with its action/resource/keys, handle. */
-function authorized<O>(h: Harness, op: Operation<any, O>, params: Params, principal: Principal): O {
-  const call = h.call(principal, op.service);
-  const input = op.input(params, call);
-  const base = buildRequestContext(h.store, principal, { now: call.now, region: call.region, sourceIp: call.sourceIp, secureTransport: false, userAgent: null });
-  authorize(h.store, {
-    principal,
-    action: op.action,
-    resource: op.resource(input, call),
-    resourceAccount: op.resourceAccount?.(input, call),
-    resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-    context: { ...base, ...(op.conditionKeys?.(input, call) ?? {}) },
-    resourceLabel: op.resourceLabel?.(input, call),
-  });
-  return op.mutating ? h.store.transaction(() => op.handler(input, call)) : op.handler(input, call);
-}
 
 function mkPolicy(h: Harness, name: string, extra: Params = {}) {
   return run(h, createPolicy, { PolicyName: name, PolicyDocument: doc(), ...extra }, h.root()).Policy;
