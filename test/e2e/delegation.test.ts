@@ -21,6 +21,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { awsCli, type CliResult } from '../helpers/aws-cli';
+import { error } from '../helpers/sdk-error';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -34,16 +35,6 @@ let iam: IamLocal;
 let home: string;
 const iamClient = (credentials: Creds) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 const sts = (credentials: Creds) => new STSClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 
 /** Runs `aws …` with only environment configuration; stdout on success, stderr on failure. */
 async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {

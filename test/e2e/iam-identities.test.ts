@@ -42,6 +42,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { totpCode, totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
 import { awsCli, type CliResult } from '../helpers/aws-cli';
+import { error } from '../helpers/sdk-error';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -49,17 +50,6 @@ let iam: IamLocal;
 let home: string;
 const iamClient = (credentials: Creds) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 const root = () => iamClient(iam.credentials);
-
-/** SDK v3 names modeled errors `{Code}Exception` (LimitExceeded → LimitExceededException); unmodeled ones keep the code. */
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 
 const allow = (...actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
 

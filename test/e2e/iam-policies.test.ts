@@ -24,6 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { awsCli, type CliResult } from '../helpers/aws-cli';
+import { error } from '../helpers/sdk-error';
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
 const ACCT = '000000000000';
@@ -33,16 +34,6 @@ const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statemen
 let iam: IamLocal;
 let home: string;
 let client: IAMClient;
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 
 async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
   return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['IAM', 'STS'] }, creds, args);

@@ -5,22 +5,13 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, NOBODY, trustAccount, trustLambdaOnly } from '../helpers/e2e-seed';
+import { error } from '../helpers/sdk-error';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 let iam: IamLocal;
 const sts = (credentials: Creds) => new STSClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 const iamClient = (credentials: Creds) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 
 beforeAll(async () => {
   iam = await startIamLocal({ seed: e2eSeed });

@@ -22,6 +22,7 @@ import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/services/sts/authorizati
 import { admin } from '../helpers/admin-client';
 import { DEV, e2eSeed, NOBODY, trustAccount } from '../helpers/e2e-seed';
 import { errorOf, signedQuery } from '../helpers/raw-client';
+import { error } from '../helpers/sdk-error';
 
 const CROSS = fileURLToPath(new URL('../../seed/30-cross-account-deployment.yaml', import.meta.url));
 const DEPLOYER = { accessKeyId: 'AKIAQAAAAAAABTHUGJX3', secretAccessKey: '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' };
@@ -36,16 +37,6 @@ const credsOf = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionTok
   secretAccessKey: c!.SecretAccessKey!,
   sessionToken: c!.SessionToken!,
 });
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 
 beforeAll(async () => {
   iam = await startIamLocal({
