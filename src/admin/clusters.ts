@@ -26,6 +26,7 @@ import {
   type ClusterKey,
 } from '../oidc/index';
 import type { EksCluster } from '../store/repos/eks-clusters';
+import type { OidcProvider } from '../store/repos/oidc-providers';
 import type { Store } from '../store/store';
 import { requireRoot } from './admin-auth';
 
@@ -131,6 +132,14 @@ function findCluster(store: Store, name: string, account: string, region: string
   if (matches.length === 0) throw awsErrors.noSuchEntity(`No cluster named ${name} in account ${account}${region ? ` region ${region}` : ''}.`);
   if (matches.length > 1) throw invalid(`Several clusters are named ${name}; pass ?region=.`);
   return matches[0];
+}
+
+/** The IAM OIDC provider named by the body's providerArn in the caller's account, or NoSuchEntity. */
+function ownProvider(store: Store, accountId: string, b: Record<string, unknown>): { arn: string; provider: OidcProvider } {
+  const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
+  const provider = store.oidcProviders.get(arn);
+  if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+  return { arn, provider };
 }
 
 function stringList(v: unknown, what: string): string[] {
@@ -271,9 +280,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
     try {
       const { accountId, body } = await rootCall(c);
       const b = jsonBody(body);
-      const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
-      const provider = store.oidcProviders.get(arn);
-      if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+      const { arn } = ownProvider(store, accountId, b);
       const set = checkUploadedJwks(b.jwks);
       store.transaction(() => store.oidcProviders.update(arn, { jwks: JSON.stringify(set) }));
       deps.logger.info('oidc provider jwks pinned', { providerArn: arn, keys: set.keys.length });
@@ -289,9 +296,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
     try {
       const { accountId, body } = await rootCall(c);
       const b = jsonBody(body);
-      const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
-      const provider = store.oidcProviders.get(arn);
-      if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+      const { arn, provider } = ownProvider(store, accountId, b);
       if (typeof b.enabled !== 'boolean') throw invalid('enabled must be true or false.');
       const enabled = b.enabled;
       store.transaction(() => store.oidcProviders.update(arn, { allowNetworkFetch: enabled }));
