@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { signRequest } from './auth/sigv4';
+import { cliFlags } from './cli-args';
 import { defaults } from './config';
 
 export const MINT_TOKEN_USAGE = `Usage: iamlocal mint-token --cluster NAME --namespace NS --service-account SA [options]
@@ -39,15 +40,7 @@ export interface MintTokenArgs {
 
 export function parseMintTokenArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): MintTokenArgs | 'help' {
   const out: Partial<MintTokenArgs> & { audience: string[] } = { audience: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new MintTokenUsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of cliFlags(argv, (flag) => new MintTokenUsageError(`${flag} needs a value`))) {
     switch (flag) {
       case '--cluster': out.cluster = value(); break;
       case '--namespace': case '-n': out.namespace = value(); break;

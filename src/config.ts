@@ -1,6 +1,7 @@
 // Owns iamlocal's configuration: every default in one place, the CLI flags and IAMLOCAL_* environment
 // variables that override them, and the structured JSON logger the levels drive.
 import { join } from 'node:path';
+import { cliFlags } from './cli-args';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -110,15 +111,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   }
 
   let cliSeeds: string[] | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new ConfigError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of cliFlags(argv, (flag) => new ConfigError(`${flag} needs a value`))) {
     switch (flag) {
       case '--port': c.port = parsePort(value(), '--port'); break;
       case '--host': c.host = value(); break;
