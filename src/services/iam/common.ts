@@ -101,5 +101,13 @@ export function pageFields(page: { isTruncated: boolean; marker?: string }): { I
 }
 
 export const roleNameRule = { required: true, min: 1, max: 64, pattern: patterns.name } as const;
+
+/** Operations whose only parameter is RoleName (GetRole, DeleteRole, DeleteRolePermissionsBoundary). */
+export function roleNameInput(params: Params): { roleName: string } {
+  const v = new Validator(params, 'iam');
+  const roleName = v.string('RoleName', roleNameRule);
+  v.done();
+  return { roleName };
+}
 export const policyNameRule = { required: true, min: 1, max: 128, pattern: patterns.name } as const;
 export const policyDocumentRule = { required: true, min: 1, max: 131072, pattern: patterns.policyDocument } as const;

@@ -7,7 +7,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary
 import { defineOperation } from '../types';
 import { patterns, Validator } from '../validate';
-import { accountOf, requireModifiableRole, requireRole, roleNameRule, roleResource } from './common';
+import { accountOf, requireModifiableRole, requireRole, roleNameInput, roleNameRule, roleResource } from './common';
 import { arnRule } from './managed-policies';
 import { roleBoundaryKeys } from './role-policies';
 import { resolveBoundary } from './roles';
@@ -49,12 +49,7 @@ export const deleteRolePermissionsBoundary = defineOperation({
   service: 'iam',
   action: 'iam:DeleteRolePermissionsBoundary',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const roleName = v.string('RoleName', roleNameRule);
-    v.done();
-    return { roleName };
-  },
+  input: roleNameInput,
   resource: (input, call) => roleResource(call, input.roleName),
   resourceLabel: (input) => `role ${input.roleName}`,
   conditionKeys: (input, call) => roleBoundaryKeys(call, input.roleName),

@@ -20,6 +20,7 @@ import {
   roleCreateShape,
   roleGetShape,
   roleListShape,
+  roleNameInput,
   roleNameRule,
   roleResource,
 } from './common';
@@ -136,12 +137,7 @@ export const getRole = defineOperation({
   service: 'iam',
   action: 'iam:GetRole',
   mutating: false,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const roleName = v.string('RoleName', roleNameRule);
-    v.done();
-    return { roleName };
-  },
+  input: roleNameInput,
   resource: (input, call) => roleResource(call, input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
@@ -245,12 +241,7 @@ export const deleteRole = defineOperation({
   service: 'iam',
   action: 'iam:DeleteRole',
   mutating: true,
-  input(params) {
-    const v = new Validator(params, 'iam');
-    const roleName = v.string('RoleName', roleNameRule);
-    v.done();
-    return { roleName };
-  },
+  input: roleNameInput,
   resource: (input, call) => roleResource(call, input.roleName),
   handler(input, call) {
     const { store } = call;
