@@ -3,7 +3,7 @@
 import { defineOperation } from '../types';
 import { accountShape, findAccount, findUnit, orgArns, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
-import { idPatterns, OrgInput, page, type PagingInput } from './input';
+import { idPatterns, OrgInput, page, parentIdRule, type PagingInput } from './input';
 
 // ------------------------------------------------------------------ ListAccounts
 
@@ -54,7 +54,7 @@ export const listAccountsForParent = defineOperation({
   mutating: false,
   input(params) {
     const v = new OrgInput(params);
-    const parentId = v.string('ParentId', { required: true, max: 100, pattern: idPatterns.parentId });
+    const parentId = v.string('ParentId', parentIdRule);
     return { parentId, paging: v.paging() };
   },
   guard: (_input, call) => void requireManagement(call),
@@ -83,8 +83,8 @@ export const moveAccount = defineOperation({
   input(params): MoveAccountInput {
     const v = new OrgInput(params);
     const accountId = v.string('AccountId', { required: true, max: 12, pattern: idPatterns.accountId });
-    const sourceParentId = v.string('SourceParentId', { required: true, max: 100, pattern: idPatterns.parentId });
-    const destinationParentId = v.string('DestinationParentId', { required: true, max: 100, pattern: idPatterns.parentId });
+    const sourceParentId = v.string('SourceParentId', parentIdRule);
+    const destinationParentId = v.string('DestinationParentId', parentIdRule);
     return { accountId, sourceParentId, destinationParentId };
   },
   guard: (_input, call) => void requireManagement(call),
@@ -156,7 +156,7 @@ export const listChildren = defineOperation({
   mutating: false,
   input(params) {
     const v = new OrgInput(params);
-    const parentId = v.string('ParentId', { required: true, max: 100, pattern: idPatterns.parentId });
+    const parentId = v.string('ParentId', parentIdRule);
     const childType = v.enumOf('ChildType', CHILD_TYPES, true);
     return { parentId, childType, paging: v.paging() };
   },

@@ -24,6 +24,9 @@ export const idPatterns = {
   targetId: /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
 } as const;
 
+/** ParentId, SourceParentId, DestinationParentId: a root or OU id. */
+export const parentIdRule = { required: true, max: 100, pattern: idPatterns.parentId } as const;
+
 /** TagKey / TagValue: the model's `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (Unicode classes, hence the `u` flag). */
 const TAG_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 

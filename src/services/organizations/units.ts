@@ -6,7 +6,7 @@ import type { Tag } from '../../store/repos/tags';
 import { defineOperation } from '../types';
 import { findUnit, orgArns, ouResource, ouShape, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
-import { idPatterns, OrgInput, page } from './input';
+import { idPatterns, OrgInput, page, parentIdRule } from './input';
 
 export const MAX_OUS = 1000;
 export const MAX_OU_DEPTH = 5;
@@ -37,7 +37,7 @@ export const createOrganizationalUnit = defineOperation({
   mutating: true,
   input(params, call): CreateOuInput {
     const v = new OrgInput(params);
-    const parentId = v.string('ParentId', { required: true, max: 100, pattern: idPatterns.parentId });
+    const parentId = v.string('ParentId', parentIdRule);
     const name = v.string('Name', { required: true, min: 1, max: 128 });
     const tags = v.tags();
     return { parentId, name, tags, suffix: call.ids.base32(8).toLowerCase() };
@@ -96,7 +96,7 @@ export const listOrganizationalUnitsForParent = defineOperation({
   mutating: false,
   input(params) {
     const v = new OrgInput(params);
-    const parentId = v.string('ParentId', { required: true, max: 100, pattern: idPatterns.parentId });
+    const parentId = v.string('ParentId', parentIdRule);
     return { parentId, paging: v.paging() };
   },
   guard: (_input, call) => void requireManagement(call),
