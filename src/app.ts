@@ -9,7 +9,7 @@ import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
 import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
-import { AwsError, awsErrors } from './aws/errors';
+import { AwsError, awsError, awsErrors } from './aws/errors';
 import { authorize } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
@@ -79,7 +79,7 @@ function isReadableBody(method: string): boolean {
 /** Reads the raw body, refusing more than config.maxBodyBytes with 413 (never a 5xx). */
 async function readBody(c: Context, max: number): Promise<Buffer> {
   const tooLarge = () =>
-    new AwsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`, 413);
+    awsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`);
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
   if (!isReadableBody(c.req.method)) return Buffer.alloc(0);
@@ -100,7 +100,7 @@ async function readBody(c: Context, max: number): Promise<Buffer> {
     } catch (e) {
       if (e instanceof AwsError) throw e;
       // The client went away mid-body: a client error, not a server failure.
-      throw new AwsError('IncompleteBody', 'The request body ended before it was complete', 400);
+      throw awsError('IncompleteBody', 'The request body ended before it was complete');
     }
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   }
