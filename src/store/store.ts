@@ -2,11 +2,13 @@
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
+import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
 import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
 import { InstanceProfilesRepo } from './repos/instance-profiles';
+import { LoginProfilesRepo } from './repos/login-profiles';
 import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
@@ -37,6 +39,8 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly accountSettings: AccountSettingsRepo;
+  readonly loginProfiles: LoginProfilesRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -54,6 +58,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.accountSettings = new AccountSettingsRepo(this.db);
+    this.loginProfiles = new LoginProfilesRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

@@ -182,6 +182,9 @@ export const deleteUser = defineOperation({
     const user = requireUser(store, accountOf(call), input.userName);
     // AWS refuses while anything still hangs off the user, checked in the order its docs list them
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html#id_users_deleting_cli).
+    if (store.loginProfiles.get(user.id)) {
+      throw awsErrors.deleteConflict('Cannot delete entity, must delete login profile first.');
+    }
     if (store.accessKeys.listFor(user.accountId, user.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must delete access keys first.');
     }
