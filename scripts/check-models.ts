@@ -638,6 +638,9 @@ const ADMIN: Creds = { accessKeyId: 'AKIAMODELCHECKADMIN1', secretAccessKey: 'mo
 const NOBODY: Creds = { accessKeyId: 'AKIAMODELCHECKNOBODY', secretAccessKey: 'model-check-nobody-secret-000000000000001' };
 const MGMT: Creds = { accessKeyId: 'AKIAMODELCHECKMGMT01', secretAccessKey: 'model-check-mgmt-secret-0000000000000001' };
 
+/** A key or certificate from test/fixtures/iam (made with ssh-keygen / openssl, not by iamlocal). */
+const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/iam/${name}`, import.meta.url), 'utf8');
+
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const S3_READ = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
 const S3_LIST = doc({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } });
@@ -883,6 +886,35 @@ export const STEPS: Step[] = [
     },
   }),
   iam('GetServiceLinkedRoleDeletionStatus', (ctx) => ({ DeletionTaskId: ctx.vars.task })),
+  // SSH public keys, signing certificates, service-specific credentials, the credential report
+  iam('UploadSSHPublicKey', { UserName: 'model-check-user', SSHPublicKeyBody: fixture('ssh-rsa.pub') }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.sshKey = xmlText(root, 'SSHPublicKeyId')!;
+    },
+  }),
+  iam('GetSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey, Encoding: 'PEM' })),
+  iam('ListSSHPublicKeys', { UserName: 'model-check-user' }),
+  iam('UpdateSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey, Status: 'Inactive' })),
+  iam('DeleteSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey })),
+  iam('UploadSigningCertificate', { UserName: 'model-check-user', CertificateBody: fixture('signing-cert.pem') }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.certId = xmlText(root, 'CertificateId')!;
+    },
+  }),
+  iam('ListSigningCertificates', { UserName: 'model-check-user' }),
+  iam('UpdateSigningCertificate', (ctx) => ({ UserName: 'model-check-user', CertificateId: ctx.vars.certId, Status: 'Inactive' })),
+  iam('GenerateCredentialReport', {}),
+  iam('GetCredentialReport', {}),
+  iam('DeleteSigningCertificate', (ctx) => ({ UserName: 'model-check-user', CertificateId: ctx.vars.certId })),
+  iam('CreateServiceSpecificCredential', { UserName: 'model-check-user', ServiceName: 'codecommit.amazonaws.com' }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.sscId = xmlText(root, 'ServiceSpecificCredentialId')!;
+    },
+  }),
+  iam('ListServiceSpecificCredentials', { UserName: 'model-check-user' }),
+  iam('ResetServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
+  iam('UpdateServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId, Status: 'Inactive' })),
+  iam('DeleteServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
   iam('DeleteOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN }),
   iam('RemoveRoleFromInstanceProfile', { InstanceProfileName: 'model-check-ip', RoleName: 'model-check-role' }),
   iam('DeleteInstanceProfile', { InstanceProfileName: 'model-check-ip' }),

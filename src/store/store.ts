@@ -16,6 +16,7 @@ import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
+import { UserCredentialsRepo } from './repos/user-credentials';
 import { UsersRepo } from './repos/users';
 
 export interface StoreOptions {
@@ -41,6 +42,7 @@ export class Store {
   readonly organizations: OrganizationsRepo;
   readonly accountSettings: AccountSettingsRepo;
   readonly loginProfiles: LoginProfilesRepo;
+  readonly userCredentials: UserCredentialsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -60,6 +62,7 @@ export class Store {
     this.organizations = new OrganizationsRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);
     this.loginProfiles = new LoginProfilesRepo(this.db);
+    this.userCredentials = new UserCredentialsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

@@ -42,6 +42,8 @@ import { instanceProfileOperations } from './instance-profiles';
 import { accountSettingsOperations } from './account-settings';
 import { loginProfileOperations } from './login-profiles';
 import { serviceLinkedRoleOperations } from './service-linked-roles';
+import { userCredentialOperations } from './user-credentials';
+import { credentialReportOperations } from './credential-report';
 
 export const iamOperations = operationTable([
   createRole,
@@ -125,4 +127,6 @@ export const iamOperations = operationTable([
   ...accountSettingsOperations,
   ...loginProfileOperations,
   ...serviceLinkedRoleOperations,
+  ...userCredentialOperations,
+  ...credentialReportOperations,
 ]);

@@ -188,6 +188,11 @@ export const deleteUser = defineOperation({
     if (store.accessKeys.listFor(user.accountId, user.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must delete access keys first.');
     }
+    // ⚠ texts for these three are worded after the recorded ones.
+    const other = store.userCredentials.countForUser(user.id);
+    if (other['signing-certificate'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete signing certificates first.');
+    if (other['ssh-public-key'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete SSH public keys first.');
+    if (other['service-specific'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete service specific credentials first.');
     if (store.mfaDevices.forUser(user.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must delete MFA device first.');
     }

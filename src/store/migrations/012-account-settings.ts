@@ -21,4 +21,26 @@ CREATE TABLE slr_deletion_tasks (
   reason      TEXT,
   created_at  TEXT NOT NULL
 );
+
+-- IAM users' other credentials: SSH public keys (CodeCommit), X.509 signing certificates and
+-- service-specific credentials (CodeCommit / Keyspaces / Bedrock passwords, kept as hashes).
+CREATE TABLE user_credentials (
+  id            TEXT PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('ssh-public-key','signing-certificate','service-specific')),
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  status        TEXT NOT NULL CHECK (status IN ('Active','Inactive','Expired')),
+  body          TEXT NOT NULL,
+  fingerprint   TEXT,
+  service_name  TEXT,
+  service_user  TEXT,
+  created_at    TEXT NOT NULL,
+  expires_at    TEXT
+);
+CREATE INDEX user_credentials_user ON user_credentials(user_id, kind);
+
+CREATE TABLE credential_reports (
+  account_id    TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  content       TEXT NOT NULL,
+  generated_at  TEXT NOT NULL
+);
 `;
