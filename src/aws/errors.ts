@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   ServiceFailure: 500,
   RequestEntityTooLarge: 413,
   IncompleteBody: 400,
+  /** iamlocal's own: a request signed for a service it does not emulate (501: the SDKs do not retry it). */
+  NotImplemented: 501,
   // IAM (botocore iam/2010-05-08/service-2.json)
   InvalidInput: 400,
   NoSuchEntity: 404,
