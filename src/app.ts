@@ -15,6 +15,7 @@ import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
+import type { WorkloadEndpoints } from './metadata/listeners';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   logger: Logger;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
+  /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
+  workloads?: WorkloadEndpoints;
 }
 
 export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
