@@ -14,6 +14,7 @@ import { authorize } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
+import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
 import type { WorkloadEndpoints } from './metadata/listeners';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
@@ -22,10 +23,11 @@ import { requestPartsFromFetch, requestPartsFromNode } from './http/request-part
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
+import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
-import { withAuthorizationMessage } from './services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './services/sts/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 import type { Store } from './store/store';
@@ -47,6 +49,8 @@ export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: s
   iam: { table: iamOperations, namespace: IAM_NAMESPACE, version: '2010-05-08' },
   // JSON 1.1 (X-Amz-Target): no XML namespace; the version is in the target prefix.
   organizations: { table: organizationsOperations, namespace: '', version: '2016-11-28' },
+  // EC2's flavour of the Query protocol: same form-encoded requests, its own response and error envelopes (http/ec2-encode.ts).
+  ec2: { table: ec2Operations, namespace: EC2_NAMESPACE, version: EC2_VERSION },
 };
 
 /** Everything one request accumulates as it flows through the stages. */
@@ -187,7 +191,7 @@ export const stages: Stage[] = [
       if (!s.auth) throw awsErrors.missingAuthenticationToken();
       const scoped = s.auth.service;
       if (s.protocol === 'json') s.service = 'organizations';
-      else if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      else if (scoped === 'sts' || scoped === 'iam' || scoped === 'ec2') s.service = scoped;
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -347,6 +351,10 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
       logLine(s, 200);
       return c.body(body, 200, headers);
     }
+    if (op.service === 'ec2') {
+      logLine(s, 200);
+      return c.body(encodeEc2Success(op.name, s.output as Record<string, unknown> | null, s.requestId), 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': s.requestId });
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -361,7 +369,12 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
     const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
-    const { status, body, headers } = s.protocol === 'json' ? encodeJsonError(err, s.requestId) : encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const { status, body, headers } =
+      s.protocol === 'json'
+        ? encodeJsonError(err, s.requestId)
+        : s.service === 'ec2'
+          ? encodeEc2Error(err, s.requestId, err.headers?.[AUTHORIZATION_MESSAGE_HEADER])
+          : encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
   }

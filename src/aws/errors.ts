@@ -52,6 +52,18 @@ export const awsErrors = {
   expiredToken: () => new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
   serviceFailure: (message = 'Service failure') => new AwsError('ServiceFailure', message, 500),
   invalidAuthenticationCode: (message: string) => new AwsError('InvalidAuthenticationCode', message, 403),
+  // EC2 (Query protocol, EC2 flavour): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+  ec2MissingParameter: (name: string) => new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
+  ec2InvalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', message, 400),
+  ec2InvalidParameterCombination: (message: string) => new AwsError('InvalidParameterCombination', message, 400),
+  ec2InstanceNotFound: (id: string) => new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`, 400),
+  ec2InstanceMalformed: (id: string) => new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`, 400),
+  ec2AssociationNotFound: (id: string) => new AwsError('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`, 400),
+  ec2IncorrectState: (message: string) => new AwsError('IncorrectState', message, 400),
+  /** DryRun=true on a call that would have been allowed (HTTP 412). */
+  ec2DryRunOperation: () => new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
+  /** EC2's AccessDenied: `UnauthorizedOperation` 403, the reason followed by the encoded authorization message. */
+  ec2UnauthorizedOperation: (message: string, headers?: Record<string, string>) => new AwsError('UnauthorizedOperation', message, 403, { headers }),
   /** The policy simulator could not evaluate (IAM `PolicyEvaluationException`, HTTP 500). */
   policyEvaluation: (message: string) => new AwsError('PolicyEvaluation', message, 500),
 } as const;

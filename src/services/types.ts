@@ -7,7 +7,7 @@ import type { EvalPrincipal, PolicySource, RequestContext } from '../policy/type
 import type { Clock, IdSource } from '../runtime';
 import type { Store } from '../store/store';
 
-export type ServiceName = 'sts' | 'iam' | 'organizations';
+export type ServiceName = 'sts' | 'iam' | 'organizations' | 'ec2';
 
 /** Expanded awsQuery parameters (`X.member.N` → arrays, `X.member.N.F` → objects). */
 export type Params = Record<string, unknown>;
@@ -94,7 +94,7 @@ export function operationTable(ops: Operation<any, any>[]): OperationTable {
   const m = new Map<string, Operation<any, any>>();
   for (const op of ops) {
     if (m.has(op.name)) throw new Error(`duplicate operation ${op.name}`);
-    if (!/^(sts|iam|organizations):[A-Za-z]+$/.test(op.action)) throw new Error(`operation ${op.name} has no valid IAM action`);
+    if (!/^(sts|iam|organizations|ec2):[A-Za-z]+$/.test(op.action)) throw new Error(`operation ${op.name} has no valid IAM action`);
     m.set(op.name, op);
   }
   return m;
