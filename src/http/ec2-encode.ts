@@ -45,7 +45,8 @@ export function encodeEc2Success(action: string, output: Record<string, unknown>
  */
 export function ec2Error(err: AwsError, encoded?: string): AwsError {
   if (err.code !== 'AccessDenied') return err;
-  const message = `You are not authorized to perform this operation. ${err.message}${encoded ? ` Encoded authorization failure message: ${encoded}` : ''}`;
+  const reason = /[.!?]$/.test(err.message) ? err.message : `${err.message}.`;
+  const message = `You are not authorized to perform this operation. ${reason}${encoded ? ` Encoded authorization failure message: ${encoded}` : ''}`;
   return awsErrors.ec2UnauthorizedOperation(message);
 }
 
