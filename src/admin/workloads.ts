@@ -93,12 +93,14 @@ export function mountWorkloadAdmin(app: Hono, deps: AppDeps): void {
     try {
       const { body, accountId } = await requireRoot(c, store, deps.clock.now());
       const spec = parsed(() => parseInstanceEntry(new Ctx('request', 'entry'), jsonBody(body), accountId, false));
+      const before = spec.id ? store.ec2Instances.get(spec.id) : null;
       const instance = parsed(() => store.transaction(() => applyInstance(store, deps.ids, deps.clock.now(), spec)));
       try {
         await sync();
       } catch (e) {
-        // The listener it asked for could not open (port in use): nothing is kept.
-        store.ec2Instances.delete(instance.instanceId);
+        // The listener it asked for could not open (port in use): the instance stays as it was.
+        if (before) store.ec2Instances.put(before);
+        else store.ec2Instances.delete(instance.instanceId);
         await sync().catch(() => {});
         throw awsErrors.validation(`imdsPort ${instance.imdsPort}: ${(e as Error).message}`);
       }

@@ -339,6 +339,13 @@ describe('admin endpoints and reset', () => {
     expect((await admin(iam.endpoint, 'DELETE', `/_iamlocal/instances/${id}`)).status).toBe(200);
     expect((await admin(iam.endpoint, 'GET', `/_iamlocal/instances/${id}`)).status).toBe(404);
 
+    // A port already taken (the AWS endpoint's own): refused, nothing kept.
+    const taken = Number(new URL(iam.endpoint).port);
+    const clash = await admin(iam.endpoint, 'POST', '/_iamlocal/instances', { id: 'i-0dddddddddddddddd', account: ACCT, role: 'web-server', imdsPort: taken });
+    expect(clash.status).toBe(400);
+    expect(clash.json.error.message).toContain('EADDRINUSE');
+    expect((await admin(iam.endpoint, 'GET', '/_iamlocal/instances/i-0dddddddddddddddd')).status).toBe(404);
+
     const bad = await admin(iam.endpoint, 'POST', '/_iamlocal/instances', { role: 'no-such-role' });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toContain('no-such-role');
