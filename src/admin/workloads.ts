@@ -2,7 +2,7 @@
 // instances and ECS tasks with the same fields as the seed sections `instances:` / `tasks:`
 // (src/store/seed-workloads.ts), each shown with the endpoint its credentials come from.
 // Endpoints are documented in README.md "Instance and task credentials".
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../app';
 import { AwsError, awsErrors } from '../aws/errors';
 import { ECS_CREDENTIALS_PREFIX } from '../metadata/ecs';
@@ -79,19 +79,23 @@ export function mountWorkloadAdmin(app: Hono, deps: AppDeps): void {
   const sync = async () => {
     await deps.workloads?.sync();
   };
+  /** Every endpoint here: root credentials first, errors as the admin JSON error. */
+  const asRoot =
+    (fn: (c: Context, root: { accountId: string; body: Buffer }) => Response | Promise<Response>) =>
+    async (c: Context): Promise<Response> => {
+      try {
+        return await fn(c, await requireRoot(c, store, deps.clock.now()));
+      } catch (e) {
+        return adminError(c, deps, e);
+      }
+    };
+  const notFound = (c: Context, what: string) => c.json({ error: { code: 'NotFound', message: `${what} does not exist` } }, 404);
 
-  app.get(INSTANCES_PATH, async (c) => {
-    try {
-      await requireRoot(c, store, deps.clock.now());
-      return c.json({ instances: store.ec2Instances.list().map((i) => instanceView(deps, i)) });
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+  app.get(INSTANCES_PATH, asRoot((c) => c.json({ instances: store.ec2Instances.list().map((i) => instanceView(deps, i)) })));
 
-  app.post(INSTANCES_PATH, async (c) => {
-    try {
-      const { body, accountId } = await requireRoot(c, store, deps.clock.now());
+  app.post(
+    INSTANCES_PATH,
+    asRoot(async (c, { body, accountId }) => {
       const spec = parsed(() => parseInstanceEntry(new Ctx('request', 'entry'), jsonBody(body), accountId, false));
       const before = spec.id ? store.ec2Instances.get(spec.id) : null;
       const instance = parsed(() => store.transaction(() => applyInstance(store, deps.ids, deps.clock.now(), spec)));
@@ -105,64 +109,47 @@ export function mountWorkloadAdmin(app: Hono, deps: AppDeps): void {
         throw awsErrors.validation(`imdsPort ${instance.imdsPort}: ${(e as Error).message}`);
       }
       return c.json(instanceView(deps, instance), 201);
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+    }),
+  );
 
-  app.get(`${INSTANCES_PATH}/:id`, async (c) => {
-    try {
-      await requireRoot(c, store, deps.clock.now());
-      const i = store.ec2Instances.get(c.req.param('id'));
-      if (!i) return c.json({ error: { code: 'NotFound', message: `instance ${c.req.param('id')} does not exist` } }, 404);
-      return c.json(instanceView(deps, i));
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+  app.get(
+    `${INSTANCES_PATH}/:id`,
+    asRoot((c) => {
+      const i = store.ec2Instances.get(c.req.param('id')!);
+      return i ? c.json(instanceView(deps, i)) : notFound(c, `instance ${c.req.param('id')}`);
+    }),
+  );
 
-  app.delete(`${INSTANCES_PATH}/:id`, async (c) => {
-    try {
-      await requireRoot(c, store, deps.clock.now());
-      if (!store.ec2Instances.delete(c.req.param('id'))) return c.json({ error: { code: 'NotFound', message: `instance ${c.req.param('id')} does not exist` } }, 404);
+  app.delete(
+    `${INSTANCES_PATH}/:id`,
+    asRoot(async (c) => {
+      const id = c.req.param('id')!;
+      if (!store.ec2Instances.delete(id)) return notFound(c, `instance ${id}`);
       await sync();
-      return c.json({ deleted: c.req.param('id') });
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+      return c.json({ deleted: id });
+    }),
+  );
 
-  app.get(TASKS_PATH, async (c) => {
-    try {
-      await requireRoot(c, store, deps.clock.now());
-      return c.json({ tasks: store.ecsTasks.list().map((t) => taskView(deps, t)) });
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+  app.get(TASKS_PATH, asRoot((c) => c.json({ tasks: store.ecsTasks.list().map((t) => taskView(deps, t)) })));
 
-  app.post(TASKS_PATH, async (c) => {
-    try {
-      const { body, accountId } = await requireRoot(c, store, deps.clock.now());
+  app.post(
+    TASKS_PATH,
+    asRoot((c, { body, accountId }) => {
       const spec = parsed(() => parseTaskEntry(new Ctx('request', 'entry'), jsonBody(body), accountId, false));
       const task = parsed(() => store.transaction(() => applyTask(store, deps.ids, deps.clock.now(), spec)));
       return c.json(taskView(deps, task), 201);
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+    }),
+  );
 
-  app.delete(`${TASKS_PATH}/:id`, async (c) => {
-    try {
-      await requireRoot(c, store, deps.clock.now());
-      const id = c.req.param('id');
+  app.delete(
+    `${TASKS_PATH}/:id`,
+    asRoot((c) => {
+      const id = c.req.param('id')!;
       // By credentials id or task id.
       const t = store.ecsTasks.get(id) ?? store.ecsTasks.list().find((x) => taskId(x.taskArn) === id) ?? null;
-      if (!t) return c.json({ error: { code: 'NotFound', message: `task ${id} does not exist` } }, 404);
+      if (!t) return notFound(c, `task ${id}`);
       store.ecsTasks.delete(t.credentialsId);
       return c.json({ deleted: t.taskArn });
-    } catch (e) {
-      return adminError(c, deps, e);
-    }
-  });
+    }),
+  );
 }

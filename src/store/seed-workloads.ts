@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { arns, parseArn, parseRoleArn } from '../aws/arn';
 import { newUniqueId } from '../aws/ids';
 import type { IdSource } from '../runtime';
-import type { Ec2Instance, HttpTokens, Toggle } from './repos/ec2-instances';
+import type { Ec2Instance } from './repos/ec2-instances';
 import type { EcsTask } from './repos/ecs-tasks';
 import type { InstanceProfile } from './repos/instance-profiles';
 import type { Ctx } from './seed-schema';
@@ -20,27 +20,16 @@ const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const NAME = /^[\w+=,.@-]+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export interface SeedInstance {
+/** An `instances:` entry: the instance's own fields plus how its instance profile is found or made. */
+export interface SeedInstance
+  extends Pick<Ec2Instance, 'region' | 'availabilityZone' | 'instanceType' | 'imageId' | 'vpcId' | 'subnetId' | 'privateIp' | 'httpTokens' | 'httpEndpoint' | 'hopLimit' | 'metadataTags' | 'imdsPort' | 'tags'> {
   /** Null: generated (admin endpoint only; seeds name their instances so re-applying is an upsert). */
   id: string | null;
   account: string;
-  region: string;
-  availabilityZone: string;
-  instanceType: string;
-  imageId: string;
-  vpcId: string | null;
-  subnetId: string | null;
-  privateIp: string | null;
   /** Name or ARN of an existing instance profile, or the profile to create for `role`. */
   instanceProfile: string | null;
   /** A role name (or ARN) to deliver: its instance profile (same name unless given) is created as needed. */
   role: string | null;
-  httpTokens: HttpTokens;
-  httpEndpoint: Toggle;
-  hopLimit: number;
-  metadataTags: Toggle;
-  imdsPort: number | null;
-  tags: { Key: string; Value: string }[];
 }
 
 export interface SeedTask {
@@ -184,25 +173,8 @@ export function applyInstance(store: Store, ids: IdSource, now: Date, s: SeedIns
       ? existing.association
       : { associationId: `iip-assoc-${hex(ids, 17)}`, profileArn: profile.arn, state: 'associated' }
     : null;
-  return store.ec2Instances.put({
-    instanceId,
-    accountId: s.account,
-    region: s.region,
-    availabilityZone: s.availabilityZone,
-    instanceType: s.instanceType,
-    imageId: s.imageId,
-    vpcId: s.vpcId,
-    subnetId: s.subnetId,
-    privateIp: s.privateIp,
-    httpTokens: s.httpTokens,
-    httpEndpoint: s.httpEndpoint,
-    hopLimit: s.hopLimit,
-    metadataTags: s.metadataTags,
-    imdsPort: s.imdsPort,
-    tags: s.tags,
-    association,
-    launchTime: existing?.launchTime ?? at,
-  });
+  const { id: _id, account: _account, instanceProfile: _profile, role: _role, ...own } = s;
+  return store.ec2Instances.put({ ...own, instanceId, accountId: s.account, association, launchTime: existing?.launchTime ?? at });
 }
 
 export function applyTask(store: Store, ids: IdSource, now: Date, s: SeedTask): EcsTask {

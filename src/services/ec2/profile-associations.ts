@@ -63,6 +63,12 @@ function associationResource(call: Call, associationId: string): string {
   return i && i.accountId === callerAccount(call) && i.region === call.region ? instanceArn(i) : `arn:aws:ec2:${call.region}:${callerAccount(call)}:instance/*`;
 }
 
+/** The keys of the instance an association belongs to (ec2:Region alone when there is none). */
+function associationKeys(call: Call, associationId: string): Record<string, string | string[]> {
+  const i = call.store.ec2Instances.byAssociation(associationId);
+  return i ? instanceKeys(call, i.instanceId) : { 'ec2:Region': call.region };
+}
+
 // ------------------------------------------------------------------ AssociateIamInstanceProfile
 
 interface AssociateInput {
@@ -169,10 +175,7 @@ export const replaceIamInstanceProfileAssociation = defineOperation({
     return { associationId, params };
   },
   resource: (input, call) => associationResource(call, input.associationId),
-  conditionKeys(input, call) {
-    const i = call.store.ec2Instances.byAssociation(input.associationId);
-    return i ? instanceKeys(call, i.instanceId) : { 'ec2:Region': call.region };
-  },
+  conditionKeys: (input, call) => associationKeys(call, input.associationId),
   extraChecks: (input, call) => passRoleChecks(input.params, call, call.store.ec2Instances.byAssociation(input.associationId)?.instanceId ?? null),
   handler(input, call) {
     const instance = byAssociation(call, input.associationId);
@@ -193,10 +196,7 @@ export const disassociateIamInstanceProfile = defineOperation({
   mutating: true,
   input: (params) => ({ associationId: required(params, 'AssociationId') }),
   resource: (input, call) => associationResource(call, input.associationId),
-  conditionKeys(input, call) {
-    const i = call.store.ec2Instances.byAssociation(input.associationId);
-    return i ? instanceKeys(call, i.instanceId) : { 'ec2:Region': call.region };
-  },
+  conditionKeys: (input, call) => associationKeys(call, input.associationId),
   handler(input, call) {
     const instance = byAssociation(call, input.associationId);
     const a = instance.association!;
