@@ -28,8 +28,11 @@ export function mergePrincipalTags(base: Tag[], session: Tag[]): Tag[] {
   return [...out.values()];
 }
 
-/** Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`). */
-export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource'): RequestContext {
+/**
+ * Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`), or the
+ * Resource… / Source… pair (aws:SourceOrgID, aws:SourceOrgPaths: the account a service acts for).
+ */
+export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource' | 'Source'): RequestContext {
   const m = membershipOf(store, accountId);
   if (!m) return {};
   const path = `${m.org.id}/${m.path.map((u) => u.id).join('/')}/`;

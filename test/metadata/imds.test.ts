@@ -123,3 +123,47 @@ describe('ECS credentials endpoint', () => {
     expect(get('/v1/credentials').status).toBe(404);
   });
 });
+
+describe('task role trust: the organization of the account ECS acts for', () => {
+  it('a confused-deputy RCP on aws:SourceOrgID lets tasks of the organization in and keeps others out', async () => {
+    const V = '2012-10-17';
+    const h = await harness({
+      accounts: [{ id: '222222222222' }],
+      roles: [{ name: 'task', trustPolicy: ECS_TRUST }],
+      organization: {
+        id: 'o-abcdefghij',
+        managementAccount: '999999999999',
+        accounts: ['000000000000'],
+        rcps: [
+          {
+            name: 'ServicesOnlyForOurOrg',
+            targets: ['Root'],
+            content: {
+              Version: V,
+              Statement: [
+                {
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 'sts:AssumeRole',
+                  Resource: '*',
+                  Condition: { StringNotEqualsIfExists: { 'aws:SourceOrgID': 'o-abcdefghij' }, Bool: { 'aws:PrincipalIsAWSService': 'true' } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const deps = { store: h.store, clock: h.clock, ids: h.ids, config: defaults, logger: silentLogger };
+    const ecs = new EcsCredentialsEndpoint(deps, new WorkloadSessionCache(deps));
+    const role = 'arn:aws:iam::000000000000:role/task';
+    for (const [account, id] of [['000000000000', 'ours'], ['222222222222', 'theirs']] as const) {
+      applyTask(h.store, h.ids, h.clock.now(), { account, region: 'us-east-1', cluster: 'c', taskId: null, taskRoleArn: role, credentialsId: id, authorizationToken: null });
+    }
+    expect(ecs.handle({ method: 'GET', path: '/v2/credentials/ours', headers: {} }).status).toBe(200);
+    const theirs = ecs.handle({ method: 'GET', path: '/v2/credentials/theirs', headers: {} });
+    expect(theirs.status).toBe(400);
+    expect(JSON.parse(theirs.body)).toMatchObject({ code: 'NoCredentialsAssociated' });
+    expect(JSON.parse(theirs.body).message).toContain('explicitDeny');
+  });
+});

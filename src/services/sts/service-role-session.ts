@@ -10,6 +10,7 @@ import { ANONYMOUS } from '../../auth/principal';
 import { parseRoleArn } from '../../aws/arn';
 import { decide } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
+import { orgKeys } from '../../authz/request-context';
 import type { Config, Logger } from '../../config';
 import type { RequestContext } from '../../policy/types';
 import type { Clock, IdSource } from '../../runtime';
@@ -82,8 +83,12 @@ function roleOf(store: Store, roleArn: string): Role | null {
  * AWS service (aws:PrincipalIsAWSService, aws:PrincipalServiceName; no aws:SourceIp, since the
  * request comes from inside AWS) plus what the service passes.
  */
-function serviceContext(spec: ServiceAssumeSpec, now: Date): RequestContext {
+function serviceContext(store: Store, spec: ServiceAssumeSpec, now: Date): RequestContext {
+  // The organization of the account the service acts for, as aws:SourceOrgID / aws:SourceOrgPaths
+  // (what confused-deputy RCPs test: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid).
+  const source = spec.trustContext['aws:SourceAccount'];
   return {
+    ...(typeof source === 'string' ? orgKeys(store, source, 'Source') : {}),
     'aws:CurrentTime': now.toISOString().slice(0, 19) + 'Z',
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:SecureTransport': 'true',
@@ -111,7 +116,7 @@ export function assumeRoleAsService(deps: WorkloadDeps, spec: ServiceAssumeSpec)
           resource: role.arn,
           resourceAccount: role.accountId,
           resourcePolicy: { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy },
-          context: serviceContext(spec, call.now),
+          context: serviceContext(deps.store, spec, call.now),
         }),
       deps.store,
     );
