@@ -295,6 +295,11 @@ describe('ECS task credentials with real clients', () => {
     }
   });
 
+  it('the SDK v3 default chain in a clean process picks the container provider', async () => {
+    const { stdout } = await run('node', [join(__dirname, 'default-chain.mjs')], { env: cleanEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${iam.ecsEndpoint}/v2/credentials/orders-creds` }), encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toMatchObject({ arn: `arn:aws:sts::${ACCT}:assumed-role/orders-task/${TASK_ID}` });
+  });
+
   it('botocore container provider, with the authorization token the full-URI form sends', async () => {
     const { stdout } = await run('python3', [join(__dirname, 'workload_creds.py')], {
       env: cleanEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${iam.ecsEndpoint}/v2/credentials/guarded-creds`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'Bearer s3cret' }),
