@@ -216,7 +216,8 @@ export class Imds {
     const creds = () => instanceCredentials(this.cache, i, role, delivery);
     const unauthorized = () => ({
       Code: 'AssumeRoleUnauthorizedAccess',
-      Message: `EC2 cannot assume the role ${role.name}. Please see documentation at https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html#troubleshoot_iam-ec2_errors-info-doc.`,
+      // ⚠ The wording as public reports record it; AWS's current link may differ.
+      Message: `EC2 cannot assume the role ${role.name}. Please see documentation at http://docs.amazonwebservices.com/IAM/latest/UserGuide/RolesTroubleshooting.html.`,
       LastUpdated: isoSeconds(now),
     });
     const logDenied = (detail: string) => this.deps.logger.warn('imds: role not delivered', { instanceId: i.instanceId, role: role.arn, reason: detail });
