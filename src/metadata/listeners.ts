@@ -53,6 +53,7 @@ function listen(host: string, port: number, handler: (req: ImdsRequest) => ImdsR
     }
     res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
     res.end(out.body);
+    deps.logger.debug('workload request', { port: (server.address() as AddressInfo | null)?.port ?? null, method: req.method, path: (req.url ?? '/').split('?')[0], status: out.status });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
