@@ -151,11 +151,11 @@ export class Imds {
     const meta: Tree = {
       'ami-id': i.imageId,
       'ami-launch-index': '0',
-      hostname: host ?? '',
+      ...(host ? { hostname: host } : {}),
       'instance-id': i.instanceId,
       'instance-life-cycle': 'on-demand',
       'instance-type': i.instanceType,
-      'local-hostname': host ?? '',
+      ...(host ? { 'local-hostname': host } : {}),
       ...(i.privateIp ? { 'local-ipv4': i.privateIp } : {}),
       mac,
       placement: { 'availability-zone': i.availabilityZone, region: i.region },
@@ -175,10 +175,6 @@ export class Imds {
         },
       },
     };
-    if (!host) {
-      delete meta.hostname;
-      delete meta['local-hostname'];
-    }
     // Instance tags are readable only when the instance allows it (InstanceMetadataTags=enabled).
     if (i.metadataTags === 'enabled') meta.tags = { instance: Object.fromEntries(i.tags.map((t) => [t.Key, t.Value])) };
     const iam = this.iamTree(i, delivery, now);
