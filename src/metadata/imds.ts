@@ -6,7 +6,7 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-categories.html
 import { createHash } from 'node:crypto';
 import type { Ec2Instance } from '../store/repos/ec2-instances';
-import { instanceCredentials, instanceIam, type RoleDelivery } from '../services/ec2/instance-credentials';
+import { instanceCredentials, instanceIam, privateDnsName, type RoleDelivery } from '../services/ec2/instance-credentials';
 import type { WorkloadDeps, WorkloadSessionCache } from '../services/sts/service-role-session';
 import { ImdsTokens, parseTokenTtl } from './imds-token';
 
@@ -68,11 +68,6 @@ function macOf(instanceId: string): string {
   return ['06', ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
-function hostnameOf(i: Ec2Instance): string | null {
-  if (!i.privateIp) return null;
-  const suffix = i.region === 'us-east-1' ? 'ec2.internal' : `${i.region}.compute.internal`;
-  return `ip-${i.privateIp.replace(/\./g, '-')}.${suffix}`;
-}
 
 /** A metadata tree: a string is a leaf, an object a category listed with trailing `/` for sub-categories. */
 type Tree = { [name: string]: string | Tree | (() => ImdsResponse) };
@@ -147,7 +142,7 @@ export class Imds {
 
   private tree(i: Ec2Instance, delivery: RoleDelivery, now: Date): Tree {
     const mac = macOf(i.instanceId);
-    const host = hostnameOf(i);
+    const host = privateDnsName(i);
     const meta: Tree = {
       'ami-id': i.imageId,
       'ami-launch-index': '0',

@@ -23,6 +23,12 @@ export function instanceArn(i: Pick<Ec2Instance, 'region' | 'accountId' | 'insta
   return `arn:aws:ec2:${i.region}:${i.accountId}:instance/${i.instanceId}`;
 }
 
+/** The private DNS name EC2 gives an instance with a private IPv4 (`ip-10-0-1-25.ec2.internal`), else null. */
+export function privateDnsName(i: Pick<Ec2Instance, 'privateIp' | 'region'>): string | null {
+  if (!i.privateIp) return null;
+  return `ip-${i.privateIp.replace(/\./g, '-')}.${i.region === 'us-east-1' ? 'ec2.internal' : `${i.region}.compute.internal`}`;
+}
+
 /** The instance profile an association names, if it still exists with that ARN. */
 export function associatedProfile(store: Store, profileArn: string): InstanceProfile | null {
   const p = parseArn(profileArn);

@@ -6,6 +6,7 @@
 import { awsErrors } from '../../aws/errors';
 import type { Ec2Instance, MetadataOptions } from '../../store/repos/ec2-instances';
 import { defineOperation, type Call } from '../types';
+import { privateDnsName } from './instance-credentials';
 import { callerAccount, dryRun, filters, INSTANCE_ID, instanceIdParam, instanceKeys, instanceResource, list, requireInstance, str } from './common';
 
 function metadataOptionsShape(i: MetadataOptions, state: 'pending' | 'applied') {
@@ -76,7 +77,7 @@ function instanceShape(call: Call, i: Ec2Instance) {
     instanceId: i.instanceId,
     imageId: i.imageId,
     instanceState: { code: 16, name: 'running' },
-    privateDnsName: i.privateIp ? `ip-${i.privateIp.replace(/\./g, '-')}.${i.region === 'us-east-1' ? 'ec2.internal' : `${i.region}.compute.internal`}` : '',
+    privateDnsName: privateDnsName(i) ?? '',
     amiLaunchIndex: 0,
     instanceType: i.instanceType,
     launchTime: new Date(i.launchTime),
