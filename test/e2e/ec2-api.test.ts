@@ -49,6 +49,8 @@ const SEED = {
             // Only instances that already require IMDSv2 may be modified; instances of team web never.
             { Effect: 'Deny', Action: 'ec2:ModifyInstanceMetadataOptions', Resource: '*', Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } },
             { Effect: 'Deny', Action: 'ec2:DisassociateIamInstanceProfile', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'web' } } },
+            // The batch profile may never be attached by this user.
+            { Effect: 'Deny', Action: 'ec2:ReplaceIamInstanceProfileAssociation', Resource: '*', Condition: { ArnLike: { 'ec2:NewInstanceProfile': 'arn:aws:iam::*:instance-profile/batch' } } },
           ],
         },
       },
@@ -152,6 +154,9 @@ describe('instance profile associations (boto3)', () => {
     const [tagDenied] = await ec2(NOPASS, [{ op: 'disassociate_iam_instance_profile', params: { AssociationId: ok!.ok.IamInstanceProfileAssociation.AssociationId } }]);
     expect(tagDenied).toMatchObject({ code: 'UnauthorizedOperation' });
     expect(tagDenied!.message).toContain('ec2:DisassociateIamInstanceProfile on resource: arn:aws:ec2:us-east-1:000000000000:instance/i-0123456789abcdef0 with an explicit deny');
+    const [newProfileDenied] = await ec2(NOPASS, [{ op: 'replace_iam_instance_profile_association', params: { AssociationId: ok!.ok.IamInstanceProfileAssociation.AssociationId, IamInstanceProfile: { Name: 'batch' } } }]);
+    expect(newProfileDenied).toMatchObject({ code: 'UnauthorizedOperation' });
+    expect(newProfileDenied!.message).toContain('ec2:ReplaceIamInstanceProfileAssociation on resource: arn:aws:ec2:us-east-1:000000000000:instance/i-0123456789abcdef0 with an explicit deny');
     expect(id).toMatch(/^iip-assoc-/);
     expect(denied).toMatchObject({ code: 'UnauthorizedOperation', status: 403 });
     expect(denied!.message).toMatch(/^You are not authorized to perform this operation\. User: arn:aws:iam::000000000000:user\/no-pass is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role\/web-server/);

@@ -63,6 +63,15 @@ function associationResource(call: Call, associationId: string): string {
   return i && i.accountId === callerAccount(call) && i.region === call.region ? instanceArn(i) : `arn:aws:ec2:${call.region}:${callerAccount(call)}:instance/*`;
 }
 
+/** `ec2:NewInstanceProfile`: the ARN of the profile being attached, when it exists. */
+function newProfileKey(params: Params, call: Call): Record<string, string> {
+  try {
+    return { 'ec2:NewInstanceProfile': profileParam(params, call).arn };
+  } catch {
+    return {}; // the handler answers InvalidParameterValue
+  }
+}
+
 /** The keys of the instance an association belongs to (ec2:Region alone when there is none). */
 function associationKeys(call: Call, associationId: string): Record<string, string | string[]> {
   const i = call.store.ec2Instances.byAssociation(associationId);
@@ -87,7 +96,7 @@ export const associateIamInstanceProfile = defineOperation({
     return { instanceId, params };
   },
   resource: (input, call) => instanceResource(call, input.instanceId),
-  conditionKeys: (input, call) => instanceKeys(call, input.instanceId),
+  conditionKeys: (input, call) => ({ ...instanceKeys(call, input.instanceId), ...newProfileKey(input.params, call) }),
   extraChecks: (input, call) => passRoleChecks(input.params, call, input.instanceId),
   handler(input, call) {
     const instance = requireInstance(call, input.instanceId);
@@ -175,7 +184,7 @@ export const replaceIamInstanceProfileAssociation = defineOperation({
     return { associationId, params };
   },
   resource: (input, call) => associationResource(call, input.associationId),
-  conditionKeys: (input, call) => associationKeys(call, input.associationId),
+  conditionKeys: (input, call) => ({ ...associationKeys(call, input.associationId), ...newProfileKey(input.params, call) }),
   extraChecks: (input, call) => passRoleChecks(input.params, call, call.store.ec2Instances.byAssociation(input.associationId)?.instanceId ?? null),
   handler(input, call) {
     const instance = byAssociation(call, input.associationId);
