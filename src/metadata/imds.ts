@@ -85,7 +85,8 @@ export class Imds {
   /** Answers one request for `instance` (null: no instance behind this address → 404). */
   handle(req: ImdsRequest, instance: Ec2Instance | null): ImdsResponse {
     if (!instance) return errorPage(404);
-    // An instance whose metadata endpoint is turned off refuses everything (HttpEndpoint=disabled).
+    // An instance whose metadata endpoint is turned off refuses everything (HttpEndpoint=disabled: "you cannot
+    // access your instance metadata", API_InstanceMetadataOptionsRequest.html; ⚠ the 403 itself is not documented).
     if (instance.httpEndpoint === 'disabled') return errorPage(403);
     const now = this.deps.clock.now();
     if (req.path === TOKEN_PATH) {
