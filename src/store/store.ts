@@ -4,6 +4,8 @@ import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
+import { Ec2InstancesRepo } from './repos/ec2-instances';
+import { EcsTasksRepo } from './repos/ecs-tasks';
 import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
@@ -40,6 +42,8 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly ec2Instances: Ec2InstancesRepo;
+  readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
   readonly loginProfiles: LoginProfilesRepo;
   readonly userCredentials: UserCredentialsRepo;
@@ -60,6 +64,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.ec2Instances = new Ec2InstancesRepo(this.db);
+    this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);
     this.loginProfiles = new LoginProfilesRepo(this.db);
     this.userCredentials = new UserCredentialsRepo(this.db);

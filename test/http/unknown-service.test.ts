@@ -61,7 +61,7 @@ describe('with a real client and a real port', () => {
     for (const method of ['GET', 'POST', 'DELETE']) {
       const r = await fetch(`${iam.endpoint}/_iamlocal/no-such-endpoint`, { method });
       expect([method, r.status]).toEqual([method, 404]);
-      expect((await r.json()).error).toBe('NotFound');
+      expect(((await r.json()) as { error: string }).error).toBe('NotFound');
     }
   });
 });
