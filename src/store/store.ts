@@ -16,6 +16,7 @@ import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
+import { ServerCertificatesRepo } from './repos/server-certificates';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UserCredentialsRepo } from './repos/user-credentials';
@@ -47,6 +48,7 @@ export class Store {
   readonly accountSettings: AccountSettingsRepo;
   readonly loginProfiles: LoginProfilesRepo;
   readonly userCredentials: UserCredentialsRepo;
+  readonly serverCertificates: ServerCertificatesRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -69,6 +71,7 @@ export class Store {
     this.accountSettings = new AccountSettingsRepo(this.db);
     this.loginProfiles = new LoginProfilesRepo(this.db);
     this.userCredentials = new UserCredentialsRepo(this.db);
+    this.serverCertificates = new ServerCertificatesRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

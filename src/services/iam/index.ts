@@ -44,6 +44,7 @@ import { loginProfileOperations } from './login-profiles';
 import { serviceLinkedRoleOperations } from './service-linked-roles';
 import { userCredentialOperations } from './user-credentials';
 import { credentialReportOperations } from './credential-report';
+import { serverCertificateOperations } from './server-certificates';
 
 export const iamOperations = operationTable([
   createRole,
@@ -129,4 +130,5 @@ export const iamOperations = operationTable([
   ...serviceLinkedRoleOperations,
   ...userCredentialOperations,
   ...credentialReportOperations,
+  ...serverCertificateOperations,
 ]);

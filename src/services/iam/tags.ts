@@ -49,6 +49,19 @@ function oidcProvider(call: Call, arn: string): string {
 
 export const TAGGABLES: Taggable[] = [
   {
+    noun: 'ServerCertificate',
+    kind: 'server-certificate',
+    caseInsensitive: false,
+    param: 'ServerCertificateName',
+    rule: { required: true, min: 1, max: 128, pattern: patterns.name },
+    resource: (call, name) => call.store.serverCertificates.getByName(accountOf(call), name)?.arn ?? arns.serverCertificate(accountOf(call), '/', name),
+    find: (call, name) => {
+      const c = call.store.serverCertificates.getByName(accountOf(call), name);
+      if (!c) throw awsErrors.noSuchEntity(`The Server Certificate with name ${name} cannot be found.`);
+      return c.arn;
+    },
+  },
+  {
     noun: 'Role',
     kind: 'role',
     caseInsensitive: true,
