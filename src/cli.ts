@@ -4,7 +4,9 @@
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
+import { DataDirError } from './store/data-dir';
 import { SeedError } from './store/seed-schema';
+import { startupLines } from './summary';
 
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
@@ -32,13 +34,17 @@ async function main(): Promise<void> {
       process.stderr.write(`iamlocal: bad seed: ${e.message}\n`);
       process.exit(1);
     }
+    if (e instanceof DataDirError) {
+      process.stderr.write(`iamlocal: ${e.message}\n`);
+      process.exit(1);
+    }
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`iamlocal: ${config.host}:${config.port} is already in use\n`);
       process.exit(1);
     }
     throw e;
   }
-  process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`})\n`);
+  for (const line of startupLines(server.url, server.summary(), config)) process.stdout.write(line + '\n');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('SDK v3: create role → assume → caller identity', () => {
   it('root key identifies as the account root', async () => {
-    const id = await sts(iam.credentials).send(new GetCallerIdentityCommand({}));
+    const id = await sts(iam.rootCredentials).send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root', UserId: '000000000000' });
   });
 
@@ -43,8 +43,18 @@ describe('SDK v3: create role → assume → caller identity', () => {
     expect(who.UserId).toBe(`${created.Role!.RoleId}:sess1`);
   });
 
+  it('test/test (the default, as in LocalStack and moto) is the IAM user admin, which can create and assume a role at once', async () => {
+    const defaults = { accessKeyId: 'test', secretAccessKey: 'test' };
+    expect(iam.credentials).toEqual(defaults);
+    const id = await sts(defaults).send(new GetCallerIdentityCommand({}));
+    expect(id).toMatchObject({ Account: '000000000000', Arn: 'arn:aws:iam::000000000000:user/admin' });
+    const created = await iamClient(defaults).send(new CreateRoleCommand({ RoleName: 'first-hour', AssumeRolePolicyDocument: trustAccount() }));
+    const assumed = await sts(defaults).send(new AssumeRoleCommand({ RoleArn: created.Role!.Arn!, RoleSessionName: 'demo' }));
+    expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/first-hour/demo');
+  });
+
   it('root cannot assume roles', async () => {
-    const e = await error(sts(iam.credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/e2e-app', RoleSessionName: 'x1' })));
+    const e = await error(sts(iam.rootCredentials).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/e2e-app', RoleSessionName: 'x1' })));
     expect(e).toMatchObject({ name: 'AccessDenied', message: 'Roles may not be assumed by root accounts.', status: 403 });
   });
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { dataFile, defaults, resolveConfig } from '../../src/config';
 
 describe('config', () => {
-  it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, test/test, info', () => {
+  it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, root AKIAIAMLOCALROOTUSER/root, user admin test/test, info, enforce', () => {
     const c = resolveConfig([], {});
-    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' }, defaultUser: { userName: 'admin', accessKeyId: 'test', secretAccessKey: 'test' }, enforcement: 'enforce' });
     expect(dataFile(c)).toBe('.iamlocal/iamlocal.db');
     expect(dataFile({ ...c, inMemory: true })).toBe(':memory:');
   });
