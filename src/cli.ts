@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { runHealth } from './cli-health';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -11,6 +12,8 @@ import { startupLines } from './summary';
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  // `iamlocal health`: the container HEALTHCHECK (and any orchestrator's probe) asks the server it runs beside.
+  if (process.argv[2] === 'health') process.exit(await runHealth(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));
