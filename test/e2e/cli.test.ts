@@ -11,8 +11,9 @@ import { errorOf, send, signedQuery } from '../helpers/raw-client';
 
 const ROOT = { ...ROOT_CREDENTIALS };
 
-function start(args: string[], wrapper: string[] = []): Promise<{ child: ChildProcess; url: string; out: string }> {
-  const cmd = [...wrapper, process.execPath, '--import', 'tsx', 'src/cli.ts', '--port', '0', '--log-level', 'warn', ...args];
+/** Starts `iamlocal` from src/ (or, with `fromSource` false, the command `wrapper` alone, e.g. npm start). */
+function start(args: string[], wrapper: string[] = [], fromSource = true): Promise<{ child: ChildProcess; url: string; out: string }> {
+  const cmd = [...wrapper, ...(fromSource ? [process.execPath, '--import', 'tsx', 'src/cli.ts'] : []), '--port', '0', '--log-level', 'warn', ...args];
   const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -100,6 +101,13 @@ describe('iamlocal CLI', () => {
     const err = await start(['--data', dir], ['setpriv', '--reuid', '4242', '--regid', '0', '--clear-groups']).then(() => '', (e: Error) => e.message);
     expect(err).toContain(`iamlocal: data directory ${dir} is not writable by UID 4242 (GID 0) (EACCES): make it writable for UID 4242 (GID 0) (e.g. chown 4242 ${dir}, or chgrp 0 ${dir} && chmod g+rwx ${dir})`);
     expect(err).not.toContain('SqliteError');
+  }, 60_000);
+
+  it('npm start runs the server as npm\'s own child (exec): SIGTERM to npm stops the server', async () => {
+    const a = await start([], ['npm', 'start', '--silent', '--', '--in-memory'], false);
+    expect((await send(a.url, { method: 'GET', path: '/_iamlocal/health' })).status).toBe(200);
+    expect(await stop(a.child)).toBe(0);
+    await expect(send(a.url, { method: 'GET', path: '/_iamlocal/health' })).rejects.toThrow();
   }, 60_000);
 
   it('a bad seed stops start-up naming the file, entry and problem', async () => {
