@@ -1,6 +1,9 @@
 // Configuration: defaults, IAMLOCAL_* environment, flags (flags win), and clear errors.
 import { describe, expect, it } from 'vitest';
-import { dataFile, defaults, resolveConfig } from '../../src/config';
+import type { OptionSpec } from '../../src/cli-args';
+import { HEALTH_OPTIONS, HEALTH_USAGE } from '../../src/cli-health';
+import { MINT_TOKEN_OPTIONS, MINT_TOKEN_USAGE } from '../../src/cli-mint-token';
+import { dataFile, defaults, resolveConfig, SERVER_OPTIONS, USAGE } from '../../src/config';
 
 describe('config', () => {
   it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, root AKIAIAMLOCALROOTUSER/root, user admin test/test, info, enforce', () => {
@@ -33,5 +36,24 @@ describe('config', () => {
   it('defaults object is not mutated', () => {
     resolveConfig(['--seed', 'a'], {});
     expect(defaults.seeds).toEqual([]);
+  });
+
+  it.each([
+    ['iamlocal', SERVER_OPTIONS, USAGE],
+    ['iamlocal mint-token', MINT_TOKEN_OPTIONS, MINT_TOKEN_USAGE],
+    ['iamlocal health', HEALTH_OPTIONS, HEALTH_USAGE],
+  ] as [string, OptionSpec<never>[], string][])('%s --help lists every flag and environment variable of its option table', (_cmd, options, usage) => {
+    for (const o of options) {
+      if (o.flag) expect(usage).toMatch(new RegExp(`^  ${o.flag}\\b`, 'm'));
+      if (o.env) expect(usage).toContain(o.env);
+      if (o.default) expect(usage).toContain(`default ${o.default}`);
+    }
+  });
+
+  it('admin user credentials from env, or off', () => {
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'AKIAADMIN', IAMLOCAL_ADMIN_SECRET_ACCESS_KEY: 's' }).defaultUser).toEqual({ userName: 'admin', accessKeyId: 'AKIAADMIN', secretAccessKey: 's' });
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'off' }).defaultUser).toBe(false);
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_SECRET_ACCESS_KEY: 'other' }).defaultUser).toEqual({ userName: 'admin', accessKeyId: 'test', secretAccessKey: 'other' });
+    expect(() => resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'AKIAADMIN' })).toThrow('IAMLOCAL_ADMIN_ACCESS_KEY_ID is set but IAMLOCAL_ADMIN_SECRET_ACCESS_KEY is not');
   });
 });
