@@ -46,7 +46,10 @@ start() {
   PORT=$(free_port)
   CONTAINERS+=("$name")
   # (podman without systemd logs that it cannot schedule healthchecks; harmless: we run the check below.)
-  $ENGINE run -d --name "$name" -p "127.0.0.1:$PORT:4599" "$@" "$TAG" >/dev/null 2>"$TMP/run-err" || { cat "$TMP/run-err"; exit 1; }
+  # Run options, then (optionally) the image and its arguments.
+  local args=("$@")
+  [[ " ${args[*]} " == *" $TAG "* ]] || args+=("$TAG")
+  $ENGINE run -d --name "$name" -p "127.0.0.1:$PORT:4599" "${args[@]}" >/dev/null 2>"$TMP/run-err" || { cat "$TMP/run-err"; exit 1; }
   for i in $(seq 1 50); do
     if curl -fsS "http://127.0.0.1:$PORT/_iamlocal/health" >/dev/null 2>&1; then return 0; fi
     if [ "$($ENGINE inspect --format '{{.State.Running}}' "$name")" != true ]; then return 1; fi
@@ -72,10 +75,12 @@ $ENGINE logs "$NAME" 2>/dev/null | grep -q '^iamlocal credentials: test/test = I
 if [ "$ENGINE" = podman ]; then podman healthcheck run "$NAME" || fail "HEALTHCHECK failed"; fi
 [ "$($ENGINE inspect --format '{{.Config.User}}' "$TAG")" = "10001:0" ] || fail "image user is not 10001:0"
 
-# 3. An arbitrary UID (OpenShift-style, group 0) writes its data to /data.
-start "$NAME-uid" --user 4242 || fail "--user 4242: no health answer"
+# 3. An arbitrary UID (OpenShift-style, group 0) writes its data to /data; the shipped seeds load.
+start "$NAME-uid" --user 4242 "$TAG" --seed /app/seed || fail "--user 4242: no health answer"
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test cli iam create-user --user-name written-by-4242 >/dev/null || fail "--user 4242 cannot write"
-echo "test-image: --user 4242 ok"
+out=$(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test cli iam get-role --role-name payments-api --query Role.Arn)
+echo "$out" | grep -q 'role/payments-api' || fail "shipped seeds not loaded: $out"
+echo "test-image: --user 4242 with --seed /app/seed ok"
 
 # 4. A bind-mounted data dir it cannot write: one clear line; once writable, the data file lands there.
 mkdir "$TMP/data" && chmod 0755 "$TMP/data"
