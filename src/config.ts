@@ -87,10 +87,11 @@ function parseLevel(v: string, what: string): LogLevel {
   return v as LogLevel;
 }
 
-/** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
+/** Splits IAMLOCAL_SEED on commas (and on colons, PATH-style, except in `iamlocal:examples[/FILE]`). */
 function splitSeedList(v: string): string[] {
   return v
-    .split(/[,:]/)
+    .split(',')
+    .flatMap((part) => (part.trim().startsWith('iamlocal:') ? [part] : part.split(':')))
     .map((s) => s.trim())
     .filter(Boolean);
 }

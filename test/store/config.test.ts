@@ -20,6 +20,10 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 6000, seeds: ['x.yaml', 'y/'], logLevel: 'silent', dataDir: '/tmp/d', inMemory: false });
   });
 
+  it('IAMLOCAL_SEED splits on commas and colons, but keeps iamlocal:examples whole', () => {
+    expect(resolveConfig([], { IAMLOCAL_SEED: 'a.yaml:b/,iamlocal:examples, iamlocal:examples/10-irsa-payments.yaml' }).seeds).toEqual(['a.yaml', 'b/', 'iamlocal:examples', 'iamlocal:examples/10-irsa-payments.yaml']);
+  });
+
   it('root credentials from env, or off', () => {
     expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'AKIAX', IAMLOCAL_ROOT_SECRET_ACCESS_KEY: 's' }).rootCredentials).toEqual({ accessKeyId: 'AKIAX', secretAccessKey: 's' });
     expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'off' }).rootCredentials).toBe(false);
