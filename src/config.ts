@@ -96,16 +96,13 @@ function splitSeedList(v: string): string[] {
     .filter(Boolean);
 }
 
-/** A key pair from two environment variables: `off` in the id issues none; a lone secret keeps the default id. */
-function keyFromEnv(env: NodeJS.ProcessEnv, idVar: string, secretVar: string, fallbackId: string): RootCredentials | false {
-  const id = env[idVar];
+/** A key pair from two environment variables (the id is set): `off` issues none; the secret is then required. */
+function keyFromEnv(env: NodeJS.ProcessEnv, idVar: string, secretVar: string): RootCredentials | false {
+  const id = env[idVar]!;
+  if (offValue(id)) return false;
   const secret = env[secretVar];
-  if (id !== undefined) {
-    if (offValue(id)) return false;
-    if (!secret) throw new ConfigError(`${idVar} is set but ${secretVar} is not`);
-    return { accessKeyId: id.trim(), secretAccessKey: secret };
-  }
-  return { accessKeyId: fallbackId, secretAccessKey: secret! };
+  if (!secret) throw new ConfigError(`${idVar} is set but ${secretVar} is not`);
+  return { accessKeyId: id.trim(), secretAccessKey: secret };
 }
 
 export type ResolvedConfig = Config & { help: boolean; cliSeeds: string[] | null };
@@ -128,12 +125,12 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
   { flag: '--log-level', value: 'L', env: 'IAMLOCAL_LOG_LEVEL', default: defaults.logLevel, help: `${Object.keys(LEVELS).join(' | ')}; one JSON line per request`,
     fromFlag: (c, v) => void (c.logLevel = parseLevel(v, '--log-level')), fromEnv: (c, v) => void (v && (c.logLevel = parseLevel(v, 'IAMLOCAL_LOG_LEVEL'))) },
   { env: 'IAMLOCAL_ROOT_ACCESS_KEY_ID', value: 'ID|off', default: ROOT_CREDENTIALS.accessKeyId, help: 'root user key of account 000000000000 (off: no root key)',
-    fromEnv: (c, _v, env) => void (c.rootCredentials = keyFromEnv(env, 'IAMLOCAL_ROOT_ACCESS_KEY_ID', 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY', ROOT_CREDENTIALS.accessKeyId)) },
+    fromEnv: (c, _v, env) => void (c.rootCredentials = keyFromEnv(env, 'IAMLOCAL_ROOT_ACCESS_KEY_ID', 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY')) },
   { env: 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', default: ROOT_CREDENTIALS.secretAccessKey, help: 'its secret',
     fromEnv: (c, v, env) => void (env.IAMLOCAL_ROOT_ACCESS_KEY_ID === undefined && v && (c.rootCredentials = { accessKeyId: ROOT_CREDENTIALS.accessKeyId, secretAccessKey: v })) },
   { env: 'IAMLOCAL_ADMIN_ACCESS_KEY_ID', value: 'ID|off', default: DEFAULT_USER.accessKeyId, help: 'key of the IAM user admin (AdministratorAccess) of 000000000000 (off: no such user)',
     fromEnv: (c, _v, env) => {
-      const k = keyFromEnv(env, 'IAMLOCAL_ADMIN_ACCESS_KEY_ID', 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', DEFAULT_USER.accessKeyId);
+      const k = keyFromEnv(env, 'IAMLOCAL_ADMIN_ACCESS_KEY_ID', 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY');
       c.defaultUser = k && { userName: DEFAULT_USER.userName, ...k };
     } },
   { env: 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', value: 'SECRET', default: DEFAULT_USER.secretAccessKey, help: 'its secret',

@@ -91,10 +91,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir: config.inMemory ? null : resolve(config.dataDir),
     host: config.host,
     port: addr.port,
-    credentials: {
-      root: config.rootCredentials ? config.rootCredentials.accessKeyId : null,
-      defaultUser: config.defaultUser ? { userName: config.defaultUser.userName, accessKeyId: config.defaultUser.accessKeyId } : null,
-    },
   });
 
   // Housekeeping: sessions that expired more than a day ago are dropped (until then they answer ExpiredToken).

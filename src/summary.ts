@@ -11,8 +11,6 @@ export interface ServerSummary {
   dataDir: string | null;
   host: string;
   port: number;
-  /** Access key ids of the default account's embedded credentials (never secrets). */
-  credentials: { root: string | null; defaultUser: { userName: string; accessKeyId: string } | null };
 }
 
 /** The start-up summary: what was loaded, then one line saying which credentials exist. */
