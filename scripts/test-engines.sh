@@ -11,7 +11,7 @@ SMOKE=(test/store test/package-exports.test.ts test/e2e/sdk-v3.test.ts test/e2e/
 RESULTS=()
 for m in "${MAJORS[@]}"; do
   if [ "$(node -p 'process.versions.node.split(".")[0]')" = "$m" ]; then BIN=$(dirname "$(readlink -f "$(command -v node)")"); else BIN=$(bash scripts/node-lts.sh "$m"); fi
-  WORK=$(mktemp -d "${TMPDIR:-/tmp}/iamlocal-engine-$m-XXXXXX")
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/iamlocal-engine-$m-XXXXXX") && chmod 0755 "$WORK"   # (readable by the suite's other-UID test)
   echo "== Node $("$BIN/node" --version) in $WORK"
   git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$WORK"
   (

@@ -95,7 +95,12 @@ describe('iamlocal CLI', () => {
     expect(err).toMatch(new RegExp(`^exited 1: iamlocal: data directory ${join(file, 'data')} cannot be created by UID \\d+ \\(GID \\d+\\) \\(ENOTDIR\\): make it writable for UID \\d+ .*--in-memory\n$`));
   }, 60_000);
 
-  it.runIf(process.getuid?.() === 0)('… also for an arbitrary UID on a directory owned by someone else (setpriv --reuid 4242)', async () => {
+  it.runIf(process.getuid?.() === 0)('… also for an arbitrary UID on a directory owned by someone else (setpriv --reuid 4242)', async (ctx) => {
+    // Only where UID 4242 can read the checkout at all (a 0700 work tree cannot be tested this way).
+    const readable = await new Promise<boolean>((r) =>
+      spawn('setpriv', ['--reuid', '4242', '--regid', '0', '--clear-groups', process.execPath, '-e', "require('fs').accessSync('package.json', 4); require('fs').accessSync('node_modules/tsx/package.json', 4)"], { stdio: 'ignore' }).on('exit', (code) => r(code === 0)),
+    );
+    if (!readable) ctx.skip();
     const dir = mkdtempSync(join(tmpdir(), 'iamlocal-cli-owned-'));
     chmodSync(dir, 0o755);
     const err = await start(['--data', dir], ['setpriv', '--reuid', '4242', '--regid', '0', '--clear-groups']).then(() => '', (e: Error) => e.message);
