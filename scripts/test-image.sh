@@ -63,29 +63,34 @@ export AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENT
 # 1. Defaults: test/test is the IAM user admin; root has its own key; a wrong secret is refused.
 start "$NAME" || fail "no health answer"
 out=$(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test cli sts get-caller-identity)
-echo "$out" | grep -q '"Arn": "arn:aws:iam::000000000000:user/admin"' || fail "test/test is not user/admin: $out"
+grep -q '"Arn": "arn:aws:iam::000000000000:user/admin"' <<<"$out" || fail "test/test is not user/admin: $out"
 out=$(AWS_ACCESS_KEY_ID=AKIAIAMLOCALROOTUSER AWS_SECRET_ACCESS_KEY=root cli sts get-caller-identity)
-echo "$out" | grep -q '"Arn": "arn:aws:iam::000000000000:root"' || fail "root key is not root: $out"
+grep -q '"Arn": "arn:aws:iam::000000000000:root"' <<<"$out" || fail "root key is not root: $out"
 if AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=wrong cli sts get-caller-identity >/dev/null 2>"$TMP/err"; then fail "a wrong secret was accepted"; fi
 grep -q SignatureDoesNotMatch "$TMP/err" || { cat "$TMP/err"; fail "wrong secret: unexpected error"; }
-$ENGINE logs "$NAME" 2>/dev/null | grep -q '^iamlocal credentials: test/test = IAM user admin' || fail "no credentials line at start-up"
+logs=$($ENGINE logs "$NAME" 2>&1)
+grep -q '^iamlocal credentials: test/test = IAM user admin' <<<"$logs" || fail "no credentials line at start-up"
 
 # 2. The HEALTHCHECK is in the image and passes; the user is numeric 10001:0.
-[ "$($ENGINE inspect --format '{{if .Config.Healthcheck}}{{index .Config.Healthcheck.Test 1}}{{end}}' "$TAG")" = node ] || fail "the image has no HEALTHCHECK"
+# (podman shows it at the top of `image inspect`, docker under Config.)
+image_field() { $ENGINE image inspect "$TAG" | node -e "const j=JSON.parse(require('fs').readFileSync(0,'utf8'))[0]; console.log($1)"; }
+[ "$(image_field "JSON.stringify((j.Healthcheck ?? j.Config?.Healthcheck)?.Test)")" = '["CMD","node","/app/dist/cli.js","health"]' ] || fail "the image has no HEALTHCHECK"
 if [ "$ENGINE" = podman ]; then podman healthcheck run "$NAME" || fail "HEALTHCHECK failed"; fi
-[ "$($ENGINE inspect --format '{{.Config.User}}' "$TAG")" = "10001:0" ] || fail "image user is not 10001:0"
+[ "$(image_field "j.Config.User")" = "10001:0" ] || fail "image user is not 10001:0"
 
 # 3. An arbitrary UID (OpenShift-style, group 0) writes its data to /data; the shipped seeds load.
 start "$NAME-uid" --user 4242 "$TAG" --seed /app/seed || fail "--user 4242: no health answer"
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test cli iam create-user --user-name written-by-4242 >/dev/null || fail "--user 4242 cannot write"
 out=$(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test cli iam get-role --role-name payments-api --query Role.Arn)
-echo "$out" | grep -q 'role/payments-api' || fail "shipped seeds not loaded: $out"
+grep -q 'role/payments-api' <<<"$out" || fail "shipped seeds not loaded: $out"
 echo "test-image: --user 4242 with --seed /app/seed ok"
 
 # 4. A bind-mounted data dir it cannot write: one clear line; once writable, the data file lands there.
 mkdir "$TMP/data" && chmod 0755 "$TMP/data"
 if start "$NAME-ro" -v "$TMP/data:/data"; then fail "an unwritable bind mount was accepted"; fi
-$ENGINE logs "$NAME-ro" 2>&1 | grep -q "^iamlocal: data directory /data is not writable by UID 10001 (GID 0)" || { $ENGINE logs "$NAME-ro"; fail "no clear line for an unwritable data dir"; }
+logs=$($ENGINE logs "$NAME-ro" 2>&1)
+grep -q "^iamlocal: data directory /data is not writable by UID 10001 (GID 0)" <<<"$logs" || { echo "$logs"; fail "no clear line for an unwritable data dir"; }
+echo "test-image: unwritable bind mount refused: $(grep '^iamlocal: data directory' <<<"$logs")"
 chown 10001:0 "$TMP/data"
 start "$NAME-rw" -v "$TMP/data:/data" || fail "writable bind mount: no health answer"
 [ -f "$TMP/data/iamlocal.db" ] || fail "no iamlocal.db in the bind-mounted dir"

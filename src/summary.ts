@@ -16,7 +16,8 @@ export interface ServerSummary {
 /** The start-up summary: what was loaded, then one line saying which credentials exist. */
 export function startupLines(url: string, s: ServerSummary, config: Pick<Config, 'defaultAccountId' | 'rootCredentials' | 'defaultUser'>): string[] {
   const c = s.counts;
-  const loaded = `${c.accounts} account${c.accounts === 1 ? '' : 's'}, ${c.users} users, ${c.roles} roles, ${c.clusters} clusters, ${c.oidcProviders} OIDC providers, ${c.scps} SCPs`;
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  const loaded = [n(c.accounts, 'account'), n(c.users, 'user'), n(c.roles, 'role'), n(c.clusters, 'cluster'), n(c.oidcProviders, 'OIDC provider'), n(c.scps, 'SCP')].join(', ');
   const where = s.storage === 'memory' ? 'in-memory' : `data ${s.dataDir}`;
   const acct = config.defaultAccountId;
   // The documented defaults are printed whole; a secret the operator configured is not.
