@@ -43,6 +43,10 @@ export interface Config {
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
+  /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
+  imdsPort: number | null;
+  /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
+  ecsPort: number | null;
 }
 
 /** The documented root key of account 000000000000 (admin endpoints, root-only behaviour). */
@@ -63,6 +67,8 @@ export const defaults: Config = {
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
+  imdsPort: null,
+  ecsPort: null,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -85,6 +91,11 @@ function parsePort(v: string, what: string): number {
 function parseLevel(v: string, what: string): LogLevel {
   if (!(v in LEVELS)) throw new ConfigError(`${what}: expected one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(v)}`);
   return v as LogLevel;
+}
+
+/** A port, or null for `off` (the workload listeners are off unless asked for). */
+function parseOptionalPort(v: string, what: string): number | null {
+  return offValue(v) && v.trim() !== '0' ? null : parsePort(v, what);
 }
 
 /** Splits IAMLOCAL_SEED on commas (and on colons, PATH-style, except in `iamlocal:examples[/FILE]`). */
@@ -135,6 +146,10 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     } },
   { env: 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', value: 'SECRET', default: DEFAULT_USER.secretAccessKey, help: 'its secret',
     fromEnv: (c, v, env) => void (env.IAMLOCAL_ADMIN_ACCESS_KEY_ID === undefined && v && (c.defaultUser = { ...DEFAULT_USER, secretAccessKey: v })) },
+  { flag: '--imds-port', value: 'N|off', env: 'IAMLOCAL_IMDS_PORT', default: 'off', help: 'serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N (0 = any free port)',
+    fromFlag: (c, v) => void (c.imdsPort = parseOptionalPort(v, '--imds-port')), fromEnv: (c, v) => void (c.imdsPort = parseOptionalPort(v, 'IAMLOCAL_IMDS_PORT')) },
+  { flag: '--ecs-port', value: 'N|off', env: 'IAMLOCAL_ECS_PORT', default: 'off', help: 'serve the ECS task credentials endpoint /v2/credentials/<id> on port N (0 = any free port)',
+    fromFlag: (c, v) => void (c.ecsPort = parseOptionalPort(v, '--ecs-port')), fromEnv: (c, v) => void (c.ecsPort = parseOptionalPort(v, 'IAMLOCAL_ECS_PORT')) },
   { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
 ];
 

@@ -22,6 +22,10 @@ export interface StartOptions {
   rootCredentials?: RootCredentials | false;
   /** The IAM user `admin` (AdministratorAccess) and its key; false for none. Default test/test. */
   defaultUser?: DefaultUser | false;
+  /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
+  imdsPort?: number;
+  /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
+  ecsPort?: number;
 }
 
 export interface IamLocal {
@@ -33,6 +37,10 @@ export interface IamLocal {
   /** The root user's key (admin endpoints, root-only behaviour; empty strings when switched off). */
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
+  /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
+  imdsEndpoint: string | null;
+  /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
+  ecsEndpoint: string | null;
   stop(): Promise<void>;
 }
 
@@ -47,6 +55,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
     defaultUser: opts.defaultUser === undefined ? defaults.defaultUser : opts.defaultUser,
     seeds: [],
+    imdsPort: opts.imdsPort ?? null,
+    ecsPort: opts.ecsPort ?? null,
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -64,6 +74,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     credentials: pair(config.defaultUser),
     rootCredentials: pair(config.rootCredentials),
     clock: server.clock,
+    imdsEndpoint: server.imdsUrl,
+    ecsEndpoint: server.ecsUrl,
     stop: server.stop,
   };
 }

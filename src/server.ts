@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
+import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults, DEFAULTS_SOURCE, defaultUserSeed } from './store/bootstrap';
 import { ensureWritableDataDir } from './store/data-dir';
@@ -24,6 +25,11 @@ export interface RunningServer {
   clock: AdjustableClock;
   /** What was loaded and how it runs (GET /_iamlocal/health, the start-up summary). */
   summary(): ServerSummary;
+  /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
+  imdsUrl: string | null;
+  /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
+  ecsUrl: string | null;
+  workloads: WorkloadEndpoints;
   stop(): Promise<void>;
 }
 
@@ -53,8 +59,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
   };
+  let workloads: WorkloadEndpoints;
   try {
     await applyAll();
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
@@ -70,15 +78,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     config,
     logger,
     summary: () => summary(),
+    workloads,
     reset: async () => {
       store.wipe();
       await applyAll();
+      workloads.clear();
+      await workloads.sync();
     },
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e) => {
+      void workloads.close().then(() => {
+        store.close();
+        reject(e);
+      });
+    });
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -109,13 +125,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      server.close(() => {
+      let pending = 2;
+      const done = () => {
+        if (--pending > 0) return;
         store.close();
         resolve();
-      });
+      };
+      server.close(done);
+      void workloads.close().then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), stop };
+  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

@@ -5,6 +5,7 @@
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
+import { parseInstanceEntry, parseTaskEntry, type SeedInstance, type SeedTask } from './seed-workloads';
 import { checkFields, list, obj, str, toJsonSchema, unknownNameProblem, type FieldSpec, type ObjectSpec } from './seed-fields';
 
 export class SeedError extends Error {
@@ -121,7 +122,7 @@ const ACCOUNT = /^\d{12}$/;
 
 type Obj = Record<string, unknown>;
 
-class Ctx {
+export class Ctx {
   constructor(
     readonly source: string,
     readonly where: string,
@@ -408,6 +409,43 @@ export const SEED_SECTIONS = {
         rcps: orgPolicies('rcps'),
       };
     },
+  }),
+  // Mock EC2 instances and ECS tasks: fields checked and applied in src/store/seed-workloads.ts.
+  instances: section<SeedInstance>({
+    entry: obj({
+      id: str({ pattern: /^i-([0-9a-f]{8}|[0-9a-f]{17})$/ }),
+      account,
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      availabilityZone: str(),
+      instanceType: str(),
+      imageId: str(),
+      vpcId: str(),
+      subnetId: str(),
+      privateIp: str(),
+      instanceProfile: str({ description: 'name or ARN of an instance profile' }),
+      role: str({ description: 'role name or ARN; its instance profile is created as needed' }),
+      httpTokens: str({ enum: ['required', 'optional'] }),
+      httpEndpoint: str({ enum: ['enabled', 'disabled'] }),
+      httpPutResponseHopLimit: { type: 'integer', minimum: 1, maximum: 64 },
+      instanceMetadataTags: str({ enum: ['enabled', 'disabled'] }),
+      imdsPort: { type: 'integer', minimum: 0, maximum: 65535 },
+      tags,
+    }, ['id']),
+    parse: (c, e, d) => parseInstanceEntry(c, e, d, true),
+  }),
+  tasks: section<SeedTask>({
+    entry: obj({
+      account,
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      cluster: str(),
+      taskId: str({ pattern: /^[0-9a-f]{32}$/ }),
+      taskArn: str(),
+      taskRoleArn: str({ description: 'role ARN or name' }),
+      taskRole: str({ description: 'alias of taskRoleArn' }),
+      credentialsId: str(),
+      authorizationToken: str(),
+    }),
+    parse: (c, e, d) => parseTaskEntry(c, e, d, true),
   }),
 };
 
