@@ -36,6 +36,9 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       accountId: deps.config.defaultAccountId,
       region: deps.config.defaultRegion,
       storage: deps.config.inMemory ? 'memory' : 'file',
+      enforcement: deps.config.enforcement,
+      // What was loaded (accounts, users, roles, clusters, oidcProviders, scps), data dir and port.
+      ...(deps.summary ? (({ counts, dataDir, host, port }) => ({ counts, dataDir, host, port }))(deps.summary()) : {}),
     }),
   );
 

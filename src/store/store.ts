@@ -27,6 +27,15 @@ export interface StoreOptions {
   filename?: string;
 }
 
+export interface StoreCounts {
+  accounts: number;
+  users: number;
+  roles: number;
+  clusters: number;
+  oidcProviders: number;
+  scps: number;
+}
+
 export class Store {
   readonly db: Db;
   readonly accounts: AccountsRepo;
@@ -77,6 +86,19 @@ export class Store {
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn);
+  }
+
+  /** What the store holds, for the health endpoint and the start-up summary. */
+  counts(): StoreCounts {
+    const n = (sql: string) => this.db.get<{ n: number }>(sql)!.n;
+    return {
+      accounts: n('SELECT COUNT(*) AS n FROM accounts'),
+      users: n('SELECT COUNT(*) AS n FROM users'),
+      roles: n('SELECT COUNT(*) AS n FROM roles'),
+      clusters: n('SELECT COUNT(*) AS n FROM eks_clusters'),
+      oidcProviders: n('SELECT COUNT(*) AS n FROM oidc_providers'),
+      scps: n(`SELECT COUNT(*) AS n FROM org_policies WHERE type = 'SERVICE_CONTROL_POLICY'`),
+    };
   }
 
   /** Empties every table (admin reset). */

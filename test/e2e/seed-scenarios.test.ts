@@ -89,7 +89,7 @@ describe('IRSA mock EKS issuer', () => {
 
 describe('quick-start admin user', () => {
   it('creates a role and assumes it (root cannot)', async () => {
-    const ADMIN = { accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' };
+    const ADMIN = { accessKeyId: 'test', secretAccessKey: 'test' };
     const account = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'sts:AssumeRole' }] });
     const role = await iamAs(ADMIN).send(new CreateRoleCommand({ RoleName: 'quick-start', AssumeRolePolicyDocument: account }));
     const out = await stsAs(ADMIN).send(new AssumeRoleCommand({ RoleArn: role.Role!.Arn!, RoleSessionName: 'me' }));

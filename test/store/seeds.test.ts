@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT_CREDENTIALS } from '../../src/config';
 import { seededIds } from '../../src/runtime';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
 import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
@@ -12,7 +13,7 @@ import { Store } from '../../src/store/store';
 import fixtures from '../fixtures/seed/bad-seeds.json';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
-const config = { defaultAccountId: '000000000000', defaultRegion: 'us-east-1', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } as const };
+const config = { defaultAccountId: '000000000000', defaultRegion: 'us-east-1', rootCredentials: ROOT_CREDENTIALS };
 
 async function seeded(sources: Parameters<typeof loadSeedSources>[0]): Promise<Store> {
   const store = new Store();
@@ -31,9 +32,6 @@ describe('seed/ (shipped scenarios)', () => {
     const provider = store.oidcProviders.findByUrl('000000000000', 'oidc.eks.us-east-1.amazonaws.com/id/5E1D0C5A7F3B4E2A9C8D7F6E5A4B3C2D')!;
     expect(provider.clientIds).toEqual(['sts.amazonaws.com']);
     expect(JSON.parse(provider.jwks!).keys[0].kid).toBe(cluster.kid);
-
-    const admin = store.users.getByName('000000000000', 'admin')!;
-    expect(store.managedPolicies.attachedTo('user', admin.id).map((p) => p.arn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
 
     const dev = store.users.getByName('000000000000', 'developer')!;
     expect(store.managedPolicies.attachedTo('user', dev.id).map((p) => p.name)).toEqual(['DeveloperDelegation']);
