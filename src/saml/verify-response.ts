@@ -1,0 +1,299 @@
+// Owns verifying a SAML 2.0 Response the way STS AssumeRoleWithSAML does, before any attribute is
+// believed: size → base64 → DOCTYPE refusal → well-formedness → structure (one Response, exactly
+// one Assertion, signatures only on those two and each referencing its own parent: the XML
+// Signature Wrapping defences of Somorovsky et al., "On Breaking SAML", USENIX Security 2012) →
+// XML-DSig with xml-crypto against the provider's metadata certificates only (KeyInfo in the
+// response is never trusted) → every value read from the canonical bytes the verified signature
+// covers (getSignedReferences), never from the DOM → Issuer, time, audience, recipient, attributes.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
+import { SignedXml } from 'xml-crypto';
+import { samlErrors as E } from './saml-errors';
+import { attrOf, checkWellFormed, childOf, childrenOf, decodeBase64Xml, hasDoctype, NS, parseDom, readXml, textOf, XmlInputError, type XmlObject } from './xml';
+
+/** SAMLAssertion length bounds from the STS model (`SAMLAssertionType`). */
+export const MIN_ASSERTION_LENGTH = 4;
+export const MAX_ASSERTION_LENGTH = 100000;
+/** Clock skew allowed on NotBefore / NotOnOrAfter (⚠ AWS does not publish one; IAM's OIDC skew is 5 minutes). */
+export const DEFAULT_SAML_SKEW_SECONDS = 300;
+
+export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+export const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+export const SIGNATURE_ALGORITHMS = {
+  rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  rsaSha512: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+} as const;
+export const DIGEST_ALGORITHMS = {
+  sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
+} as const;
+/**
+ * Signature algorithms accepted: RSA with SHA-256/512, and SHA-1, which IAM still accepts from IdPs
+ * that sign with it (id_roles_providers_create_saml.html asks for SHA-256 but does not refuse SHA-1).
+ * Never HMAC: a "signature" keyed with a published certificate proves nothing.
+ */
+const ACCEPTED_SIGNATURES = new Set<string>(Object.values(SIGNATURE_ALGORITHMS));
+
+export const DEFAULT_SAML_RECIPIENT = 'https://signin.aws.amazon.com/saml';
+/** The SAML attributes AWS reads (id_roles_providers_create_saml_assertions.html). */
+export const AWS_SAML_ATTRIBUTES = {
+  role: 'https://aws.amazon.com/SAML/Attributes/Role',
+  roleSessionName: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
+  sessionDuration: 'https://aws.amazon.com/SAML/Attributes/SessionDuration',
+  sourceIdentity: 'https://aws.amazon.com/SAML/Attributes/SourceIdentity',
+  principalTagPrefix: 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:',
+  transitiveTagKeys: 'https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys',
+} as const;
+
+/** AWS sign-in endpoints a Recipient may name: global, regional (`https://REGION.signin.aws.amazon.com/saml`), China, GovCloud. */
+const SIGNIN_URL = /^https:\/\/(?:(?:[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.)?signin\.(?:aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\/saml$/;
+/** Audiences AWS accepts: a sign-in endpoint, or AWS's SP entity id `urn:amazon:webservices` (and its China / GovCloud forms). */
+const AWS_AUDIENCES = /^urn:amazon:webservices(?::(?:cn-north-1|govcloud))?$/;
+
+export function isAwsSigninUrl(u: string): boolean {
+  return SIGNIN_URL.test(u);
+}
+
+export interface SamlTrust {
+  /** The IAM SAML provider's ARN. */
+  arn: string;
+  /** The metadata's entityID: the assertion's Issuer must equal it. */
+  entityId: string;
+  /** PEM certificates from the metadata; the only keys a signature may verify with. */
+  certificates: readonly string[];
+}
+
+export interface VerifyOptions {
+  trust: SamlTrust;
+  now: Date;
+  skewSeconds?: number;
+}
+
+export interface VerifiedSamlAssertion {
+  issuer: string;
+  nameId: string;
+  nameIdFormat: string | null;
+  /** Recipient of the bearer SubjectConfirmationData: STS's `Audience` and `saml:aud`. */
+  recipient: string;
+  audiences: string[];
+  /** Attribute Name → values in document order, read from the signed bytes. */
+  attributes: Map<string, string[]>;
+  /** The assertion's own end of validity. */
+  notOnOrAfter: Date | null;
+  /** AuthnStatement SessionNotOnOrAfter: caps the role session. */
+  sessionNotOnOrAfter: Date | null;
+  /** Which element the verified signature covered (the assertion when both are signed). */
+  signed: 'Assertion' | 'Response';
+  signatureAlgorithm: string;
+}
+
+interface Dom {
+  root: Element;
+  assertion: Element;
+  signatures: { node: Element; parent: Element }[];
+}
+
+function elements(node: Node, out: Element[] = []): Element[] {
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 1) {
+      out.push(c as Element);
+      elements(c, out);
+    }
+  }
+  return out;
+}
+
+function hasComment(node: Node): boolean {
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 8) return true;
+    if (c.nodeType === 1 && hasComment(c)) return true;
+  }
+  return false;
+}
+
+const is = (e: Element, ns: string, local: string) => e.namespaceURI === ns && e.localName === local;
+
+/** Structural checks on the whole document; each failure is the signature error with its reason. */
+function checkStructure(doc: Document): Dom {
+  const root = doc.documentElement;
+  if (!is(root, NS.protocol, 'Response')) throw E.malformed(`the document element is {${root.namespaceURI}}${root.localName}, not a samlp:Response`);
+  const all = elements(doc);
+  if (all.some((e) => is(e, NS.assertion, 'EncryptedAssertion'))) {
+    throw E.encryption('Encrypted SAML assertions are not supported by iamlocal; configure the IdP to send the assertion unencrypted');
+  }
+  const assertions = all.filter((e) => is(e, NS.assertion, 'Assertion'));
+  if (assertions.length !== 1) throw E.signatureInvalid(`the response must carry exactly one Assertion; it has ${assertions.length}`);
+  const assertion = assertions[0];
+  if (assertion.parentNode !== root) throw E.signatureInvalid('the Assertion is not a child of the Response');
+  // IDs must be unique, or a Reference could be resolved to either element.
+  const ids = new Map<string, number>();
+  for (const e of all) {
+    for (const name of ['ID', 'Id', 'id']) {
+      const v = e.getAttribute(name);
+      if (v) ids.set(v, (ids.get(v) ?? 0) + 1);
+    }
+  }
+  for (const [id, n] of ids) if (n > 1) throw E.signatureInvalid(`ID ${JSON.stringify(id)} appears ${n} times`);
+  const signatures = all
+    .filter((e) => is(e, NS.dsig, 'Signature'))
+    .map((node) => {
+      const parent = node.parentNode as Element;
+      if (parent !== root && parent !== assertion) throw E.signatureInvalid(`a Signature sits in ${parent.localName}, not in the Response or its Assertion`);
+      return { node, parent };
+    });
+  if (signatures.length === 0) throw E.signatureInvalid('the response is not signed');
+  if (new Set(signatures.map((s) => s.parent)).size !== signatures.length) throw E.signatureInvalid('an element carries more than one Signature');
+  if (hasComment(root)) throw E.comments();
+  return { root, assertion, signatures };
+}
+
+/** Verifies one enveloped signature against each certificate; returns the signed canonical XML and algorithm. */
+function verifySignature(xml: string, sig: { node: Element; parent: Element }, certificates: readonly string[]): { canonical: string; algorithm: string } {
+  const id = sig.parent.getAttribute('ID');
+  if (!id) throw E.signatureInvalid(`the signed ${sig.parent.localName} has no ID`);
+  const refs = elements(sig.node).filter((e) => is(e, NS.dsig, 'Reference') && (e.parentNode as Element)?.localName === 'SignedInfo');
+  if (refs.length !== 1) throw E.signatureInvalid(`the Signature has ${refs.length} References; exactly one is accepted`);
+  if (refs[0].getAttribute('URI') !== `#${id}`) throw E.signatureInvalid(`the Signature references ${JSON.stringify(refs[0].getAttribute('URI'))}, not its own ${sig.parent.localName} #${id}`);
+  const method = elements(sig.node).find((e) => is(e, NS.dsig, 'SignatureMethod'))?.getAttribute('Algorithm') ?? '';
+  if (!ACCEPTED_SIGNATURES.has(method)) throw E.signatureInvalid(`signature algorithm ${JSON.stringify(method)} is not accepted`);
+  let lastError = 'the signature does not verify with any certificate in the provider metadata';
+  for (const cert of certificates) {
+    const v = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
+    for (const a of Object.keys(v.SignatureAlgorithms)) if (!ACCEPTED_SIGNATURES.has(a)) delete v.SignatureAlgorithms[a];
+    try {
+      v.loadSignature(sig.node);
+      if (!v.checkSignature(xml)) continue;
+    } catch (e) {
+      lastError = `signature check failed: ${(e as Error).message}`;
+      continue;
+    }
+    const signed = v.getSignedReferences();
+    if (signed.length !== 1) throw E.signatureInvalid('the signature covers no element');
+    return { canonical: signed[0], algorithm: method };
+  }
+  throw E.signatureInvalid(lastError);
+}
+
+function parseTime(v: string | null, what: string): Date | null {
+  if (v === null) return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t) || !/^\d{4}-\d\d-\d\dT/.test(v)) throw E.malformed(`${what} ${JSON.stringify(v)} is not an xs:dateTime`);
+  return new Date(t);
+}
+
+/** The Assertion object read from the signed canonical XML (of the Assertion, or of the whole Response). */
+function signedAssertion(canonical: string, signed: 'Assertion' | 'Response'): XmlObject {
+  const doc = readXml(canonical);
+  if (signed === 'Assertion') {
+    const a = childrenOf(doc, 'Assertion');
+    if (a.length !== 1) throw E.signatureInvalid('the signed element is not one Assertion');
+    return a[0] as XmlObject;
+  }
+  const resp = childOf(doc, 'Response');
+  const a = childrenOf(resp, 'Assertion');
+  if (a.length !== 1) throw E.signatureInvalid(`the signed Response carries ${a.length} Assertions`);
+  return a[0] as XmlObject;
+}
+
+export async function verifySamlResponse(samlAssertion: string, opts: VerifyOptions): Promise<VerifiedSamlAssertion> {
+  if (typeof samlAssertion !== 'string' || samlAssertion.length < MIN_ASSERTION_LENGTH) throw E.assertionLength(false);
+  if (samlAssertion.length > MAX_ASSERTION_LENGTH) throw E.assertionLength(true);
+  let xml: string;
+  try {
+    xml = decodeBase64Xml(samlAssertion);
+  } catch (e) {
+    throw E.malformed(`SAMLAssertion is ${(e as XmlInputError).message}`);
+  }
+  if (hasDoctype(xml)) throw E.doctype();
+  let doc: Document;
+  try {
+    checkWellFormed(xml);
+    doc = parseDom(xml);
+  } catch (e) {
+    throw E.malformed((e as Error).message);
+  }
+  const dom = checkStructure(doc);
+
+  // A present signature must verify; the assertion's own signature is what the attributes are read under.
+  let chosen: { canonical: string; algorithm: string; signed: 'Assertion' | 'Response' } | null = null;
+  for (const s of dom.signatures) {
+    const r = verifySignature(xml, s, opts.trust.certificates);
+    const signed = s.parent === dom.assertion ? 'Assertion' : 'Response';
+    if (!chosen || signed === 'Assertion') chosen = { ...r, signed };
+  }
+  const a = signedAssertion(chosen!.canonical, chosen!.signed);
+
+  // Status (from the DOM: a failed status denies whatever signed it).
+  const status = elements(dom.root).find((e) => is(e, NS.protocol, 'StatusCode') && (e.parentNode as Element).localName === 'Status');
+  if (status && status.getAttribute('Value') !== 'urn:oasis:names:tc:SAML:2.0:status:Success') throw E.malformed(`the Response status is ${status.getAttribute('Value')}`);
+
+  const issuer = (textOf(childOf(a, 'Issuer')) ?? '').trim();
+  if (issuer !== opts.trust.entityId) throw E.issuerMismatch(issuer, opts.trust.entityId);
+
+  const skew = (opts.skewSeconds ?? DEFAULT_SAML_SKEW_SECONDS) * 1000;
+  const now = opts.now.getTime();
+  const nowIso = opts.now.toISOString();
+  const checkWindow = (notBefore: Date | null, notOnOrAfter: Date | null, nb: string | null, noa: string | null) => {
+    if (notBefore && now + skew < notBefore.getTime()) throw E.notYetValid(nowIso, nb!);
+    if (notOnOrAfter && now - skew >= notOnOrAfter.getTime()) throw E.expired(nowIso, noa!);
+  };
+
+  const conditions = childOf(a, 'Conditions');
+  const cNb = attrOf(conditions, 'NotBefore');
+  const cNoa = attrOf(conditions, 'NotOnOrAfter');
+  const notOnOrAfter = parseTime(cNoa, 'Conditions NotOnOrAfter');
+  checkWindow(parseTime(cNb, 'Conditions NotBefore'), notOnOrAfter, cNb, cNoa);
+
+  // Bearer confirmation: its Recipient must be an AWS sign-in endpoint, its NotOnOrAfter in the future.
+  const subject = childOf(a, 'Subject');
+  const bearer = childrenOf(subject, 'SubjectConfirmation').filter((sc) => attrOf(sc, 'Method') === 'urn:oasis:names:tc:SAML:2.0:cm:bearer');
+  const data = bearer.map((b) => childOf(b, 'SubjectConfirmationData')).filter((d) => d !== undefined);
+  if (data.length === 0) throw E.recipient(null);
+  const recipient = data.map((d) => attrOf(d, 'Recipient')).find((r): r is string => r !== null && isAwsSigninUrl(r));
+  if (!recipient) throw E.recipient(data.map((d) => attrOf(d, 'Recipient'))[0] ?? null);
+  for (const d of data) {
+    const noa = attrOf(d, 'NotOnOrAfter');
+    checkWindow(parseTime(attrOf(d, 'NotBefore'), 'SubjectConfirmationData NotBefore'), parseTime(noa, 'SubjectConfirmationData NotOnOrAfter'), attrOf(d, 'NotBefore'), noa);
+  }
+
+  // Every AudienceRestriction must name AWS (SAML core §2.5.1.4: restrictions are ANDed, audiences within one ORed).
+  const restrictions = childrenOf(conditions, 'AudienceRestriction');
+  const audiences = restrictions.flatMap((r) => childrenOf(r, 'Audience').map((x) => (textOf(x) ?? '').trim()));
+  const ok = (aud: string) => isAwsSigninUrl(aud) || AWS_AUDIENCES.test(aud);
+  if (restrictions.length === 0 || !restrictions.every((r) => childrenOf(r, 'Audience').some((x) => ok((textOf(x) ?? '').trim())))) throw E.audience(audiences);
+
+  const nameIdNode = childOf(subject, 'NameID');
+  const nameId = nameIdNode === undefined ? '' : (textOf(nameIdNode) ?? '');
+  if (nameId === '') throw E.malformed('the Subject has no NameID');
+
+  const attributes = new Map<string, string[]>();
+  for (const st of childrenOf(a, 'AttributeStatement')) {
+    for (const at of childrenOf(st, 'Attribute')) {
+      const name = attrOf(at, 'Name');
+      if (!name) continue;
+      const values = childrenOf(at, 'AttributeValue').map((v) => textOf(v) ?? '');
+      attributes.set(name, [...(attributes.get(name) ?? []), ...values]);
+    }
+  }
+
+  let sessionNotOnOrAfter: Date | null = null;
+  for (const s of childrenOf(a, 'AuthnStatement')) {
+    const t = parseTime(attrOf(s, 'SessionNotOnOrAfter'), 'AuthnStatement SessionNotOnOrAfter');
+    if (t && (!sessionNotOnOrAfter || t < sessionNotOnOrAfter)) sessionNotOnOrAfter = t;
+  }
+
+  return {
+    issuer,
+    nameId,
+    nameIdFormat: attrOf(nameIdNode, 'Format'),
+    recipient,
+    audiences,
+    attributes,
+    notOnOrAfter,
+    sessionNotOnOrAfter,
+    signed: chosen!.signed,
+    signatureAlgorithm: chosen!.algorithm,
+  };
+}
