@@ -158,7 +158,8 @@ function verifySignature(xml: string, sig: { node: Element; parent: Element }, c
   if (refs[0].getAttribute('URI') !== `#${id}`) throw E.signatureInvalid(`the Signature references ${JSON.stringify(refs[0].getAttribute('URI'))}, not its own ${sig.parent.localName} #${id}`);
   const method = elements(sig.node).find((e) => is(e, NS.dsig, 'SignatureMethod'))?.getAttribute('Algorithm') ?? '';
   if (!ACCEPTED_SIGNATURES.has(method)) throw E.signatureInvalid(`signature algorithm ${JSON.stringify(method)} is not accepted`);
-  let lastError = 'the signature does not verify with any certificate in the provider metadata';
+  const noKey = 'the signature does not verify with any certificate in the provider metadata';
+  let lastError = noKey;
   for (const cert of certificates) {
     const v = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
     for (const a of Object.keys(v.SignatureAlgorithms)) if (!ACCEPTED_SIGNATURES.has(a)) delete v.SignatureAlgorithms[a];
@@ -166,7 +167,7 @@ function verifySignature(xml: string, sig: { node: Element; parent: Element }, c
       v.loadSignature(sig.node);
       if (!v.checkSignature(xml)) continue;
     } catch (e) {
-      lastError = `signature check failed: ${(e as Error).message}`;
+      lastError = `${noKey} (${(e as Error).message.slice(0, 200)})`;
       continue;
     }
     const signed = v.getSignedReferences();
