@@ -12,6 +12,7 @@ import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
+import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UsersRepo } from './repos/users';
@@ -37,6 +38,8 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly samlProviders: SamlProvidersRepo;
+  readonly mockSamlIdps: MockSamlIdpsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -54,6 +57,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.samlProviders = new SamlProvidersRepo(this.db);
+    this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
