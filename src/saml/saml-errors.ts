@@ -26,6 +26,8 @@ export const samlErrors = {
   comments: () => invalid('Invalid SAML response: comments are not allowed in an assertion', 'the signed assertion contains XML comments'),
   /** Documented (troubleshoot_saml): the provider ARN names no SAML provider of the account. */
   noProvider: (arn: string) => invalid("Specified provider doesn't exist.", `no SAML provider ${arn} in the role's account`),
+  /** ⚠ The provider's metadata validUntil has passed. */
+  providerExpired: (arn: string, validUntil: string) => invalid(`The SAML provider metadata of ${arn} expired at ${validUntil}`, 'provider ValidUntil has passed'),
   /** Documented (as an AWS sign-in error; STS's code is InvalidIdentityToken). */
   issuerMismatch: (issuer: string, entityId: string) =>
     invalid('Failed to assume role: Issuer not present in specified provider', `assertion Issuer ${JSON.stringify(issuer)} is not the provider's entity id ${JSON.stringify(entityId)}`),
