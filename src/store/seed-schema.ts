@@ -5,6 +5,7 @@
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
+import { parseSamlSeed, SAML_SEED_SECTIONS, type SeedSaml } from './seed-saml';
 
 export class SeedError extends Error {
   constructor(message: string) {
@@ -124,11 +125,13 @@ export interface SeedDocument {
   oidcProviders: SeedOidcProvider[];
   eksClusters: SeedEksCluster[];
   organizations: SeedOrganization[];
+  /** `samlIdps:` and `samlProviders:` (src/store/seed-saml.ts). */
+  saml: SeedSaml;
   /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */
   accountDetails?: AccountDetailsImport;
 }
 
-const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization'];
+const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization', ...SAML_SEED_SECTIONS];
 const NAME = /^[\w+=,.@-]+$/;
 const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
 const ACCOUNT = /^\d{12}$/;
@@ -248,7 +251,7 @@ function entryName(v: unknown): string {
 export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
   if (isAccountAuthorizationDetails(value)) {
     const accountDetails = parseAccountDetails(value as Obj, source, defaultAccount);
-    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], accountDetails };
+    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], saml: { samlIdps: [], samlProviders: [] }, accountDetails };
   }
   const top = new Ctx(source, 'document');
   const o = top.obj(value ?? {}, 'a seed document');
@@ -337,6 +340,9 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
       };
     }),
     organizations: [],
+    saml: parseSamlSeed(o, defaultAccount, (where, problem) => {
+      throw new SeedError(`${source}: ${where}: ${problem}`);
+    }),
   };
 
   const orgValues = [...top.list(o, 'organizations'), ...(o.organization !== undefined ? [o.organization] : [])];
