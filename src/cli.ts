@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { runMintSaml } from './cli-mint-saml';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -9,6 +10,8 @@ import { SeedError } from './store/seed-schema';
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  // `iamlocal mint-saml …`: a signed SAML response from a running server's mock IdP (src/cli-mint-saml.ts).
+  if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));

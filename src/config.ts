@@ -86,6 +86,8 @@ export const USAGE = `Usage: iamlocal [options]
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
                       mint a projected service-account token from a running server (mint-token --help)
+  iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [--out FILE]
+                      mint a signed SAML response from a running server's mock IdP (mint-saml --help)
 
   Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
   (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
