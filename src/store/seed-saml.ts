@@ -81,6 +81,7 @@ export function parseSamlSeed(doc: Obj, defaultAccount: string, fail: (where: st
       return { account: account(where, e), name: name(where, e), entityId: str(where, e, 'entityId'), privateKeyPem: pem, samlProvider: provider };
     }),
     samlProviders: entries('samlProviders').map(([where, e]) => {
+      const providerName = name(where, e);
       const metadataDocument = str(where, e, 'metadataDocument', true)!;
       try {
         parseIdpMetadata(metadataDocument);
@@ -94,7 +95,7 @@ export function parseSamlSeed(doc: Obj, defaultAccount: string, fail: (where: st
           : Array.isArray(t)
             ? t.map((x) => ({ Key: String((x as Obj).Key ?? (x as Obj).key), Value: String((x as Obj).Value ?? (x as Obj).value ?? '') }))
             : Object.entries(t as Obj).map(([k, v]) => ({ Key: k, Value: String(v ?? '') }));
-      return { account: account(where, e), name: name(where, e), metadataDocument, tags };
+      return { account: account(where, e), name: providerName, metadataDocument, tags };
     }),
   };
 }
