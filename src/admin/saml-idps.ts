@@ -159,7 +159,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
 
   // {"subject", "roles", "providerArn"?, "roleSessionName"?, "sessionDuration"?, "sourceIdentity"?,
   //  "principalTags"?, "transitiveTagKeys"?, "attributes"?, "lifetimeSeconds"?, "sessionNotOnOrAfterSeconds"?,
-  //  "subjectFormat"?, "recipient"?, "audience"?, "sign"?: assertion|response|both, "signatureAlgorithm"?}
+  //  "subjectFormat"?, "recipient"?, "audience"?, "sign"?: assertion|response|both, "signatureAlgorithm"?, "encrypt"?: boolean}
   app.post(`${SAML_IDPS_PATH}/:name/responses`, async (c) => {
     try {
       const { accountId, body } = await rootCall(c);
@@ -177,6 +177,17 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
         if (!b.attributes || typeof b.attributes !== 'object' || Array.isArray(b.attributes)) throw invalid('attributes must be an object: {Name: value | [values]}.');
         for (const [k, v] of Object.entries(b.attributes as Record<string, unknown>)) attributes[k] = strings(v, `attributes.${k}`);
       }
+      // {"encrypt": true}: encrypt for the first private key of the provider the (first) role pair names.
+      let encryptFor: string | undefined;
+      const roles = roleGrants(store, idp, b);
+      if (b.encrypt !== undefined && typeof b.encrypt !== 'boolean') throw invalid('encrypt must be true or false.');
+      if (b.encrypt === true) {
+        const provider = store.samlProviders.get(roles[0].providerArn);
+        if (!provider || provider.accountId !== accountId || provider.privateKeys.length === 0) {
+          throw invalid(`encrypt: SAML provider ${roles[0].providerArn} has no private key (UpdateSAMLProvider AddPrivateKey).`);
+        }
+        encryptFor = provider.privateKeys[0].pem;
+      }
       const now = deps.clock.now();
       let minted;
       try {
@@ -184,7 +195,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
           idp,
           subject: b.subject,
           subjectFormat: opt('subjectFormat'),
-          roles: roleGrants(store, idp, b),
+          roles,
           roleSessionName: b.roleSessionName === null ? null : opt('roleSessionName'),
           sessionDuration: num('sessionDuration'),
           sourceIdentity: opt('sourceIdentity'),
@@ -197,6 +208,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
           audience: opt('audience'),
           sign: sign as 'assertion' | 'response' | 'both' | undefined,
           signatureAlgorithm: alg as 'rsa-sha256' | undefined,
+          encryptFor,
           // NotBefore/NotOnOrAfter follow iamlocal's clock, so the admin test clock can expire minted responses.
           now,
           ids: deps.ids,

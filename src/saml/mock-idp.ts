@@ -8,6 +8,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import forge from 'node-forge';
 import { SignedXml } from 'xml-crypto';
 import type { IdSource } from '../runtime';
+import { encryptAssertion } from './encryption';
 import { certificateBase64 } from './metadata';
 import { AWS_SAML_ATTRIBUTES, DEFAULT_SAML_RECIPIENT, SIGNATURE_ALGORITHMS, DIGEST_ALGORITHMS, EXC_C14N, ENVELOPED } from './verify-response';
 import { xmlEscape } from './xml';
@@ -87,6 +88,8 @@ export interface MintSamlOptions {
   /** What the IdP signs (default: the assertion). */
   sign?: 'assertion' | 'response' | 'both' | 'none';
   signatureAlgorithm?: 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
+  /** Encrypt the (signed) assertion for this key — the SAML provider's (AddPrivateKey) public key, certificate or private key PEM. */
+  encryptFor?: string;
   now: Date;
   ids: IdSource;
 }
@@ -175,6 +178,11 @@ export function mintSamlResponse(o: MintSamlOptions): MintedSamlResponse {
     `</samlp:Response>`;
   const sign = o.sign ?? 'assertion';
   if (sign === 'assertion' || sign === 'both') xml = signSamlElement(xml, assertionId, o.idp, o.signatureAlgorithm);
+  if (o.encryptFor !== undefined) {
+    const start = xml.indexOf('<saml:Assertion');
+    const end = xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
+    xml = xml.slice(0, start) + encryptAssertion(xml.slice(start, end), o.encryptFor, (n) => o.ids.bytes(n)) + xml.slice(end);
+  }
   if (sign === 'response' || sign === 'both') xml = signSamlElement(xml, responseId, o.idp, o.signatureAlgorithm);
   return { samlResponse: Buffer.from(xml, 'utf8').toString('base64'), xml, assertionId, responseId, notOnOrAfter };
 }

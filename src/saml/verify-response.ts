@@ -8,6 +8,7 @@
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
 import { SignedXml } from 'xml-crypto';
+import { decryptAssertion, DecryptionError } from './encryption';
 import { samlErrors as E } from './saml-errors';
 import { attrOf, checkWellFormed, childOf, childrenOf, decodeBase64Xml, hasDoctype, NS, parseDom, readXml, textOf, XmlInputError, type XmlObject } from './xml';
 
@@ -69,6 +70,8 @@ export interface VerifyOptions {
   trust: SamlTrust;
   now: Date;
   skewSeconds?: number;
+  /** The provider's private keys (AddPrivateKey): with any, a saml:EncryptedAssertion is decrypted. */
+  decryptionKeys?: readonly string[];
 }
 
 export interface VerifiedSamlAssertion {
@@ -87,12 +90,18 @@ export interface VerifiedSamlAssertion {
   /** Which element the verified signature covered (the assertion when both are signed). */
   signed: 'Assertion' | 'Response';
   signatureAlgorithm: string;
+  /** The assertion arrived as a saml:EncryptedAssertion and was decrypted with the provider's key. */
+  encrypted: boolean;
 }
+
+type Sig = { node: Element; parent: Element };
 
 interface Dom {
   root: Element;
+  /** The one Assertion, or the one EncryptedAssertion (then `encrypted`). */
   assertion: Element;
-  signatures: { node: Element; parent: Element }[];
+  encrypted: boolean;
+  signatures: Sig[];
 }
 
 function elements(node: Node, out: Element[] = []): Element[] {
@@ -115,18 +124,30 @@ function hasComment(node: Node): boolean {
 
 const is = (e: Element, ns: string, local: string) => e.namespaceURI === ns && e.localName === local;
 
-/** Structural checks on the whole document; each failure is the signature error with its reason. */
-function checkStructure(doc: Document): Dom {
+/**
+ * Structural checks on a whole document whose element is `rootName` (a samlp:Response, or a decrypted
+ * saml:Assertion); each failure is the signature error with its reason.
+ */
+function checkStructure(doc: Document, opts: { root: 'Response' | 'Assertion'; decrypt: boolean }): Dom {
   const root = doc.documentElement;
-  if (!is(root, NS.protocol, 'Response')) throw E.malformed(`the document element is {${root.namespaceURI}}${root.localName}, not a samlp:Response`);
-  const all = elements(doc);
-  if (all.some((e) => is(e, NS.assertion, 'EncryptedAssertion'))) {
-    throw E.encryption('Encrypted SAML assertions are not supported by iamlocal; configure the IdP to send the assertion unencrypted');
+  const rootNs = opts.root === 'Response' ? NS.protocol : NS.assertion;
+  if (!is(root, rootNs, opts.root)) throw E.malformed(`the document element is {${root.namespaceURI}}${root.localName}, not a ${opts.root === 'Response' ? 'samlp:Response' : 'saml:Assertion'}`);
+  const all = [root, ...elements(root)];
+  const encrypted = all.filter((e) => is(e, NS.assertion, 'EncryptedAssertion'));
+  const plain = all.filter((e) => is(e, NS.assertion, 'Assertion'));
+  let assertion: Element;
+  if (opts.root === 'Assertion') {
+    if (plain.length !== 1 || encrypted.length > 0) throw E.signatureInvalid('the decrypted assertion carries further assertions');
+    assertion = root;
+  } else if (encrypted.length > 0) {
+    if (!opts.decrypt) throw E.encryption('The SAML response carries an encrypted assertion, but the SAML provider has no private key to decrypt it (UpdateSAMLProvider AddPrivateKey)');
+    if (encrypted.length !== 1 || plain.length !== 0) throw E.signatureInvalid(`the response must carry exactly one assertion; it has ${plain.length + encrypted.length}`);
+    assertion = encrypted[0];
+  } else {
+    if (plain.length !== 1) throw E.signatureInvalid(`the response must carry exactly one Assertion; it has ${plain.length}`);
+    assertion = plain[0];
   }
-  const assertions = all.filter((e) => is(e, NS.assertion, 'Assertion'));
-  if (assertions.length !== 1) throw E.signatureInvalid(`the response must carry exactly one Assertion; it has ${assertions.length}`);
-  const assertion = assertions[0];
-  if (assertion.parentNode !== root) throw E.signatureInvalid('the Assertion is not a child of the Response');
+  if (assertion !== root && assertion.parentNode !== root) throw E.signatureInvalid(`the ${assertion.localName} is not a child of the Response`);
   // IDs must be unique, or a Reference could be resolved to either element.
   const ids = new Map<string, number>();
   for (const e of all) {
@@ -136,21 +157,22 @@ function checkStructure(doc: Document): Dom {
     }
   }
   for (const [id, n] of ids) if (n > 1) throw E.signatureInvalid(`ID ${JSON.stringify(id)} appears ${n} times`);
+  const isEncrypted = assertion.localName === 'EncryptedAssertion';
   const signatures = all
     .filter((e) => is(e, NS.dsig, 'Signature'))
     .map((node) => {
       const parent = node.parentNode as Element;
-      if (parent !== root && parent !== assertion) throw E.signatureInvalid(`a Signature sits in ${parent.localName}, not in the Response or its Assertion`);
+      // An encrypted assertion's own signature is inside the ciphertext: only the Response's counts here.
+      if (parent !== root && (parent !== assertion || isEncrypted)) throw E.signatureInvalid(`a Signature sits in ${parent.localName}, not in the Response or its Assertion`);
       return { node, parent };
     });
-  if (signatures.length === 0) throw E.signatureInvalid('the response is not signed');
   if (new Set(signatures.map((s) => s.parent)).size !== signatures.length) throw E.signatureInvalid('an element carries more than one Signature');
   if (hasComment(root)) throw E.comments();
-  return { root, assertion, signatures };
+  return { root, assertion, encrypted: isEncrypted, signatures };
 }
 
 /** Verifies one enveloped signature against each certificate; returns the signed canonical XML and algorithm. */
-function verifySignature(xml: string, sig: { node: Element; parent: Element }, certificates: readonly string[]): { canonical: string; algorithm: string } {
+function verifySignature(xml: string, sig: Sig, certificates: readonly string[]): { canonical: string; algorithm: string } {
   const id = sig.parent.getAttribute('ID');
   if (!id) throw E.signatureInvalid(`the signed ${sig.parent.localName} has no ID`);
   const refs = elements(sig.node).filter((e) => is(e, NS.dsig, 'Reference') && (e.parentNode as Element)?.localName === 'SignedInfo');
@@ -185,9 +207,9 @@ function parseTime(v: string | null, what: string): Date | null {
 }
 
 /** The Assertion object read from the signed canonical XML (of the Assertion, or of the whole Response). */
-function signedAssertion(canonical: string, signed: 'Assertion' | 'Response'): XmlObject {
+function signedAssertion(canonical: string, root: 'Assertion' | 'Response'): XmlObject {
   const doc = readXml(canonical);
-  if (signed === 'Assertion') {
+  if (root === 'Assertion') {
     const a = childrenOf(doc, 'Assertion');
     if (a.length !== 1) throw E.signatureInvalid('the signed element is not one Assertion');
     return a[0] as XmlObject;
@@ -196,6 +218,56 @@ function signedAssertion(canonical: string, signed: 'Assertion' | 'Response'): X
   const a = childrenOf(resp, 'Assertion');
   if (a.length !== 1) throw E.signatureInvalid(`the signed Response carries ${a.length} Assertions`);
   return a[0] as XmlObject;
+}
+
+function parseUntrusted(xml: string): Document {
+  if (hasDoctype(xml)) throw E.doctype();
+  try {
+    checkWellFormed(xml);
+    return parseDom(xml);
+  } catch (e) {
+    throw E.malformed((e as Error).message);
+  }
+}
+
+interface Chosen {
+  /** XML whose every byte is authenticated: a verified signature's canonical reference, or a decrypted assertion under a verified Response signature. */
+  xml: string;
+  /** What `xml` is. */
+  root: 'Assertion' | 'Response';
+  signed: 'Assertion' | 'Response';
+  algorithm: string;
+}
+
+/** Verifies the signatures and picks the authenticated bytes the assertion is read from. */
+function authenticate(xml: string, doc: Document, opts: VerifyOptions): { chosen: Chosen; dom: Dom } {
+  const dom = checkStructure(doc, { root: 'Response', decrypt: (opts.decryptionKeys?.length ?? 0) > 0 });
+  // A present signature must verify; the assertion's own signature is what the attributes are read under.
+  let chosen: Chosen | null = null;
+  for (const s of dom.signatures) {
+    const r = verifySignature(xml, s, opts.trust.certificates);
+    const signed = s.parent === dom.assertion ? 'Assertion' : 'Response';
+    if (!chosen || signed === 'Assertion') chosen = { xml: r.canonical, root: signed, signed, algorithm: r.algorithm };
+  }
+  if (!dom.encrypted) {
+    if (!chosen) throw E.signatureInvalid('the response is not signed');
+    return { chosen, dom };
+  }
+  let plain: string;
+  try {
+    plain = decryptAssertion(dom.assertion, opts.decryptionKeys ?? []);
+  } catch (e) {
+    if (e instanceof DecryptionError) throw E.encryption(`The encrypted SAML assertion could not be decrypted: ${e.message}`);
+    throw e;
+  }
+  const inner = checkStructure(parseUntrusted(plain), { root: 'Assertion', decrypt: false });
+  if (inner.signatures.length === 1) {
+    const r = verifySignature(plain, inner.signatures[0], opts.trust.certificates);
+    return { chosen: { xml: r.canonical, root: 'Assertion', signed: 'Assertion', algorithm: r.algorithm }, dom };
+  }
+  // Unsigned inside: authenticated only if the Response signature (over the ciphertext) verified.
+  if (!chosen) throw E.signatureInvalid('neither the Response nor the decrypted Assertion is signed');
+  return { chosen: { ...chosen, xml: plain, root: 'Assertion' }, dom };
 }
 
 export async function verifySamlResponse(samlAssertion: string, opts: VerifyOptions): Promise<VerifiedSamlAssertion> {
@@ -207,24 +279,9 @@ export async function verifySamlResponse(samlAssertion: string, opts: VerifyOpti
   } catch (e) {
     throw E.malformed(`SAMLAssertion is ${(e as XmlInputError).message}`);
   }
-  if (hasDoctype(xml)) throw E.doctype();
-  let doc: Document;
-  try {
-    checkWellFormed(xml);
-    doc = parseDom(xml);
-  } catch (e) {
-    throw E.malformed((e as Error).message);
-  }
-  const dom = checkStructure(doc);
-
-  // A present signature must verify; the assertion's own signature is what the attributes are read under.
-  let chosen: { canonical: string; algorithm: string; signed: 'Assertion' | 'Response' } | null = null;
-  for (const s of dom.signatures) {
-    const r = verifySignature(xml, s, opts.trust.certificates);
-    const signed = s.parent === dom.assertion ? 'Assertion' : 'Response';
-    if (!chosen || signed === 'Assertion') chosen = { ...r, signed };
-  }
-  const a = signedAssertion(chosen!.canonical, chosen!.signed);
+  const doc = parseUntrusted(xml);
+  const { chosen, dom } = authenticate(xml, doc, opts);
+  const a = signedAssertion(chosen.xml, chosen.root);
 
   // Status (from the DOM: a failed status denies whatever signed it).
   const status = elements(dom.root).find((e) => is(e, NS.protocol, 'StatusCode') && (e.parentNode as Element).localName === 'Status');
@@ -294,7 +351,8 @@ export async function verifySamlResponse(samlAssertion: string, opts: VerifyOpti
     attributes,
     notOnOrAfter,
     sessionNotOnOrAfter,
-    signed: chosen!.signed,
-    signatureAlgorithm: chosen!.algorithm,
+    signed: chosen.signed,
+    signatureAlgorithm: chosen.algorithm,
+    encrypted: dom.encrypted,
   };
 }

@@ -3,7 +3,7 @@
 // the admin endpoint and by `iamlocal mint-saml`, and AssumeRoleWithSAML from the AWS SDK for
 // JavaScript v3 (then chained with fromTemporaryCredentials), the AWS CLI v1 and boto3 — each followed
 // by GetCallerIdentity with the credentials it got — plus tampered responses refused over the wire.
-import { CreateSAMLProviderCommand, GetSAMLProviderCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateSAMLProviderCommand, GetSAMLProviderCommand, IAMClient, UpdateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { execFile } from 'node:child_process';
@@ -80,6 +80,25 @@ describe('mock IdP admin API', () => {
     expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/OktaDeveloper/dana@example.com`);
     expect(out.SubjectType).toBe('persistent');
     expect(out.PackedPolicySize).toBeGreaterThan(0);
+  });
+});
+
+describe('encrypted assertions', () => {
+  it('UpdateSAMLProvider AddPrivateKey + AssertionEncryptionMode Required: only encrypted responses are accepted', async () => {
+    const client = new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: ROOT, maxAttempts: 1 });
+    const arn = `arn:aws:iam::${ACCOUNT}:saml-provider/OktaProvider`;
+    await client.send(new UpdateSAMLProviderCommand({ SAMLProviderArn: arn, AddPrivateKey: readFileSync(join(FIXTURES, 'keys', 'sp.key'), 'utf8') }));
+    await client.send(new UpdateSAMLProviderCommand({ SAMLProviderArn: arn, AssertionEncryptionMode: 'Required' }));
+    const got = await client.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }));
+    expect(got.AssertionEncryptionMode).toBe('Required');
+    expect(got.PrivateKeyList).toHaveLength(1);
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/OktaDeveloper`;
+    const encrypted = await mint('okta', { subject: 'erin@example.com', roles: [roleArn], encrypt: true });
+    expect(Buffer.from(encrypted, 'base64').toString('utf8')).toContain('<saml:EncryptedAssertion');
+    const out = await sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: arn, SAMLAssertion: encrypted }));
+    expect(out.Subject).toBe('erin@example.com');
+    const plain = await mint('okta', { subject: 'erin@example.com', roles: [roleArn] });
+    expect(await sdkError(sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: arn, SAMLAssertion: plain })))).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 });
   });
 });
 

@@ -31,14 +31,20 @@ export function idpKey(name: 'idp' | 'other' = 'idp'): MockIdpKey {
   return k;
 }
 
-export type MintSpec = Partial<Omit<MintSamlOptions, 'idp' | 'now' | 'ids'>> & { key?: 'idp' | 'other'; entityId?: string; offsetSeconds?: number };
+/** The SAML provider's own private key (AddPrivateKey) that encrypted assertions are made for. */
+export function spKey(name: 'sp' | 'other' = 'sp'): string {
+  return readFileSync(join(FIXTURES, 'keys', `${name}.key`), 'utf8');
+}
+
+export type MintSpec = Partial<Omit<MintSamlOptions, 'idp' | 'now' | 'ids' | 'encryptFor'>> & { key?: 'idp' | 'other'; entityId?: string; offsetSeconds?: number; encryptFor?: 'sp' | 'other' };
 
 export function mint(spec: MintSpec = {}) {
-  const { key, entityId, offsetSeconds, ...rest } = spec;
+  const { key, entityId, offsetSeconds, encryptFor, ...rest } = spec;
   return mintSamlResponse({
     subject: 'alice@example.test',
     roles: [{ roleArn: ROLE_ARN, providerArn: PROVIDER_ARN }],
     ...rest,
+    encryptFor: encryptFor === undefined ? undefined : spKey(encryptFor),
     idp: { entityId: entityId ?? ENTITY_ID, ...idpKey(key) },
     now: new Date(T0.getTime() + (offsetSeconds ?? 0) * 1000),
     ids: seededIds(7),
@@ -107,6 +113,11 @@ export function tamper(xml: string, t: Tamper | undefined): string {
       return b64(xml.replace('<samlp:Response', '<!ENTITY x "y"><samlp:Response'));
     case 'oversize':
       return b64(xml.replace('</samlp:Response>', `<!-- ${'x'.repeat(80000)} --></samlp:Response>`));
+    case 'flip-ciphertext': {
+      // One base64 character of the content ciphertext changed (the last CipherValue is the content).
+      const at = xml.lastIndexOf('</xenc:CipherValue>') - 10;
+      return b64(xml.slice(0, at) + (xml[at] === 'A' ? 'B' : 'A') + xml.slice(at + 1));
+    }
     case 'encrypted':
       return b64(before + '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>' + after);
     default:

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors';
 import { samlRejectionReason, verifySamlResponse } from '../../src/saml/index';
-import { ENTITY_ID, idpKey, mint, PROVIDER_ARN, readFixture, T0, tamper, type MintSpec, type Tamper } from './helpers';
+import { ENTITY_ID, idpKey, mint, PROVIDER_ARN, readFixture, spKey, T0, tamper, type MintSpec, type Tamper } from './helpers';
 
 interface Case {
   topic: string;
@@ -12,7 +12,9 @@ interface Case {
   mint: MintSpec;
   tamper?: Tamper;
   nowOffset?: number;
-  ok?: { signed?: string; nameId?: string; recipient?: string; algorithm?: string };
+  /** The provider holds no private key (encrypted assertions cannot be read). */
+  noKeys?: boolean;
+  ok?: { signed?: string; nameId?: string; recipient?: string; algorithm?: string; encrypted?: boolean };
   expect?: { code: string; status: number; message: string; reason?: string };
 }
 
@@ -24,7 +26,11 @@ for (const topic of topics) {
     for (const c of cases.filter((x) => x.topic === topic)) {
       it(c.name, async () => {
         const sent = tamper(mint(c.mint).xml, c.tamper);
-        const opts = { trust: { arn: PROVIDER_ARN, entityId: ENTITY_ID, certificates: [idpKey('idp').certificatePem] }, now: new Date(T0.getTime() + (c.nowOffset ?? 60) * 1000) };
+        const opts = {
+          trust: { arn: PROVIDER_ARN, entityId: ENTITY_ID, certificates: [idpKey('idp').certificatePem] },
+          now: new Date(T0.getTime() + (c.nowOffset ?? 60) * 1000),
+          decryptionKeys: c.noKeys ? [] : [spKey('sp')],
+        };
         if (c.ok) {
           const v = await verifySamlResponse(sent, opts);
           expect(v.issuer).toBe(ENTITY_ID);
@@ -32,6 +38,7 @@ for (const topic of topics) {
           expect(v.nameId).toBe(c.ok.nameId ?? 'alice@example.test');
           if (c.ok.recipient) expect(v.recipient).toBe(c.ok.recipient);
           if (c.ok.algorithm) expect(v.signatureAlgorithm).toBe(c.ok.algorithm);
+          expect(v.encrypted).toBe(c.ok.encrypted === true);
           return;
         }
         const err = await verifySamlResponse(sent, opts).then(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { idpMetadataXml } from '../../src/saml/index';
 import fixtures from '../fixtures/services/sts/saml.json';
 import { pipeline, type Pipeline } from '../helpers/pipeline';
-import { ENTITY_ID, idpKey, mint, PROVIDER_ARN, T0, type MintSpec } from '../saml/helpers';
+import { ENTITY_ID, idpKey, mint, PROVIDER_ARN, spKey, T0, type MintSpec } from '../saml/helpers';
 
 const ACCOUNT = '000000000000';
 const OTHER = `arn:aws:iam::${ACCOUNT}:saml-provider/OtherIdP`;
@@ -61,7 +61,7 @@ interface Case {
 
 async function setUp(): Promise<Pipeline> {
   const p = await pipeline(seed(), T0);
-  p.store.samlProviders.update(ENCRYPTED, { assertionEncryptionMode: 'Required' });
+  p.store.samlProviders.update(ENCRYPTED, { assertionEncryptionMode: 'Required', privateKeys: [{ keyId: 'KEYIDKEYIDKEYIDKEYIDKEYID', pem: spKey('sp'), timestamp: T0.toISOString() }] });
   return p;
 }
 
@@ -87,7 +87,7 @@ describe('AssumeRoleWithSAML (fixture table)', () => {
       expect(res.status, res.body).toBe(200);
       const session = p.store.sessions.get(res.tag('AccessKeyId')!)!;
       const sessionName = c.ok?.sessionName ?? (c.mint.roleSessionName as string | undefined) ?? 'alice@example.test';
-      expect(session).toMatchObject({ via: 'AssumeRoleWithSAML', kind: 'assumed-role', federatedProvider: PROVIDER_ARN, sessionName });
+      expect(session).toMatchObject({ via: 'AssumeRoleWithSAML', kind: 'assumed-role', federatedProvider: c.principalArn ?? PROVIDER_ARN, sessionName });
       expect(res.tag('Arn')).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/${c.role}/${sessionName}`);
       expect(res.tag('Issuer')).toBe(ENTITY_ID);
       expect(res.tag('Audience')).toBe('https://signin.aws.amazon.com/saml');

@@ -134,10 +134,11 @@ async function verifyFor(input: AssumeRoleWithSamlInput, call: Call): Promise<Pr
   if (Date.parse(provider.validUntil) <= call.now.getTime()) throw samlErrors.providerExpired(provider.arn, provider.validUntil);
   const verified = await verifySamlResponse(input.samlAssertion, {
     trust: { arn: provider.arn, entityId: provider.entityId, certificates: provider.signingCertificates },
+    decryptionKeys: provider.privateKeys.map((k) => k.pem),
     // call.now comes from the server clock, so the admin test clock moves assertion expiry too.
     now: call.now,
   });
-  if (provider.assertionEncryptionMode === 'Required') {
+  if (provider.assertionEncryptionMode === 'Required' && !verified.encrypted) {
     throw samlErrors.encryption('The SAML provider requires encrypted assertions (AssertionEncryptionMode Required), but the assertion is not encrypted');
   }
   return { verified, identity: samlIdentity(verified, account, provider.name), providerArn: provider.arn, ...requestedSession(verified, input) };
