@@ -5,37 +5,18 @@
 import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../app';
 import { arns } from '../aws/arn';
-import { AwsError, awsErrors } from '../aws/errors';
-import { encodeError, toAwsError } from '../http/error-encode';
-import { STS_NAMESPACE } from '../http/xml-encode';
+import { awsErrors } from '../aws/errors';
 import { mintSamlResponse, normalizeRsaPrivateKey, type RoleGrant } from '../saml/index';
 import type { MockSamlIdp } from '../store/repos/saml-providers';
 import { ensureMockIdp, mockIdpMetadata } from '../store/seed-saml';
 import type { Store } from '../store/store';
 import { requireRoot } from './admin-auth';
+import { adminError, jsonBody } from './clusters';
 
 export const SAML_IDPS_PATH = '/_iamlocal/saml-idps';
 
 const NAME = /^[\w._-]{1,128}$/;
 const invalid = (m: string) => awsErrors.validation(m);
-
-function adminError(c: Context, deps: AppDeps, e: unknown): Response {
-  const err = toAwsError(e);
-  if (!(e instanceof AwsError)) deps.logger.error('admin error', { error: e instanceof Error ? e.stack : String(e) });
-  const requestId = deps.ids.requestId();
-  const { status } = encodeError(err, requestId, STS_NAMESPACE);
-  return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
-}
-
-function jsonBody(body: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(body.toString('utf8') || '{}');
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw invalid('Body must be a JSON object.');
-}
 
 /** How an IdP is shown by the admin API. */
 export function idpView(store: Store, idp: MockSamlIdp) {

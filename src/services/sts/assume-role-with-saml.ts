@@ -25,11 +25,11 @@ import {
 } from '../../saml/index';
 import type { Tag } from '../../store/repos/tags';
 import { checkPolicyDocument } from '../policy-documents';
-import { defineOperation, type AuthzCheck, type Call, type Params } from '../types';
+import { defineOperation, type Call, type Params } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
-import { resolveSessionTags } from './session-tags';
+import { federatedSessionChecks, federatedSessionKeys, resolveSessionTags } from './session-tags';
 
 export interface AssumeRoleWithSamlInput {
   roleArn: string;
@@ -169,23 +169,9 @@ export const assumeRoleWithSAML = defineOperation({
   resourcePolicy: (input, call) => trustPolicyOf(findRole(call, input.roleArn), input.roleArn),
   conditionKeys(_input, call): RequestContext {
     const p = prepared(call);
-    const ctx: RequestContext = { ...samlContextKeys(p.verified, p.identity), 'sts:RoleSessionName': p.roleSessionName };
-    if (p.sourceIdentity) ctx['sts:SourceIdentity'] = p.sourceIdentity;
-    if (p.tags.length > 0) {
-      for (const t of p.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
-      ctx['aws:TagKeys'] = p.tags.map((t) => t.Key);
-    }
-    if (p.transitiveTagKeys.length > 0) ctx['sts:TransitiveTagKeys'] = p.transitiveTagKeys;
-    return ctx;
+    return { ...samlContextKeys(p.verified, p.identity), 'sts:RoleSessionName': p.roleSessionName, ...federatedSessionKeys(p) };
   },
-  extraChecks(input, call) {
-    const p = prepared(call);
-    const checks: AuthzCheck[] = [];
-    const trust = trustPolicyOf(findRole(call, input.roleArn), input.roleArn);
-    if (p.tags.length > 0) checks.push({ action: 'sts:TagSession', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
-    if (p.sourceIdentity) checks.push({ action: 'sts:SetSourceIdentity', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
-    return checks;
-  },
+  extraChecks: (input, call) => federatedSessionChecks(prepared(call), input.roleArn, roleAccount(input), trustPolicyOf(findRole(call, input.roleArn), input.roleArn)),
   handler(input, call) {
     const p = prepared(call);
     const role = findRole(call, input.roleArn);
