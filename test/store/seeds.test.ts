@@ -48,16 +48,24 @@ describe('seed/ (shipped scenarios)', () => {
     expect(member.path.map((u) => u.name)).toEqual(['Root', 'Workloads']);
     expect(store.organizations.attachedTo(member.path[0].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyLeavingOrganization', 'FullAWSAccess']);
     expect(store.organizations.attachedTo(member.path[1].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyRegionsOutsideUS', 'FullAWSAccess', 'RequireIMDSv2']);
+
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
+    expect(idp.entityId).toBe('https://sso.corp.example/saml');
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')).toMatchObject({ entityId: idp.entityId, signingCertificates: [idp.certificatePem] });
     store.close();
   });
 
   it('applying the same seeds again changes nothing (restarts on a data file)', async () => {
     const store = await seeded(['seed']);
     const before = store.roles.getByName('000000000000', 'payments-api')!;
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
     const users = store.users.count('000000000000');
     const keys = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n;
     await applySeedDocuments(store, await loadSeedSources(['seed']), { ids: seededIds(8), now: NOW, config });
     expect(store.roles.getByName('000000000000', 'payments-api')).toEqual(before);
+    // The mock IdP keeps its key, and its provider still trusts that key.
+    expect(store.mockSamlIdps.get('000000000000', 'corp')).toEqual(idp);
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')!.signingCertificates).toEqual([idp.certificatePem]);
     expect(store.users.count('000000000000')).toBe(users);
     expect(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n).toBe(keys);
     store.close();
