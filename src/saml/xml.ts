@@ -34,8 +34,47 @@ export function hasDoctype(xml: string): boolean {
   return /<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml);
 }
 
-/** Well-formed XML (fast-xml-parser's validator), else XmlInputError naming the problem. */
+/**
+ * Element nesting allowed. SAML responses and metadata nest about 8 deep; the cap keeps every
+ * recursive tree walk (ours, xml-crypto's canonicalization, the object reader) far from the stack limit.
+ */
+export const MAX_XML_DEPTH = 100;
+
+/** The deepest element nesting of the text, by a linear scan that skips comments, CDATA, PIs and quoted attribute values. */
+export function xmlDepth(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  let i = xml.indexOf('<');
+  while (i !== -1 && i < xml.length) {
+    if (xml.startsWith('<!--', i)) i = xml.indexOf('-->', i + 4);
+    else if (xml.startsWith('<![CDATA[', i)) i = xml.indexOf(']]>', i + 9);
+    else if (xml[i + 1] === '?' || xml[i + 1] === '!') i = xml.indexOf('>', i + 2);
+    else if (xml[i + 1] === '/') {
+      depth--;
+      i = xml.indexOf('>', i + 2);
+    } else {
+      // An opening tag: find its end outside quoted attribute values; `/>` closes it at once.
+      let j = i + 1;
+      let quote = '';
+      for (; j < xml.length; j++) {
+        const ch = xml[j];
+        if (quote) {
+          if (ch === quote) quote = '';
+        } else if (ch === '"' || ch === "'") quote = ch;
+        else if (ch === '>') break;
+      }
+      if (xml[j - 1] !== '/') max = Math.max(max, ++depth);
+      i = j;
+    }
+    if (i === -1) break;
+    i = xml.indexOf('<', i + 1);
+  }
+  return max;
+}
+
+/** Well-formed XML (fast-xml-parser's validator) nested at most MAX_XML_DEPTH deep, else XmlInputError naming the problem. */
 export function checkWellFormed(xml: string): void {
+  if (xmlDepth(xml) > MAX_XML_DEPTH) throw new XmlInputError(`elements nest deeper than ${MAX_XML_DEPTH}`);
   const r = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (r !== true) throw new XmlInputError(`not well-formed XML: ${r.err.msg} (line ${r.err.line})`);
 }

@@ -22,6 +22,7 @@ const PLACEHOLDERS: Record<string, string> = {
   '@@NOENTITY@@': META.replace(/ entityID="[^"]*"/, ''),
   '@@DOCTYPE@@': META.replace('<md:EntityDescriptor', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><md:EntityDescriptor'),
   '@@SP@@': META.replace(/IDPSSODescriptor/g, 'SPSSODescriptor'),
+  '@@DEEP@@': META.replace('</md:IDPSSODescriptor>', `${'<md:Extensions>'.repeat(5000)}${'</md:Extensions>'.repeat(5000)}</md:IDPSSODescriptor>`),
 };
 const expand = (params: Record<string, unknown>) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? (PLACEHOLDERS[v] ?? v) : v]));
 
