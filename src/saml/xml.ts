@@ -63,7 +63,8 @@ export function xmlDepth(xml: string): number {
         } else if (ch === '"' || ch === "'") quote = ch;
         else if (ch === '>') break;
       }
-      if (xml[j - 1] !== '/') max = Math.max(max, ++depth);
+      if (xml[j - 1] === '/') max = Math.max(max, depth + 1);
+      else max = Math.max(max, ++depth);
       i = j;
     }
     if (i === -1) break;
