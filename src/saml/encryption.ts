@@ -46,7 +46,9 @@ function cipherValue(e: Element): Buffer {
   const cd = child(e, NS.xenc, 'CipherData');
   const cv = cd && child(cd, NS.xenc, 'CipherValue');
   if (!cv) throw new DecryptionError('no CipherData/CipherValue');
-  return Buffer.from((cv.textContent ?? '').replace(/\s+/g, ''), 'base64');
+  const b64 = (cv.textContent ?? '').replace(/\s+/g, '');
+  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new DecryptionError('a CipherValue is not base64');
+  return Buffer.from(b64, 'base64');
 }
 
 /** The content key, unwrapped with the first private key that can. */

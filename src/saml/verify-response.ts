@@ -179,6 +179,13 @@ function verifySignature(xml: string, sig: Sig, certificates: readonly string[])
   if (refs.length !== 1) throw E.signatureInvalid(`the Signature has ${refs.length} References; exactly one is accepted`);
   if (refs[0].getAttribute('URI') !== `#${id}`) throw E.signatureInvalid(`the Signature references ${JSON.stringify(refs[0].getAttribute('URI'))}, not its own ${sig.parent.localName} #${id}`);
   const method = elements(sig.node).find((e) => is(e, NS.dsig, 'SignatureMethod'))?.getAttribute('Algorithm') ?? '';
+  // Base64 strictly (whitespace aside): a decoder that skips stray characters would accept altered bytes.
+  for (const name of ['SignatureValue', 'DigestValue']) {
+    for (const v of elements(sig.node).filter((e) => is(e, NS.dsig, name))) {
+      const b64 = (v.textContent ?? '').replace(/\s+/g, '');
+      if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw E.signatureInvalid(`the ${name} is not base64`);
+    }
+  }
   if (!ACCEPTED_SIGNATURES.has(method)) throw E.signatureInvalid(`signature algorithm ${JSON.stringify(method)} is not accepted`);
   const noKey = 'the signature does not verify with any certificate in the provider metadata';
   let lastError = noKey;
