@@ -11,6 +11,7 @@ import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 import { mountSamlIdpAdmin } from './saml-idps';
+import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
 const startedAt = Date.now();
@@ -87,6 +88,8 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   // Mock SAML IdPs: metadata and signed SAML responses (src/admin/saml-idps.ts; docs/saml.md).
   mountSamlIdpAdmin(app, deps);
+  // Mock EC2 instances and ECS tasks whose roles IMDS and the ECS endpoint deliver (src/admin/workloads.ts).
+  mountWorkloadAdmin(app, deps);
 
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {

@@ -99,7 +99,7 @@ describe('quick-start admin user', () => {
   });
 });
 
-describe('SAML SSO (60-saml-sso.yaml)', () => {
+describe('SAML SSO (70-saml-sso.yaml)', () => {
   it('a response from the mock IdP corp gets SSODeveloper credentials', async () => {
     const role = 'arn:aws:iam::000000000000:role/SSODeveloper';
     const minted = await admin<{ samlResponse: string }>(iam.endpoint, 'POST', '/_iamlocal/saml-idps/corp/responses', { subject: 'alice@corp.example', roles: [role] });
