@@ -72,7 +72,7 @@ export function parseMintTokenArgs(argv: string[], env: NodeJS.ProcessEnv = proc
   };
 }
 
-function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+export function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   const send = url.protocol === 'https:' ? httpsRequest : request;
   return new Promise((resolve, reject) => {
     const req = send(url, { method: 'POST', headers }, (res) => {
@@ -83,6 +83,22 @@ function post(url: URL, headers: Record<string, string>, body: string): Promise<
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** POSTs JSON to an admin endpoint, SigV4-signed with a root key (service `iamlocal`), and returns the parsed answer or throws the server's error. */
+export async function postAdmin<T>(endpoint: string, url: URL, payload: unknown, credentials: MintTokenArgs['credentials']): Promise<T> {
+  const body = JSON.stringify(payload);
+  const headers = { 'content-type': 'application/json' };
+  const signed = signRequest({ method: 'POST', url: url.toString(), headers, body }, credentials, { region: 'us-east-1', service: 'iamlocal', now: new Date() });
+  const res = await post(url, { ...headers, ...signed }, body);
+  let parsed: T & { error?: { code: string; message: string } };
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    throw new Error(`unexpected answer from ${endpoint} (HTTP ${res.status})`);
+  }
+  if (res.status < 200 || res.status > 299) throw new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : `HTTP ${res.status}`);
+  return parsed;
 }
 
 /** Mints through the server; returns the token. Throws Error with the server's message on failure. */

@@ -2,6 +2,7 @@
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
 import { runHealth } from './cli-health';
+import { runMintSaml } from './cli-mint-saml';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
   // `iamlocal health`: the container HEALTHCHECK (and any orchestrator's probe) asks the server it runs beside.
   if (process.argv[2] === 'health') process.exit(await runHealth(process.argv.slice(3)));
+  // `iamlocal mint-saml …`: a signed SAML response from a running server's mock IdP (src/cli-mint-saml.ts).
+  if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));

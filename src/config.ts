@@ -155,6 +155,7 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
 
 export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-token --cluster C --namespace NS --service-account SA [options]   (iamlocal mint-token --help)
+       iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
 
 A local AWS STS/IAM emulator. Flags win over the environment.

@@ -5,6 +5,7 @@
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
+import { parseSamlSeed, type SeedSamlIdp, type SeedSamlProvider } from './seed-saml';
 import { parseInstanceEntry, parseTaskEntry, type SeedInstance, type SeedTask } from './seed-workloads';
 import { checkFields, list, obj, str, toJsonSchema, unknownNameProblem, type FieldSpec, type ObjectSpec } from './seed-fields';
 
@@ -446,6 +447,21 @@ export const SEED_SECTIONS = {
       authorizationToken: str(),
     }),
     parse: (c, e, d) => parseTaskEntry(c, e, d, true),
+  }),
+  // SAML federation: mock IdPs and IAM SAML providers, checked and applied in src/store/seed-saml.ts.
+  samlIdps: section<SeedSamlIdp>({
+    entry: obj({
+      account,
+      name: str({ pattern: /^[\w._-]{1,128}$/ }),
+      entityId: str(),
+      privateKeyPem: str({ description: 'the IdP signing key (PEM); generated when absent' }),
+      samlProvider: { type: 'either', options: [str({ pattern: /^[\w._-]{1,128}$/ }), { type: 'boolean' }], description: 'name of the IAM SAML provider to create (default: the IdP name), or false for none' },
+    }, ['name']),
+    parse: (c, e, d) => parseSamlSeed({ samlIdps: [e] }, d, (_where, problem) => c.fail(problem)).samlIdps[0],
+  }),
+  samlProviders: section<SeedSamlProvider>({
+    entry: obj({ account, name: str({ pattern: /^[\w._-]{1,128}$/ }), metadataDocument: str({ description: 'SAML metadata XML of the IdP' }), tags }, ['name', 'metadataDocument']),
+    parse: (c, e, d) => parseSamlSeed({ samlProviders: [e] }, d, (_where, problem) => c.fail(problem)).samlProviders[0],
   }),
 };
 

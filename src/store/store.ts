@@ -17,6 +17,7 @@ import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
 import { ServerCertificatesRepo } from './repos/server-certificates';
+import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UserCredentialsRepo } from './repos/user-credentials';
@@ -52,6 +53,8 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly samlProviders: SamlProvidersRepo;
+  readonly mockSamlIdps: MockSamlIdpsRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
@@ -75,6 +78,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.samlProviders = new SamlProvidersRepo(this.db);
+    this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);

@@ -47,6 +47,9 @@ describe('seed/ (shipped scenarios)', () => {
     expect(store.organizations.attachedTo(member.path[0].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyLeavingOrganization', 'FullAWSAccess']);
     expect(store.organizations.attachedTo(member.path[1].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyRegionsOutsideUS', 'FullAWSAccess', 'RequireIMDSv2']);
 
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
+    expect(idp.entityId).toBe('https://sso.corp.example/saml');
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')).toMatchObject({ entityId: idp.entityId, signingCertificates: [idp.certificatePem] });
     const web = store.ec2Instances.get('i-0a1b2c3d4e5f60718')!;
     expect(web).toMatchObject({ httpTokens: 'required', hopLimit: 2, vpcId: 'vpc-0a1b2c3d4e5f60718', association: { profileArn: 'arn:aws:iam::000000000000:instance-profile/web-server', state: 'associated' } });
     const profile = store.instanceProfiles.getByName('000000000000', 'web-server')!;
@@ -58,6 +61,7 @@ describe('seed/ (shipped scenarios)', () => {
   it('applying the same seeds again changes nothing (restarts on a data file)', async () => {
     const store = await seeded(['seed']);
     const before = store.roles.getByName('000000000000', 'payments-api')!;
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
     const users = store.users.count('000000000000');
     const keys = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n;
     const instances = store.ec2Instances.list();
@@ -67,6 +71,9 @@ describe('seed/ (shipped scenarios)', () => {
     expect(store.ec2Instances.list()).toEqual(instances);
     expect(store.ecsTasks.list()).toEqual(tasks);
     expect(store.roles.getByName('000000000000', 'payments-api')).toEqual(before);
+    // The mock IdP keeps its key, and its provider still trusts that key.
+    expect(store.mockSamlIdps.get('000000000000', 'corp')).toEqual(idp);
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')!.signingCertificates).toEqual([idp.certificatePem]);
     expect(store.users.count('000000000000')).toBe(users);
     expect(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n).toBe(keys);
     store.close();

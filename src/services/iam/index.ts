@@ -38,6 +38,7 @@ import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from 
 import { getAccountAuthorizationDetails } from './account-authorization-details';
 import { tagOperations } from './tags';
 import { oidcProviderOperations } from './oidc-providers';
+import { samlProviderOperations } from './saml-providers';
 import { instanceProfileOperations } from './instance-profiles';
 import { accountSettingsOperations } from './account-settings';
 import { loginProfileOperations } from './login-profiles';
@@ -88,6 +89,7 @@ export const iamOperations = operationTable([
   getAccountAuthorizationDetails,
   ...tagOperations,
   ...oidcProviderOperations,
+  ...samlProviderOperations,
   ...instanceProfileOperations,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,

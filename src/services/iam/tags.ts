@@ -1,5 +1,5 @@
 // Owns tagging of every taggable IAM entity: Tag/Untag/List…Tags for roles, users, customer managed
-// policies, OIDC providers, instance profiles and MFA devices, with IAM's tagging rules.
+// policies, OIDC and SAML providers, instance profiles and MFA devices, with IAM's tagging rules.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html ; aws-protocol §6.3, §6.7, §6.8.
 //
 // Rules: ≤ 50 tags per entity; key 1–128 / value 0–256 from the model's character set; `aws:` is
@@ -44,6 +44,13 @@ function customerPolicy(call: Call, arn: string): string {
 function oidcProvider(call: Call, arn: string): string {
   const p = call.store.oidcProviders.get(arn);
   if (!p || p.accountId !== accountOf(call)) throw awsErrors.noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
+  return p.arn;
+}
+
+/** ⚠ Same text as GetSAMLProvider's (saml-providers.ts), kept here so tags.ts imports no operation module. */
+function samlProvider(call: Call, arn: string): string {
+  const p = call.store.samlProviders.get(arn);
+  if (!p || p.accountId !== accountOf(call)) throw awsErrors.noSuchEntity(`Manifest not found for arn ${arn}`);
   return p.arn;
 }
 
@@ -96,6 +103,15 @@ export const TAGGABLES: Taggable[] = [
     rule: arnRule,
     resource: (_call, arn) => arn,
     find: oidcProvider,
+  },
+  {
+    noun: 'SAMLProvider',
+    kind: 'saml-provider',
+    caseInsensitive: false,
+    param: 'SAMLProviderArn',
+    rule: arnRule,
+    resource: (_call, arn) => arn,
+    find: samlProvider,
   },
   {
     noun: 'InstanceProfile',
