@@ -83,7 +83,7 @@ export interface SeedEksCluster {
   account: string;
   name: string;
   region: string;
-  /** 32 upper-case hex; fixed so trust policies can name the issuer. Generated when omitted. */
+  /** 32 upper-case letters/digits; fixed so trust policies can name the issuer. Generated when omitted. */
   id: string | null;
   /** PEM of the service-account signing key; generated when omitted. */
   privateKeyPem: string | null;
@@ -331,7 +331,7 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
         account: acct(c, e),
         name: c.str(e, 'name', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
         region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }) ?? 'us-east-1',
-        id: c.str(e, 'id', { re: /^[0-9A-F]{32}$/ }),
+        id: c.str(e, 'id', { re: /^[0-9A-Z]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
       };

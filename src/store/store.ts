@@ -11,6 +11,7 @@ import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
+import { PodIdentityRepo } from './repos/pod-identity';
 import { RolesRepo } from './repos/roles';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
@@ -37,6 +38,7 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly podIdentity: PodIdentityRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -54,6 +56,7 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.podIdentity = new PodIdentityRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
