@@ -90,6 +90,22 @@ export interface SeedEksCluster {
   /** Also create the IAM OIDC provider for the issuer (default true), with these client ids. */
   oidcProvider: { clientIds: string[] } | null;
 }
+/** An EKS Pod Identity association (src/store/repos/pod-identity.ts); the role is named or given by ARN. */
+export interface SeedPodIdentityAssociation {
+  account: string;
+  cluster: string;
+  /** null = the region of the account's cluster with that name. */
+  region: string | null;
+  namespace: string;
+  serviceAccount: string;
+  /** A role of the same account by name, or a role ARN. */
+  role: string;
+  targetRoleArn: string | null;
+  disableSessionTags: boolean;
+  /** Fixed association id (a- + 17 lower-case alphanumerics); generated when omitted. */
+  id: string | null;
+  tags: { Key: string; Value: string }[];
+}
 export interface SeedOrgPolicy {
   name: string;
   description: string | null;
@@ -123,12 +139,13 @@ export interface SeedDocument {
   roles: SeedRole[];
   oidcProviders: SeedOidcProvider[];
   eksClusters: SeedEksCluster[];
+  podIdentityAssociations: SeedPodIdentityAssociation[];
   organizations: SeedOrganization[];
   /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */
   accountDetails?: AccountDetailsImport;
 }
 
-const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization'];
+const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'podIdentityAssociations', 'organizations', 'organization'];
 const NAME = /^[\w+=,.@-]+$/;
 const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
 const ACCOUNT = /^\d{12}$/;
@@ -248,7 +265,7 @@ function entryName(v: unknown): string {
 export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
   if (isAccountAuthorizationDetails(value)) {
     const accountDetails = parseAccountDetails(value as Obj, source, defaultAccount);
-    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], accountDetails };
+    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], podIdentityAssociations: [], organizations: [], accountDetails };
   }
   const top = new Ctx(source, 'document');
   const o = top.obj(value ?? {}, 'a seed document');
@@ -334,6 +351,23 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
         id: c.str(e, 'id', { re: /^[0-9A-Z]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
+      };
+    }),
+    podIdentityAssociations: each('podIdentityAssociations', (c, e) => {
+      const role = c.str(e, 'roleArn') ?? c.str(e, 'role', { re: NAME, max: 64 });
+      if (!role) c.fail('role (a role name) or roleArn is required');
+      if (e.disableSessionTags !== undefined && typeof e.disableSessionTags !== 'boolean') c.fail('disableSessionTags must be true or false');
+      return {
+        account: acct(c, e),
+        cluster: c.str(e, 'cluster', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
+        region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+        namespace: c.str(e, 'namespace', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63 })!,
+        serviceAccount: c.str(e, 'serviceAccount', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, max: 253 })!,
+        role: role!,
+        targetRoleArn: c.str(e, 'targetRoleArn', { re: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/ }),
+        disableSessionTags: e.disableSessionTags === true,
+        id: c.str(e, 'id', { re: /^a-[a-z0-9]{17}$/ }),
+        tags: c.tags(e),
       };
     }),
     organizations: [],

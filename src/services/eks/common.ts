@@ -5,6 +5,7 @@
 // Cluster shape DescribeCluster returns. Model: botocore eks/2017-11-01/service-2.json.
 // A message marked ⚠ was not found in any recorded AWS answer; it is our best wording.
 import { createPublicKey } from 'node:crypto';
+import { arns } from '../../aws/arn';
 import { awsError } from '../../aws/errors';
 import type { RequestContext } from '../../policy/types';
 import type { EksCluster } from '../../store/repos/eks-clusters';
@@ -17,9 +18,8 @@ export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 export const DEFAULT_KUBERNETES_VERSION = '1.31';
 
 export const eksArns = {
-  cluster: (region: string, account: string, name: string) => `arn:aws:eks:${region}:${account}:cluster/${name}`,
-  podIdentityAssociation: (region: string, account: string, cluster: string, id: string) =>
-    `arn:aws:eks:${region}:${account}:podidentityassociation/${cluster}/${id}`,
+  cluster: arns.eksCluster,
+  podIdentityAssociation: arns.eksPodIdentityAssociation,
 };
 
 export const invalidParameter = (message: string, clusterName?: string) =>

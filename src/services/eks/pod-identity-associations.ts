@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html
 import { parseRoleArn } from '../../aws/arn';
 import { awsError } from '../../aws/errors';
-import type { IdSource } from '../../runtime';
+import { newPodIdentityAssociationId } from '../../aws/ids';
 import type { PodIdentityAssociation } from '../../store/repos/pod-identity';
 import type { Tag } from '../../store/repos/tags';
 import { checkPolicyDocument } from '../policy-documents';
@@ -15,12 +15,6 @@ import { bool, callerAccount, eksArns, invalidParameter, page, paging, requestTa
 /** The service that receives the role (iam:PassedToService), as in the pod-id-role trust policy. */
 export const PODS_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
-/** `a-` + 17 lower-case alphanumerics, the shape EKS gives association ids (e.g. a-j3gyfla9wahgsrs6y). */
-export function newAssociationId(ids: IdSource): string {
-  return `a-${[...ids.bytes(17)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
-}
 
 // Kubernetes names: a namespace is a DNS-1123 label, a service account a DNS-1123 subdomain.
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -143,7 +137,7 @@ export const createPodIdentityAssociationOp = defineOperation({
     }
     requireRoleExists(call, input.roleArn, cl.name);
     if (input.targetRoleArn) requireRoleExists(call, input.targetRoleArn, cl.name);
-    const id = newAssociationId(call.ids);
+    const id = newPodIdentityAssociationId(call.ids);
     const at = call.now.toISOString();
     const a = repo.create({
       id,
