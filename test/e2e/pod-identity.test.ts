@@ -381,7 +381,7 @@ describe('the Pod Identity Agent endpoint through the SDKs\' container credentia
   });
 
   it('SDK v3 fromContainerMetadata (which reads AWS_CONTAINER_AUTHORIZATION_TOKEN, not a file), on the /v1/credentials/<cluster> path', async () => {
-    const env = { ...podEnv('/nonexistent', '/v1/credentials/my-cluster'), AWS_CONTAINER_AUTHORIZATION_TOKEN: await podToken('payments', 'payments-api') };
+    const env: NodeJS.ProcessEnv = { ...podEnv('/nonexistent', '/v1/credentials/my-cluster'), AWS_CONTAINER_AUTHORIZATION_TOKEN: await podToken('payments', 'payments-api') };
     delete env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
     const r = await sdkChild('fromContainerMetadata', env);
     expect(r.arn).toMatch(/^arn:aws:sts::000000000000:assumed-role\/payments-pods\//);
