@@ -92,15 +92,20 @@ export const createClusterOp = defineOperation({
 
 const nameOnly = (params: Record<string, unknown>) => ({ name: str(params, 'name', { required: true })! });
 
+/** Operations on the cluster the path names: its ARN is the resource, its tags aws:ResourceTag/*. */
+const namedCluster = {
+  input: nameOnly,
+  resource: (input: { name: string }, call: Call) => clusterResource(input.name, call),
+  conditionKeys: (input: { name: string }, call: Call) => resourceTagKeys(call.store, 'eks-cluster', clusterResource(input.name, call)),
+};
+
 export const describeClusterOp = defineOperation({
   name: 'DescribeCluster',
   service: 'eks',
   http: { method: 'GET', path: '/clusters/{name}' },
   action: 'eks:DescribeCluster',
   mutating: false,
-  input: nameOnly,
-  resource: (input, call) => clusterResource(input.name, call),
-  conditionKeys: (input, call) => resourceTagKeys(call.store, 'eks-cluster', clusterResource(input.name, call)),
+  ...namedCluster,
   handler: (input, call) => ({ cluster: clusterShape(call.store, requireCluster(call, input.name)) }),
 });
 
@@ -125,9 +130,7 @@ export const deleteClusterOp = defineOperation({
   http: { method: 'DELETE', path: '/clusters/{name}' },
   action: 'eks:DeleteCluster',
   mutating: true,
-  input: nameOnly,
-  resource: (input, call) => clusterResource(input.name, call),
-  conditionKeys: (input, call) => resourceTagKeys(call.store, 'eks-cluster', clusterResource(input.name, call)),
+  ...namedCluster,
   handler(input, call) {
     const cl = requireCluster(call, input.name);
     // EKS answers with the cluster in DELETING; iamlocal removes it at once, with its associations

@@ -163,6 +163,14 @@ export const createPodIdentityAssociationOp = defineOperation({
   },
 });
 
+/** Operations on the association the path names: its ARN is the resource, its tags aws:ResourceTag/*. */
+function namedAssociation<I extends { clusterName: string; associationId: string }>() {
+  return {
+    resource: (input: I, call: Call) => associationResource(input.clusterName, input.associationId, call),
+    conditionKeys: (input: I, call: Call) => resourceTagKeys(call.store, 'eks-pod-identity-association', associationResource(input.clusterName, input.associationId, call)),
+  };
+}
+
 const idInput = (params: Params) => ({ clusterName: str(params, 'name', { required: true })!, associationId: str(params, 'associationId', { required: true })! });
 
 export const describePodIdentityAssociationOp = defineOperation({
@@ -172,8 +180,7 @@ export const describePodIdentityAssociationOp = defineOperation({
   action: 'eks:DescribePodIdentityAssociation',
   mutating: false,
   input: idInput,
-  resource: (input, call) => associationResource(input.clusterName, input.associationId, call),
-  conditionKeys: (input, call) => resourceTagKeys(call.store, 'eks-pod-identity-association', associationResource(input.clusterName, input.associationId, call)),
+  ...namedAssociation<ReturnType<typeof idInput>>(),
   handler: (input, call) => ({ association: associationShape(call, requireAssociation(call, input.clusterName, input.associationId)) }),
 });
 
@@ -235,8 +242,7 @@ export const updatePodIdentityAssociationOp = defineOperation({
       policy: policyMember(params),
     };
   },
-  resource: (input, call) => associationResource(input.clusterName, input.associationId, call),
-  conditionKeys: (input, call) => resourceTagKeys(call.store, 'eks-pod-identity-association', associationResource(input.clusterName, input.associationId, call)),
+  ...namedAssociation<UpdateInput>(),
   extraChecks: (input) => passRoleChecks(input.roleArn, input.targetRoleArn || undefined),
   handler(input, call) {
     const a = requireAssociation(call, input.clusterName, input.associationId);
@@ -265,8 +271,7 @@ export const deletePodIdentityAssociationOp = defineOperation({
   action: 'eks:DeletePodIdentityAssociation',
   mutating: true,
   input: idInput,
-  resource: (input, call) => associationResource(input.clusterName, input.associationId, call),
-  conditionKeys: (input, call) => resourceTagKeys(call.store, 'eks-pod-identity-association', associationResource(input.clusterName, input.associationId, call)),
+  ...namedAssociation<ReturnType<typeof idInput>>(),
   handler(input, call) {
     const a = requireAssociation(call, input.clusterName, input.associationId);
     const shape = associationShape(call, a);
