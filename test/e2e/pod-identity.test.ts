@@ -126,14 +126,15 @@ async function boto3(args: string[], env: NodeJS.ProcessEnv, input?: string): Pr
 }
 
 /** boto3's eks-auth client, signed with the admin key (as the agent's node role would sign). */
-async function eksAuth(cases: { cluster: string; token: string }[]): Promise<any[]> {
+async function eksAuth(cases: { cluster: string; token: string }[], creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = ADMIN): Promise<any[]> {
   return boto3(['eks-auth'], {
     PATH: process.env.PATH,
     HOME: dir,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    AWS_ACCESS_KEY_ID: creds.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+    ...(creds.sessionToken ? { AWS_SESSION_TOKEN: creds.sessionToken } : {}),
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_EKS_AUTH: iam.endpoint,
   }, JSON.stringify(cases));
@@ -237,7 +238,7 @@ describe('Pod Identity associations', () => {
     expect(list).toEqual(expect.arrayContaining([expect.objectContaining({ namespace: 'payments', serviceAccount: 'payments-api', associationId: 'a-paymentsapi000001' })]));
   });
 
-  it('creating one needs iam:PassRole on the role (AccessDeniedException 403), and the role must exist', async () => {
+  it('creating one needs iam:PassRole on the role (AccessDeniedException 403), the role must exist; EKS Auth needs eks-auth:AssumeRoleForPodIdentity', async () => {
     await iamClient.send(new CreateRoleCommand({ RoleName: 'eks-operator', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] }) }));
     await iamClient.send(new PutRolePolicyCommand({ RoleName: 'eks-operator', PolicyName: 'eks-only', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'eks:*', Resource: '*' }] }) }));
     const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
@@ -249,6 +250,14 @@ describe('Pod Identity associations', () => {
       message: expect.stringContaining('iam:PassRole'),
     });
     await expect(eks.send(new CreatePodIdentityAssociationCommand({ clusterName: 'my-cluster', namespace: 'x', serviceAccount: 'y', roleArn: `arn:aws:iam::${ACCOUNT}:role/missing` }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    // The same caller has no eks-auth:AssumeRoleForPodIdentity: denied first, even with a bad token
+    // (the token's verdict is held back until the caller is authorized).
+    const asOperator = { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! };
+    const [good, bad] = await eksAuth([{ cluster: 'my-cluster', token: await podToken('payments', 'payments-api') }, { cluster: 'my-cluster', token: 'not.a.jwt' }], asOperator);
+    for (const r of [good, bad]) {
+      expect(r).toMatchObject({ code: 'AccessDeniedException', status: 403 });
+      expect(r.message).toContain(`is not authorized to perform: eks-auth:AssumeRoleForPodIdentity on resource: ${CLUSTER_ARN}`);
+    }
     await expect(eks.send(new CreatePodIdentityAssociationCommand({ clusterName: 'nope', namespace: 'x', serviceAccount: 'y', roleArn: ROLE }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
