@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
@@ -18,6 +19,11 @@ export interface RunningServer {
   host: string;
   store: Store;
   clock: AdjustableClock;
+  /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
+  imdsUrl: string | null;
+  /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
+  ecsUrl: string | null;
+  workloads: WorkloadEndpoints;
   stop(): Promise<void>;
 }
 
@@ -42,8 +48,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
   };
+  let workloads: WorkloadEndpoints;
   try {
     await applyAll();
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
@@ -55,15 +63,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ids,
     config,
     logger,
+    workloads,
     reset: async () => {
       store.wipe();
       await applyAll();
+      workloads.clear();
+      await workloads.sync();
     },
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e) => {
+      void workloads.close().then(() => {
+        store.close();
+        reject(e);
+      });
+    });
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -85,13 +101,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      server.close(() => {
+      let pending = 2;
+      const done = () => {
+        if (--pending > 0) return;
         store.close();
         resolve();
-      });
+      };
+      server.close(done);
+      void workloads.close().then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, stop };
+  return { url, port: addr.port, host: config.host, store, clock, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

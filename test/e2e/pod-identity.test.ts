@@ -1,4 +1,4 @@
-// EKS Pod Identity end to end with real clients against a real server (seed/60-pod-identity.yaml):
+// EKS Pod Identity end to end with real clients against a real server (seed/70-pod-identity.yaml):
 // the EKS API (SDK v3 @aws-sdk/client-eks, the AWS CLI, boto3), EKS Auth AssumeRoleForPodIdentity
 // (boto3's eks-auth client), and the Pod Identity Agent endpoint GET /v1/credentials through the SDKs'
 // own container credential providers (SDK v3 fromHttp / fromContainerMetadata / the default chain in a
@@ -32,7 +32,7 @@ import { startIamLocal, type IamLocal } from '../../src/index';
 import { admin, mintToken } from '../helpers/admin-client';
 import { awsCli, type CliTarget } from '../helpers/aws-cli';
 
-const SEEDS = ['05-admin-user.yaml', '60-pod-identity.yaml'].map((f) => fileURLToPath(new URL(`../../seed/${f}`, import.meta.url)));
+const SEEDS = ['05-admin-user.yaml', '70-pod-identity.yaml'].map((f) => fileURLToPath(new URL(`../../seed/${f}`, import.meta.url)));
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const CHILD = fileURLToPath(new URL('./pod_identity_sdk.mjs', import.meta.url));
 const PY = fileURLToPath(new URL('./pod_identity_boto3.py', import.meta.url));

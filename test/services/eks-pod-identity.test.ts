@@ -15,7 +15,7 @@ import { admin } from '../helpers/admin-client';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const config = { defaultAccountId: '000000000000', defaultRegion: 'us-east-1', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } as const };
-const SEED = fileURLToPath(new URL('../../seed/60-pod-identity.yaml', import.meta.url));
+const SEED = fileURLToPath(new URL('../../seed/70-pod-identity.yaml', import.meta.url));
 
 async function seeded(sources: Parameters<typeof loadSeedSources>[0], seed = 3): Promise<Store> {
   const store = new Store();
