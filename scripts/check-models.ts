@@ -29,8 +29,9 @@ import { AUTHORIZATION_MESSAGE_HEADER } from '../src/services/sts/authorization-
 import { stsOperations } from '../src/services/sts/index';
 import type { Call, OperationTable, Params, ServiceName as AnyServiceName } from '../src/services/types';
 
-/** The awsQuery / JSON 1.1 services this checker knows; EC2's own Query flavour is not checked here (test/e2e/ec2-api.test.ts). */
-type ServiceName = Exclude<AnyServiceName, 'ec2'>;
+/** The awsQuery / JSON 1.1 services this checker knows; EC2's own Query flavour (test/e2e/ec2-api.test.ts) and the
+ * restJson1 services EKS / EKS Auth (test/e2e/pod-identity.test.ts) are not checked here. */
+type ServiceName = Exclude<AnyServiceName, 'ec2' | 'eks' | 'eks-auth'>;
 import { bootstrapDefaults } from '../src/store/bootstrap';
 import { Store } from '../src/store/store';
 import { pipeline, type Pipeline, type PipelineResponse } from '../test/helpers/pipeline';

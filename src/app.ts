@@ -4,6 +4,7 @@
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
+import { mountPodIdentityAgent } from './http/pod-identity-agent';
 import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -24,6 +25,8 @@ import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { WorkloadEndpoints } from './metadata/listeners';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
+import { eksOperations } from './services/eks/index';
+import { eksAuthOperations } from './services/eks-auth/index';
 import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
@@ -72,6 +75,8 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
   organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  eks: { table: eksOperations, protocol: 'rest-json', namespace: '', version: '2017-11-01' },
+  'eks-auth': { table: eksAuthOperations, protocol: 'rest-json', namespace: '', version: '2023-11-26' },
   ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
 };
 
@@ -191,6 +196,26 @@ function unsignedOperation(action: string | undefined): Operation<any, any> | un
   if (!action) return undefined;
   const op = stsOperations.get(action);
   return op?.unsigned ? op : undefined;
+}
+
+/** The Call a handler gets: the request's facts and the injected I/O. */
+function buildCall(s: RequestState, region: string): Call {
+  const { deps } = s;
+  return {
+    requestId: s.requestId,
+    now: s.now,
+    service: s.service,
+    region,
+    principal: s.principal,
+    sourceIp: sourceIp(s.c),
+    userAgent: s.c.req.header('user-agent') ?? null,
+    secureTransport: false,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    config: deps.config,
+    logger: deps.logger,
+  };
 }
 
 // ------------------------------------------------------------------ the stages, in order
@@ -315,22 +340,7 @@ export const stages: Stage[] = [
     name: 'resolve-principal',
     run(s) {
       s.principal = s.credential ? resolvePrincipal(s.deps.store, s.credential) : ANONYMOUS;
-      const { deps } = s;
-      s.call = {
-        requestId: s.requestId,
-        now: s.now,
-        service: s.service,
-        region: s.auth?.region ?? deps.config.defaultRegion,
-        principal: s.principal,
-        sourceIp: sourceIp(s.c),
-        userAgent: s.c.req.header('user-agent') ?? null,
-        secureTransport: false,
-        store: deps.store,
-        clock: deps.clock,
-        ids: deps.ids,
-        config: deps.config,
-        logger: deps.logger,
-      };
+      s.call = buildCall(s, s.auth?.region ?? s.deps.config.defaultRegion);
     },
   },
   {
@@ -468,9 +478,53 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
   }
 }
 
+/** The stages an internal call runs: the same input decoding, preparation, authorization and handler. */
+const INTERNAL_STAGES = new Set(['decode-input', 'prepare', 'authorize-and-handle']);
+
+/**
+ * Runs one operation as `principal` without HTTP, SigV4 or a wire codec: what iamlocal itself calls
+ * on a caller's behalf (the Pod Identity Agent endpoint calling EKS Auth). Authorization, the store
+ * transaction and the decision log are the pipeline's own. Throws AwsError like any request.
+ */
+export async function invokeOperation(
+  deps: AppDeps,
+  c: Context,
+  req: { service: ServiceName; operation: string; params: Params; principal: Principal; region: string },
+): Promise<{ output: unknown; requestId: string }> {
+  const op = SERVICES[req.service].table.get(req.operation);
+  if (!op) throw new Error(`no operation ${req.service}:${req.operation}`);
+  const s: RequestState = {
+    deps,
+    c,
+    requestId: deps.ids.requestId(),
+    started: performance.now(),
+    now: deps.clock.now(),
+    params: req.params,
+    auth: null,
+    service: req.service,
+    principal: req.principal,
+    protocol: SERVICES[req.service].protocol,
+    op,
+    action: op.name,
+  };
+  s.call = buildCall(s, req.region);
+  try {
+    for (const stage of stages) if (INTERNAL_STAGES.has(stage.name)) await stage.run(s);
+    logLine(s, 200);
+    return { output: s.output, requestId: s.requestId };
+  } catch (e) {
+    const err = toAwsError(e);
+    if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
+    logLine(s, err.status, err);
+    throw err.withHeaders({ 'x-amzn-RequestId': s.requestId });
+  }
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   mountAdmin(app, deps);
+  // The EKS Pod Identity Agent's credentials endpoint (docs/pod-identity.md), before the AWS catch-all.
+  mountPodIdentityAgent(app, deps, (c, req) => invokeOperation(deps, c, { ...req, service: 'eks-auth', operation: 'AssumeRoleForPodIdentity' }));
   // Every admin path not mounted above is unknown: 404, never an AWS request.
   app.all(`${ADMIN_PREFIX}/*`, (c) => c.json({ error: 'NotFound', message: `No iamlocal admin endpoint ${c.req.method} ${c.req.path}` }, 404));
   app.all('*', (c) => handleAwsRequest(deps, c));

@@ -78,56 +78,9 @@ export function clusterView(store: Store, cl: EksCluster) {
   };
 }
 
-export interface NewClusterSpec {
-  accountId: string;
-  region: string;
-  name: string;
-  id?: string;
-  key: ClusterKey;
-  /** Client ids of the IAM OIDC provider to create for the issuer; null = create none. */
-  oidcProviderClientIds: string[] | null;
-}
-
-/** Stores a cluster (and, if asked, the IAM OIDC provider that trusts its key). Synchronous: run in a transaction. */
-export function createCluster(store: Store, spec: NewClusterSpec, ids: AppDeps['ids'], now: Date): EksCluster {
-  const at = now.toISOString();
-  if (!store.accounts.get(spec.accountId)) throw awsErrors.noSuchEntity(`Account ${spec.accountId} does not exist.`);
-  if (store.eksClusters.get(spec.accountId, spec.region, spec.name)) {
-    throw awsErrors.entityAlreadyExists(`Cluster ${spec.name} already exists in ${spec.accountId}/${spec.region}.`);
-  }
-  const id = spec.id ?? newClusterOidcId(ids);
-  if (store.eksClusters.getById(id)) throw awsErrors.entityAlreadyExists(`Cluster OIDC id ${id} is already used by another cluster.`);
-  const cluster = store.eksClusters.create({
-    accountId: spec.accountId,
-    region: spec.region,
-    name: spec.name,
-    id,
-    issuer: eksIssuerUrl(spec.region, id),
-    privateJwk: JSON.stringify(spec.key.privateJwk),
-    publicJwk: JSON.stringify(spec.key.publicJwk),
-    kid: spec.key.kid,
-    createdAt: at,
-  });
-  if (spec.oidcProviderClientIds) {
-    const url = providerUrlFromIssuer(cluster.issuer);
-    const pinned = JSON.stringify(jwks([spec.key.publicJwk]));
-    const existing = store.oidcProviders.findByUrl(spec.accountId, url);
-    if (existing) store.oidcProviders.update(existing.arn, { clientIds: spec.oidcProviderClientIds, jwks: pinned });
-    else {
-      store.oidcProviders.create({
-        arn: arns.oidcProvider(spec.accountId, url),
-        accountId: spec.accountId,
-        url,
-        clientIds: spec.oidcProviderClientIds,
-        thumbprints: [],
-        jwks: pinned,
-        allowNetworkFetch: false,
-        createdAt: at,
-      });
-    }
-  }
-  return cluster;
-}
+// Creating a cluster (and its IAM OIDC provider) is shared with EKS CreateCluster and the seeds.
+import { createCluster } from '../store/eks-cluster-create';
+export { createCluster, type NewClusterSpec } from '../store/eks-cluster-create';
 
 function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
   const matches = store.eksClusters.list().filter((cl) => cl.name === name && cl.accountId === account && (region === undefined || cl.region === region));
@@ -193,7 +146,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       // A root key administers its own account only.
       if (accountId !== caller) throw awsErrors.accessDenied(`The root user of ${caller} cannot create clusters in account ${accountId}.`);
       const id = b.id === undefined ? undefined : String(b.id);
-      if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case hex characters.');
+      if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case letters or digits.');
       let key: ClusterKey;
       if (b.privateKeyPem !== undefined) {
         try {

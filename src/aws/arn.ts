@@ -37,6 +37,10 @@ export const arns = {
   assumedRole: (account: string, roleName: string, sessionName: string) =>
     `arn:${PARTITION}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
   federatedUser: (account: string, name: string) => `arn:${PARTITION}:sts::${account}:federated-user/${name}`,
+  /** EKS resource types (Service Authorization Reference for Amazon EKS). */
+  eksCluster: (region: string, account: string, name: string) => `arn:${PARTITION}:eks:${region}:${account}:cluster/${name}`,
+  eksPodIdentityAssociation: (region: string, account: string, cluster: string, id: string) =>
+    `arn:${PARTITION}:eks:${region}:${account}:podidentityassociation/${cluster}/${id}`,
 };
 
 export interface RoleArnParts {

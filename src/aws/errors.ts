@@ -96,6 +96,18 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  // EKS (botocore eks/2017-11-01/service-2.json; its AccessDeniedException is 403, which the restJson1
+  // codec gives the pipeline's AccessDenied) and EKS Auth (eks-auth/2023-11-26: AccessDeniedException
+  // and ExpiredTokenException 400, the same statuses as the entries above)
+  ResourceNotFoundException: 404,
+  InvalidParameterException: 400,
+  InvalidRequestException: 400,
+  ResourceInUseException: 409,
+  ResourceLimitExceededException: 400,
+  ServerException: 500,
+  BadRequestException: 400,
+  NotFoundException: 404,
+  InvalidTokenException: 400,
   // EC2 (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html: client errors are 400,
   // UnauthorizedOperation 403, DryRunOperation 412); InvalidParameterValue is shared with the Query services above
   MissingParameter: 400,

@@ -93,6 +93,21 @@ export interface SeedEksCluster {
   /** Also create the IAM OIDC provider for the issuer (default true), with these client ids. */
   oidcProvider: { clientIds: string[] } | null;
 }
+export interface SeedPodIdentityAssociation {
+  account: string;
+  cluster: string;
+  /** null = the region of the account's cluster with that name. */
+  region: string | null;
+  namespace: string;
+  serviceAccount: string;
+  /** A role of the same account by name, or a role ARN. */
+  role: string;
+  targetRoleArn: string | null;
+  disableSessionTags: boolean;
+  /** Fixed association id (a- + 17 lower-case alphanumerics); generated when omitted. */
+  id: string | null;
+  tags: { Key: string; Value: string }[];
+}
 export interface SeedOrgPolicy {
   name: string;
   description: string | null;
@@ -408,6 +423,38 @@ export const SEED_SECTIONS = {
         }),
         scps: orgPolicies('scps'),
         rcps: orgPolicies('rcps'),
+      };
+    },
+  }),
+  // EKS Pod Identity associations (applied after the clusters and roles of the same document).
+  podIdentityAssociations: section<SeedPodIdentityAssociation>({
+    entry: obj({
+      account,
+      cluster: str({ pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, maxLength: 100 }),
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      namespace: str({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 }),
+      serviceAccount: str({ maxLength: 253 }),
+      role: str({ description: 'a role of the same account by name' }),
+      roleArn: str(),
+      targetRoleArn: str(),
+      disableSessionTags: { type: 'boolean' },
+      id: str({ pattern: /^a-[a-z0-9]{17}$/ }),
+      tags,
+    }, ['cluster', 'namespace', 'serviceAccount']),
+    parse: (c, e, d) => {
+      const role = c.str(e, 'roleArn') ?? c.str(e, 'role', { re: NAME, max: 64 });
+      if (!role) c.fail('role (a role name) or roleArn is required');
+      return {
+        account: c.str(e, 'account', { re: ACCOUNT }) ?? d,
+        cluster: c.str(e, 'cluster', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
+        region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+        namespace: c.str(e, 'namespace', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63 })!,
+        serviceAccount: c.str(e, 'serviceAccount', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, max: 253 })!,
+        role: role!,
+        targetRoleArn: c.str(e, 'targetRoleArn', { re: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/ }),
+        disableSessionTags: e.disableSessionTags === true,
+        id: c.str(e, 'id', { re: /^a-[a-z0-9]{17}$/ }),
+        tags: c.tags(e),
       };
     },
   }),

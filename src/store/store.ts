@@ -15,6 +15,7 @@ import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
+import { PodIdentityRepo } from './repos/pod-identity';
 import { RolesRepo } from './repos/roles';
 import { ServerCertificatesRepo } from './repos/server-certificates';
 import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
@@ -55,6 +56,7 @@ export class Store {
   readonly organizations: OrganizationsRepo;
   readonly samlProviders: SamlProvidersRepo;
   readonly mockSamlIdps: MockSamlIdpsRepo;
+  readonly podIdentity: PodIdentityRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
@@ -80,6 +82,7 @@ export class Store {
     this.organizations = new OrganizationsRepo(this.db);
     this.samlProviders = new SamlProvidersRepo(this.db);
     this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
+    this.podIdentity = new PodIdentityRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);

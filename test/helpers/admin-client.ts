@@ -21,7 +21,7 @@ export async function admin<T = any>(endpoint: string, method: 'GET' | 'POST' | 
 }
 
 /** A service-account token minted by the server for one of its clusters. */
-export async function mintToken(endpoint: string, cluster: string, opts: { namespace: string; serviceAccount: string; audience?: string | string[]; lifetimeSeconds?: number }): Promise<string> {
+export async function mintToken(endpoint: string, cluster: string, opts: { namespace: string; serviceAccount: string; audience?: string | string[]; lifetimeSeconds?: number; podName?: string }): Promise<string> {
   const r = await admin<{ token: string }>(endpoint, 'POST', `/_iamlocal/clusters/${cluster}/tokens`, opts);
   if (r.status !== 200) throw new Error(`mint failed: ${r.status} ${r.text}`);
   return r.json.token;
