@@ -370,7 +370,7 @@ export const SEED_SECTIONS = {
       account,
       name: str({ pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, maxLength: 100 }),
       region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
-      id: str({ pattern: /^[0-9A-F]{32}$/, description: 'OIDC id: 32 upper-case hex (generated when omitted)' }),
+      id: str({ pattern: /^[0-9A-Z]{32}$/, description: 'OIDC id: 32 upper-case letters or digits (generated when omitted)' }),
       privateKeyPem: str({ description: 'PEM of the service-account signing key (generated when omitted)' }),
       oidcProvider: { type: 'either', description: 'false: no IAM OIDC provider for the issuer', options: [{ type: 'boolean' }, obj({ clientIds: list(str()) })] },
     }, ['name']),
@@ -381,7 +381,7 @@ export const SEED_SECTIONS = {
         account: acct(c, e, d),
         name: c.str(e, 'name', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
         region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }) ?? 'us-east-1',
-        id: c.str(e, 'id', { re: /^[0-9A-F]{32}$/ }),
+        id: c.str(e, 'id', { re: /^[0-9A-Z]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
       };

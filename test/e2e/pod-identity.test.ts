@@ -32,7 +32,11 @@ import { startIamLocal, type IamLocal } from '../../src/index';
 import { admin, mintToken } from '../helpers/admin-client';
 import { awsCli, type CliTarget } from '../helpers/aws-cli';
 
-const SEEDS = ['05-admin-user.yaml', '70-pod-identity.yaml'].map((f) => fileURLToPath(new URL(`../../seed/${f}`, import.meta.url)));
+const SEEDS: (string | Record<string, unknown>)[] = [
+  // The admin user the former seed/05-admin-user.yaml shipped (the default user is now test/test).
+  { users: [{ name: 'seed-admin', accessKeys: [{ accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' }], managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }] },
+  fileURLToPath(new URL('../../seed/70-pod-identity.yaml', import.meta.url)),
+];
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const CHILD = fileURLToPath(new URL('./pod_identity_sdk.mjs', import.meta.url));
 const PY = fileURLToPath(new URL('./pod_identity_boto3.py', import.meta.url));

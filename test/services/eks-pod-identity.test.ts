@@ -70,9 +70,12 @@ describe('podIdentityAssociations seed section', () => {
   });
 });
 
+// The admin user the former seed/05-admin-user.yaml shipped (now the default user is test/test).
+const ADMIN_SEED = { users: [{ name: 'seed-admin', accessKeys: [{ accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' }], managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }] };
+
 describe('reset', () => {
   it('drops associations made through the API and restores the seeded ones', async () => {
-    const iam = await startIamLocal({ seed: [fileURLToPath(new URL('../../seed/05-admin-user.yaml', import.meta.url)), SEED] });
+    const iam = await startIamLocal({ seed: [ADMIN_SEED, SEED] });
     try {
       const eks = new EKSClient({ region: 'us-east-1', endpoint: iam.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' } });
       await eks.send(new CreatePodIdentityAssociationCommand({ clusterName: 'my-cluster', namespace: 'tmp', serviceAccount: 'tmp', roleArn: 'arn:aws:iam::000000000000:role/payments-pods' }));
