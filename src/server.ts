@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
+import { restoreVaultedClusters } from './store/cluster-vault';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
 import { Store } from './store/store';
 
@@ -41,6 +42,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const applyAll = async () => {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
+    // Clusters made through the admin API (e.g. by `iamlocal kind`) come back after a reset with their key.
+    const restored = restoreVaultedClusters(store, clock.now());
+    if (restored > 0) logger.debug('restored clusters from their kept keys', { restored });
   };
   try {
     await applyAll();

@@ -27,6 +27,7 @@ import {
 } from '../oidc/index';
 import type { EksCluster } from '../store/repos/eks-clusters';
 import type { OidcProvider } from '../store/repos/oidc-providers';
+import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from '../store/cluster-vault';
 import type { Store } from '../store/store';
 import { requireRoot } from './admin-auth';
 
@@ -82,11 +83,16 @@ export interface NewClusterSpec {
   name: string;
   id?: string;
   key: ClusterKey;
+  /** Creation time to keep (a cluster re-created from its kept key). */
+  createdAt?: string;
   /** Client ids of the IAM OIDC provider to create for the issuer; null = create none. */
   oidcProviderClientIds: string[] | null;
 }
 
-/** Stores a cluster (and, if asked, the IAM OIDC provider that trusts its key). Synchronous: run in a transaction. */
+/**
+ * Stores a cluster (and, if asked, the IAM OIDC provider that trusts its key) and records its key in the
+ * vault that survives reset. Synchronous: run in a transaction.
+ */
 export function createCluster(store: Store, spec: NewClusterSpec, ids: AppDeps['ids'], now: Date): EksCluster {
   const at = now.toISOString();
   if (!store.accounts.get(spec.accountId)) throw awsErrors.noSuchEntity(`Account ${spec.accountId} does not exist.`);
@@ -104,26 +110,10 @@ export function createCluster(store: Store, spec: NewClusterSpec, ids: AppDeps['
     privateJwk: JSON.stringify(spec.key.privateJwk),
     publicJwk: JSON.stringify(spec.key.publicJwk),
     kid: spec.key.kid,
-    createdAt: at,
+    createdAt: spec.createdAt ?? at,
   });
-  if (spec.oidcProviderClientIds) {
-    const url = providerUrlFromIssuer(cluster.issuer);
-    const pinned = JSON.stringify(jwks([spec.key.publicJwk]));
-    const existing = store.oidcProviders.findByUrl(spec.accountId, url);
-    if (existing) store.oidcProviders.update(existing.arn, { clientIds: spec.oidcProviderClientIds, jwks: pinned });
-    else {
-      store.oidcProviders.create({
-        arn: arns.oidcProvider(spec.accountId, url),
-        accountId: spec.accountId,
-        url,
-        clientIds: spec.oidcProviderClientIds,
-        thumbprints: [],
-        jwks: pinned,
-        allowNetworkFetch: false,
-        createdAt: at,
-      });
-    }
-  }
+  if (spec.oidcProviderClientIds) ensureClusterOidcProvider(store, cluster, spec.oidcProviderClientIds, at);
+  recordClusterKey(store, cluster, spec.oidcProviderClientIds);
   return cluster;
 }
 
@@ -193,7 +183,11 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       const id = b.id === undefined ? undefined : String(b.id);
       if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case hex characters.');
       let key: ClusterKey;
-      if (b.privateKeyPem !== undefined) {
+      // The same cluster created again (after a reset) keeps its OIDC id and key,
+      // so a kind cluster configured with them keeps working; an explicit key or id replaces them.
+      const vaulted = b.privateKeyPem === undefined ? vaultedClusterKey(store, accountId, region, name, id) : null;
+      if (vaulted) key = vaulted.key;
+      else if (b.privateKeyPem !== undefined) {
         try {
           key = clusterKeyFromPem(String(b.privateKeyPem));
         } catch (e) {
@@ -202,9 +196,27 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       } else key = await generateClusterKey();
       const clientIds = b.oidcProvider === false ? null : stringList((b.oidcProvider as { clientIds?: unknown } | undefined)?.clientIds ?? ['sts.amazonaws.com'], 'oidcProvider.clientIds');
       const now = deps.clock.now();
-      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id, key, oidcProviderClientIds: clientIds }, deps.ids, now));
+      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id: id ?? vaulted?.id, createdAt: vaulted?.createdAt, key, oidcProviderClientIds: clientIds }, deps.ids, now));
       deps.logger.info('cluster created', { name, accountId, region, issuer: cluster.issuer });
       return c.json(clusterView(store, cluster), 201);
+    } catch (e) {
+      return adminError(c, deps, e);
+    }
+  });
+
+  // Forgets a cluster for good: its row, its vaulted key (so a reset no longer restores it) and what the
+  // webhook knew of it. The IAM OIDC provider stays (it is IAM state; delete it with IAM).
+  app.delete(`${CLUSTERS_PATH}/:name`, async (c) => {
+    try {
+      const { accountId } = await rootCall(c);
+      const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+      store.transaction(() => {
+        store.eksClusters.delete(cl.id);
+        store.clusterKeys.delete(cl.accountId, cl.region, cl.name);
+        store.webhook.forgetCluster(cl.id);
+      });
+      deps.logger.info('cluster deleted', { name: cl.name, accountId: cl.accountId, region: cl.region });
+      return c.json({ deleted: cl.name, id: cl.id });
     } catch (e) {
       return adminError(c, deps, e);
     }

@@ -3,6 +3,7 @@
 import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountsRepo } from './repos/accounts';
+import { ClusterKeysRepo } from './repos/cluster-keys';
 import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
@@ -15,6 +16,7 @@ import { RolesRepo } from './repos/roles';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UsersRepo } from './repos/users';
+import { WebhookRepo } from './repos/webhook';
 
 export interface StoreOptions {
   /** SQLite file path; omit (or ':memory:') for an in-memory store. */
@@ -34,6 +36,10 @@ export class Store {
   readonly sessions: SessionsRepo;
   readonly oidcProviders: OidcProvidersRepo;
   readonly eksClusters: EksClustersRepo;
+  /** Cluster signing keys, kept across reset (migration 007). */
+  readonly clusterKeys: ClusterKeysRepo;
+  /** The pod identity webhook's settings, service accounts and TLS, kept across reset. */
+  readonly webhook: WebhookRepo;
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
@@ -51,6 +57,8 @@ export class Store {
     this.sessions = new SessionsRepo(this.db);
     this.oidcProviders = new OidcProvidersRepo(this.db);
     this.eksClusters = new EksClustersRepo(this.db);
+    this.clusterKeys = new ClusterKeysRepo(this.db);
+    this.webhook = new WebhookRepo(this.db);
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
