@@ -37,6 +37,8 @@ export interface AppDeps {
   logger: Logger;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
+  /** The running pod identity webhook (GET /_iamlocal/webhook), or null when it is not served. */
+  webhook?: () => { url: string; port: number; caCert: string; sans: string[] } | null;
 }
 
 export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { runKind } from './cli-kind';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -9,6 +10,8 @@ import { SeedError } from './store/seed-schema';
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  // `iamlocal kind …`: kind cluster config, key pair and manifests from a running server (src/cli-kind.ts).
+  if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     throw e;
   }
   process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`})\n`);
+  if (server.webhook) process.stdout.write(`pod identity webhook on ${server.webhook.url} (CA: GET /_iamlocal/webhook)\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -29,6 +29,10 @@ export interface Config {
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
+  /** HTTPS port of the pod identity webhook (src/webhook/); null = not served. 0 picks a free port. */
+  webhookPort: number | null;
+  /** Extra DNS names / IPs for the webhook's serving certificate (beside the kind Service names and loopback). */
+  webhookSans: string[];
 }
 
 export const defaults: Config = {
@@ -42,6 +46,8 @@ export const defaults: Config = {
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
+  webhookPort: null,
+  webhookSans: [],
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -82,22 +88,30 @@ export const USAGE = `Usage: iamlocal [options]
   --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
   --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
   --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
+  --webhook-port N    serve the pod identity webhook over HTTPS on port N (default off; 4600 in docs/irsa.md;
+                      env IAMLOCAL_WEBHOOK_PORT)
+  --webhook-san NAME  extra DNS name or IP for the webhook's certificate; repeatable (env IAMLOCAL_WEBHOOK_SANS,
+                      comma-separated)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
                       mint a projected service-account token from a running server (mint-token --help)
+  iamlocal kind --cluster C [--out DIR] …
+                      kind cluster config, keys and manifests for IRSA against a running server (kind --help)
 
   Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
   (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
 
 /** Config from defaults ← environment ← command-line flags. Throws ConfigError on bad input. */
 export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
-  const c: Config & { help: boolean } = { ...defaults, seeds: [], help: false };
+  const c: Config & { help: boolean } = { ...defaults, seeds: [], webhookSans: [], help: false };
   if (env.IAMLOCAL_PORT) c.port = parsePort(env.IAMLOCAL_PORT, 'IAMLOCAL_PORT');
   if (env.IAMLOCAL_HOST) c.host = env.IAMLOCAL_HOST;
   if (env.IAMLOCAL_DATA_DIR) c.dataDir = env.IAMLOCAL_DATA_DIR;
   if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
   if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
+  if (env.IAMLOCAL_WEBHOOK_PORT) c.webhookPort = offValue(env.IAMLOCAL_WEBHOOK_PORT) ? null : parsePort(env.IAMLOCAL_WEBHOOK_PORT, 'IAMLOCAL_WEBHOOK_PORT');
+  if (env.IAMLOCAL_WEBHOOK_SANS) c.webhookSans.push(...env.IAMLOCAL_WEBHOOK_SANS.split(',').map((x) => x.trim()).filter(Boolean));
   if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
@@ -119,6 +133,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--in-memory': c.inMemory = true; break;
       case '--seed': (cliSeeds ??= []).push(value()); break;
       case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
+      case '--webhook-port': c.webhookPort = parsePort(value(), '--webhook-port'); break;
+      case '--webhook-san': c.webhookSans.push(value()); break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

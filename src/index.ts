@@ -4,6 +4,7 @@ import { createLogger, defaults, type Config, type LogLevel, type RootCredential
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
 import type { SeedSource } from './store/seed-load';
+import type { PodIdentityAssociations } from './webhook/identities';
 
 export interface StartOptions {
   /** Listen port; 0 (default) picks a free one. */
@@ -20,6 +21,12 @@ export interface StartOptions {
   logLevel?: LogLevel;
   /** The default account's root key; false for none. Default test/test. */
   rootCredentials?: RootCredentials | false;
+  /** Serve the pod identity webhook over HTTPS on this port (0 = a free one); default: not served. */
+  webhookPort?: number;
+  /** Extra SANs for the webhook's serving certificate. */
+  webhookSans?: string[];
+  /** Where the webhook finds EKS Pod Identity associations (default: none). */
+  podIdentityAssociations?: PodIdentityAssociations;
 }
 
 export interface IamLocal {
@@ -29,6 +36,8 @@ export interface IamLocal {
   /** The root credentials (empty strings when switched off). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
+  /** The pod identity webhook (https URL, its CA's PEM), when webhookPort was given. */
+  webhook: { url: string; port: number; caCert: string } | null;
   stop(): Promise<void>;
 }
 
@@ -42,6 +51,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     logLevel: opts.logLevel ?? 'silent',
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
     seeds: [],
+    webhookPort: opts.webhookPort ?? null,
+    webhookSans: opts.webhookSans ?? [],
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -50,7 +61,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     if (opts.clock) clock.set(opts.clock.now());
   }
   const seeds = opts.seed === undefined ? [] : Array.isArray(opts.seed) ? opts.seed : [opts.seed];
-  const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds });
+  const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds, podIdentityAssociations: opts.podIdentityAssociations });
   const creds = config.rootCredentials;
   return {
     endpoint: server.url,
@@ -58,6 +69,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     accountId: '000000000000',
     credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
     clock: server.clock,
+    webhook: server.webhook ? { url: server.webhook.url, port: server.webhook.port, caCert: server.webhook.caCert } : null,
     stop: server.stop,
   };
 }
@@ -69,3 +81,4 @@ export { Store, openStore } from './store/store';
 export { SeedError } from './store/seed-schema';
 export type { SeedSource } from './store/seed-load';
 export { AwsError } from './aws/errors';
+export type { PodIdentityAssociations } from './webhook/identities';

@@ -8,13 +8,19 @@ import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
 import { restoreVaultedClusters } from './store/cluster-vault';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
+import type { WebhookTlsRecord } from './store/repos/webhook';
 import { Store } from './store/store';
+import type { PodIdentityAssociations } from './webhook/identities';
+import { startWebhookServer, type RunningWebhook } from './webhook/server';
+import { DEFAULT_WEBHOOK_SANS, ensureWebhookTls } from './webhook/tls';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface RunningServer {
   url: string;
+  /** The pod identity webhook, when config.webhookPort is set. */
+  webhook: (RunningWebhook & { caCert: string }) | null;
   port: number;
   host: string;
   store: Store;
@@ -29,6 +35,8 @@ export interface ServerOptions {
   ids?: IdSource;
   /** Seeds given programmatically (objects or paths); config.seeds are loaded too, first. */
   extraSeeds?: SeedSource[];
+  /** Where the webhook finds EKS Pod Identity associations (default: none). */
+  podIdentityAssociations?: PodIdentityAssociations;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -53,7 +61,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
 
+  // The webhook's CA and serving certificate are made (or re-issued for new SANs) before anything is served.
+  let webhookTls: WebhookTlsRecord | null = null;
+  if (config.webhookPort !== null) {
+    const specific = config.host !== '0.0.0.0' && config.host !== '::' ? [config.host] : [];
+    const { tls, changed } = await ensureWebhookTls(store.webhook.tls(), [...DEFAULT_WEBHOOK_SANS, ...specific, ...config.webhookSans], clock.now(), ids);
+    if (changed) store.transaction(() => store.webhook.putTls(tls));
+    webhookTls = tls;
+  }
+  let webhook: RunningServer['webhook'] = null;
+
   const app = createApp({
+    webhook: () => (webhook && webhookTls ? { url: webhook.url, port: webhook.port, caCert: webhookTls.caCert, sans: webhookTls.sans } : null),
     store,
     clock,
     ids,
@@ -69,6 +88,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  if (config.webhookPort !== null && webhookTls) {
+    try {
+      const running = await startWebhookServer({ store, clock, ids, logger, host: config.host, port: config.webhookPort, tls: { cert: webhookTls.servingCert, key: webhookTls.servingKey }, podIdentityAssociations: opts.podIdentityAssociations });
+      webhook = { ...running, caCert: webhookTls.caCert };
+    } catch (e) {
+      await new Promise<void>((r) => server.close(() => r()));
+      store.close();
+      throw e;
+    }
+  }
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
@@ -89,7 +118,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      server.close(() => {
+      const webhookStopped = webhook ? webhook.stop() : Promise.resolve();
+      server.close(async () => {
+        await webhookStopped;
         store.close();
         resolve();
       });
@@ -97,5 +128,5 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, stop };
+  return { url, port: addr.port, host: config.host, store, clock, webhook, stop };
 }

@@ -41,7 +41,7 @@ const ACCOUNT = /^\d{12}$/;
 
 const invalid = (m: string) => awsErrors.validation(m);
 
-function adminError(c: Context, deps: AppDeps, e: unknown): Response {
+export function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   const err = toAwsError(e);
   if (!(e instanceof AwsError)) deps.logger.error('admin error', { error: e instanceof Error ? e.stack : String(e) });
   const requestId = deps.ids.requestId();
@@ -49,7 +49,7 @@ function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
 }
 
-function jsonBody(body: Buffer): Record<string, unknown> {
+export function jsonBody(body: Buffer): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(body.toString('utf8') || '{}');
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
@@ -117,7 +117,7 @@ export function createCluster(store: Store, spec: NewClusterSpec, ids: AppDeps['
   return cluster;
 }
 
-function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
+export function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
   const matches = store.eksClusters.list().filter((cl) => cl.name === name && cl.accountId === account && (region === undefined || cl.region === region));
   if (matches.length === 0) throw awsErrors.noSuchEntity(`No cluster named ${name} in account ${account}${region ? ` region ${region}` : ''}.`);
   if (matches.length > 1) throw invalid(`Several clusters are named ${name}; pass ?region=.`);

@@ -10,6 +10,7 @@ import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX
 import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
+import { mountWebhookAdmin } from './webhook';
 
 export const ADMIN_PREFIX = '/_iamlocal';
 const startedAt = Date.now();
@@ -83,6 +84,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
   mountClusterAdmin(app, deps);
+  mountWebhookAdmin(app, deps);
 
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {
