@@ -3,11 +3,8 @@
 // to a file — the file a pod's AWS_WEB_IDENTITY_TOKEN_FILE points at. Works with in-memory and Docker
 // servers alike because the server, which holds the cluster key and the clock, does the signing.
 import { writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { signRequest } from './auth/sigv4';
+import { adminJson, serverTarget } from './cli-admin-client';
 import { cliFlags } from './cli-args';
-import { defaults } from './config';
 
 export const MINT_TOKEN_USAGE = `Usage: iamlocal mint-token --cluster NAME --namespace NS --service-account SA [options]
 
@@ -63,51 +60,21 @@ export function parseMintTokenArgs(argv: string[], env: NodeJS.ProcessEnv = proc
   for (const [k, flag] of [['cluster', '--cluster'], ['namespace', '--namespace'], ['serviceAccount', '--service-account']] as const) {
     if (!out[k]) throw new MintTokenUsageError(`${flag} is required`);
   }
-  const root = defaults.rootCredentials || { accessKeyId: 'test', secretAccessKey: 'test' };
-  return {
-    ...(out as MintTokenArgs),
-    endpoint: out.endpoint ?? env.IAMLOCAL_ENDPOINT ?? `http://127.0.0.1:${defaults.port}`,
-    credentials: {
-      accessKeyId: env.IAMLOCAL_ROOT_ACCESS_KEY_ID ?? root.accessKeyId,
-      secretAccessKey: env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY ?? root.secretAccessKey,
-    },
-  };
-}
-
-function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
-  const send = url.protocol === 'https:' ? httpsRequest : request;
-  return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return { ...(out as MintTokenArgs), ...serverTarget(out.endpoint, env) };
 }
 
 /** Mints through the server; returns the token. Throws Error with the server's message on failure. */
 export async function mintTokenViaServer(a: MintTokenArgs): Promise<{ token: string; expiration: string }> {
-  const url = new URL(`/_iamlocal/clusters/${encodeURIComponent(a.cluster)}/tokens${a.region ? `?region=${encodeURIComponent(a.region)}` : ''}`, a.endpoint);
-  const body = JSON.stringify({
+  const path = `/_iamlocal/clusters/${encodeURIComponent(a.cluster)}/tokens${a.region ? `?region=${encodeURIComponent(a.region)}` : ''}`;
+  const { json } = await adminJson<{ token?: string; expiration?: string }>(a, 'POST', path, {
     namespace: a.namespace,
     serviceAccount: a.serviceAccount,
     ...(a.audience.length > 0 ? { audience: a.audience } : {}),
     ...(a.lifetimeSeconds !== undefined ? { lifetimeSeconds: a.lifetimeSeconds } : {}),
     ...(a.podName !== undefined ? { podName: a.podName } : {}),
   });
-  const headers = { 'content-type': 'application/json' };
-  const signed = signRequest({ method: 'POST', url: url.toString(), headers, body }, a.credentials, { region: 'us-east-1', service: 'iamlocal', now: new Date() });
-  const res = await post(url, { ...headers, ...signed }, body);
-  let parsed: { token?: string; expiration?: string; error?: { code: string; message: string } };
-  try {
-    parsed = JSON.parse(res.body);
-  } catch {
-    throw new Error(`unexpected answer from ${a.endpoint} (HTTP ${res.status})`);
-  }
-  if (res.status !== 200 || !parsed.token) throw new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : `HTTP ${res.status}`);
-  return { token: parsed.token, expiration: parsed.expiration ?? '' };
+  if (!json.token) throw new Error(`unexpected answer from ${a.endpoint}`);
+  return { token: json.token, expiration: json.expiration ?? '' };
 }
 
 /** Runs the command; returns the process exit code. */
