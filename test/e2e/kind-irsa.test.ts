@@ -240,3 +240,46 @@ process.stdout.write(r.Arn);`;
     expect(stdout).toBe(caller);
   }, 60_000);
 });
+
+describe('mode B: trust an existing kind cluster as it is', () => {
+  it('registers the stock issuer with the uploaded JWKS and writes only the manifest; its tokens are accepted', async () => {
+    const KIND_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+    const key = createPrivateKey(readFileSync(fileURLToPath(new URL('../fixtures/oidc/keys/other-rsa.key', import.meta.url)), 'utf8'));
+    const pub = createPublicKey(key);
+    const kid = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('base64url');
+    // What `kubectl get --raw /openid/v1/jwks` prints for that cluster.
+    const jwksFile = join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...pub.export({ format: 'jwk' }), use: 'sig', kid, alg: 'RS256' }] }));
+    const outB = join(dir, 'mode-b');
+    const c = capture();
+    expect(await runKind(['--cluster', 'existing', '--existing-cluster', '--jwks', jwksFile, '--out', outB, '--endpoint', iam.endpoint], c.io)).toBe(0);
+    expect(c.chunks.out).toMatch(/oidc-provider\/kubernetes\.default\.svc\.cluster\.local/);
+    expect(() => statSync(join(outB, 'kind-config.yaml'))).toThrow();
+    for (const o of parseAllDocuments(readFileSync(join(outB, 'iamlocal.yaml'), 'utf8')).map((d) => d.toJS())) expect(validK8s(o)).toBe(true);
+
+    const { CreateRoleCommand, IAMClient } = await import('@aws-sdk/client-iam');
+    const { AssumeRoleWithWebIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+    const creds = { accessKeyId: 'test', secretAccessKey: 'test' };
+    await new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: creds }).send(
+      new CreateRoleCommand({
+        RoleName: 'kind-web',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::000000000000:oidc-provider/kubernetes.default.svc.cluster.local' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'kubernetes.default.svc.cluster.local:sub': 'system:serviceaccount:apps:web' } } }],
+        }),
+      }),
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(KIND_ISSUER).setSubject('system:serviceaccount:apps:web').setAudience(['sts.amazonaws.com']).setIssuedAt(now).setNotBefore(now).setExpirationTime(now + 3600).sign(key);
+    const r = await new STSClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: creds }).send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::000000000000:role/kind-web', RoleSessionName: 'kind-b', WebIdentityToken: token }));
+    expect(r.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/kind-web/kind-b');
+  }, 60_000);
+
+  it('needs --jwks, and refuses --jwks without --existing-cluster', async () => {
+    const c = capture();
+    expect(await runKind(['--cluster', 'x', '--existing-cluster'], c.io)).toBe(2);
+    expect(c.chunks.err).toMatch(/--jwks FILE/);
+    expect(await runKind(['--cluster', 'x', '--jwks', 'f'], c.io)).toBe(2);
+    expect(await runKind(['--cluster', 'x', '--existing-cluster', '--jwks', 'f', '--issuer', 'http://insecure'], c.io)).toBe(2);
+  });
+});
