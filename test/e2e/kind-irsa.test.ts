@@ -235,6 +235,25 @@ process.stdout.write(r.Arn);`;
     expect(JSON.parse(stdout).Arn).toBe(caller);
   }, 60_000);
 
+  it('AWS CLI v1 caches web-identity credentials in ~/.aws/cli/cache by role ARN (+ session name), not by token', async () => {
+    // What docs/irsa.md warns about: re-running a rehearsal with a token of the wrong service account in
+    // the same HOME still "works" from the cache; a fresh HOME (or an emptied cache) gets iamlocal's 403.
+    const home = join(dir, 'cli-cache-home');
+    mkdirSync(home, { recursive: true });
+    const first = await run('aws', ['sts', 'get-caller-identity', '--output', 'json'], { env: { ...env, HOME: home } });
+    expect(JSON.parse(first.stdout).Arn).toBe(caller);
+    const [header, payload] = readFileSync(env.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8').split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const wrong = await new SignJWT({ ...payload, sub: 'system:serviceaccount:other:web' }).setProtectedHeader(header).sign(createPrivateKey(files['sa.key']));
+    const wrongFile = join(dir, 'wrong-token');
+    writeFileSync(wrongFile, wrong);
+    const cached = await run('aws', ['sts', 'get-caller-identity', '--output', 'json'], { env: { ...env, HOME: home, AWS_WEB_IDENTITY_TOKEN_FILE: wrongFile } });
+    expect(JSON.parse(cached.stdout).Arn).toBe(caller);
+    const fresh = join(dir, 'cli-fresh-home');
+    mkdirSync(fresh, { recursive: true });
+    const denied = await run('aws', ['sts', 'get-caller-identity', '--output', 'json'], { env: { ...env, HOME: fresh, AWS_WEB_IDENTITY_TOKEN_FILE: wrongFile } }).catch((e) => e);
+    expect(String(denied.stderr)).toMatch(/AccessDenied.*Not authorized to perform sts:AssumeRoleWithWebIdentity/);
+  }, 60_000);
+
   it('boto3', async () => {
     const { stdout } = await run('python3', ['-c', "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'], end='')"], { env });
     expect(stdout).toBe(caller);
