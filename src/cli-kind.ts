@@ -235,10 +235,10 @@ export async function writeKindFiles(a: KindArgs): Promise<KindResult> {
     await write('sa.key', key.body, 0o600);
     await write('sa.pub', pub.body);
     const config = kindClusterConfig({ clusterName: cluster.name, issuer: cluster.issuer, keyPath: join(dir, 'sa.key'), pubPath: join(dir, 'sa.pub'), workers: a.workers });
-    await write('kind-config.yaml', `# kind cluster config for IRSA against iamlocal (iamlocal kind --cluster ${cluster.name})\n` + stringify(config, { lineWidth: 0 }));
+    await write('kind-config.yaml', `# kind cluster config for IRSA against iamlocal (iamlocal kind --cluster ${cluster.name})\n` + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }));
   }
   const objects = manifestObjects({ clusterId: cluster.id, hostAddress: a.hostAddress, apiPort, webhookPort: a.webhookPort ?? webhook.port!, caBundle: webhook.caBundle, failurePolicy: a.failurePolicy });
-  await write('iamlocal.yaml', `# iamlocal pod identity webhook + in-cluster Service for ${cluster.name} (iamlocal kind)\n` + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+  await write('iamlocal.yaml', `# iamlocal pod identity webhook + in-cluster Service for ${cluster.name} (iamlocal kind)\n` + objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
   return { dir, files, cluster, created, providerArn, issuer };
 }
 

@@ -113,6 +113,7 @@ describe('generated files', () => {
     const objects = manifest();
     expect(objects.map((o) => `${o.apiVersion}/${o.kind}`)).toEqual(['v1/Namespace', 'v1/Service', 'discovery.k8s.io/v1/EndpointSlice', 'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration']);
     for (const o of objects) expect(validK8s(o), `${o.kind}: ${JSON.stringify(validK8s.errors?.slice(0, 3))}`).toBe(true);
+    expect(files['iamlocal.yaml']).not.toMatch(/[&*]a1/); // no YAML aliases
     const [, service, slice, mwc] = objects;
     expect(service.spec.selector).toBeUndefined();
     expect(slice.metadata.labels['kubernetes.io/service-name']).toBe(service.metadata.name);
