@@ -215,6 +215,7 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
       } else if (c.id && cluster.id !== c.id) fail(`cluster exists with OIDC id ${cluster.id}, not ${c.id}`);
       if (c.oidcProvider) ensureClusterOidcProvider(store, cluster, c.oidcProvider.clientIds, at);
       recordClusterKey(store, cluster, c.oidcProvider?.clientIds ?? null);
+      for (const sa of c.serviceAccounts) store.webhook.putServiceAccount({ clusterId: cluster.id, namespace: sa.namespace, name: sa.name, annotations: sa.annotations, source: 'seed', updatedAt: at });
     }),
   );
 

@@ -143,3 +143,19 @@ describe('webhook CA across restarts', () => {
     }
   });
 });
+
+describe('service accounts from a seed', () => {
+  it('eksClusters[].serviceAccounts are known to the webhook; a bad entry stops start-up', async () => {
+    const s = await startIamLocal({ seed: { eksClusters: [{ name: 'seeded', serviceAccounts: [{ namespace: 'payments', name: 'payments-api', roleArn: 'arn:aws:iam::000000000000:role/payments-api', annotations: { 'eks.amazonaws.com/token-expiration': 3600 } }] }] } });
+    try {
+      const r = await admin(s.endpoint, 'GET', '/_iamlocal/clusters/seeded/service-accounts');
+      expect(r.json.serviceAccounts).toEqual([
+        expect.objectContaining({ namespace: 'payments', name: 'payments-api', source: 'seed', annotations: { 'eks.amazonaws.com/token-expiration': '3600', 'eks.amazonaws.com/role-arn': 'arn:aws:iam::000000000000:role/payments-api' } }),
+      ]);
+    } finally {
+      await s.stop();
+    }
+    await expect(startIamLocal({ seed: { eksClusters: [{ name: 'x', serviceAccounts: [{ namespace: 'a', name: 'b', roleArn: 'role/x' }] }] } })).rejects.toThrow(/roleArn/);
+    await expect(startIamLocal({ seed: { eksClusters: [{ name: 'x', serviceAccounts: [{ namespace: 'a', name: 'b', annotations: { foo: 'x' } }] }] } })).rejects.toThrow(/eks\.amazonaws\.com/);
+  });
+});

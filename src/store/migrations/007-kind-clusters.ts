@@ -4,7 +4,7 @@
 //   cluster configured once with that issuer and key keeps signing tokens iamlocal accepts: reset and
 //   seeds re-create the cluster with the same id and key instead of a new one.
 // - webhook_service_accounts: the service-account annotations the pod identity webhook has seen in
-//   ServiceAccount admission reviews (or was told through the admin API / `iamlocal kind`). They mirror
+//   ServiceAccount admission reviews (or was told through the admin API, `iamlocal kind` or a seed). They mirror
 //   objects that live in the kind cluster, which a reset of iamlocal does not touch.
 // - webhook_clusters: per-cluster webhook settings (endpoint URL injected into pods, region, …).
 // - webhook_tls: iamlocal's webhook CA and serving certificate, so the caBundle written into a cluster's
@@ -38,7 +38,7 @@ CREATE TABLE webhook_service_accounts (
   namespace    TEXT NOT NULL,
   name         TEXT NOT NULL,
   annotations  TEXT NOT NULL,             -- JSON object of the eks.amazonaws.com/* annotations
-  source       TEXT NOT NULL CHECK (source IN ('admission','admin')),
+  source       TEXT NOT NULL CHECK (source IN ('admission','admin','seed')),
   updated_at   TEXT NOT NULL,
   PRIMARY KEY (cluster_id, namespace, name)
 );

@@ -8,8 +8,8 @@ export interface WebhookServiceAccount {
   name: string;
   /** The service account's eks.amazonaws.com/* annotations, as in its metadata. */
   annotations: Record<string, string>;
-  /** 'admission': learnt from a ServiceAccount AdmissionReview; 'admin': set through the admin API. */
-  source: 'admission' | 'admin';
+  /** 'admission': learnt from a ServiceAccount AdmissionReview; 'admin': set through the admin API; 'seed': a seed file. */
+  source: 'admission' | 'admin' | 'seed';
   updatedAt: string;
 }
 
@@ -27,7 +27,7 @@ interface SaRow {
   namespace: string;
   name: string;
   annotations: string;
-  source: 'admission' | 'admin';
+  source: 'admission' | 'admin' | 'seed';
   updated_at: string;
 }
 
