@@ -5,9 +5,11 @@
 // API server then applies the webhook's failurePolicy (Ignore in iamlocal's manifest).
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../config';
+import { readNodeBody } from '../http/read-body';
 import type { Clock, IdSource } from '../runtime';
 import type { Store } from '../store/store';
 import { answerAdmissionReview } from './admission';
@@ -41,9 +43,14 @@ export function webhookApp(opts: Omit<WebhookServerOptions, 'host' | 'port' | 't
   app.post('/clusters/:id/mutate', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') return c.text('Invalid Content-Type, expected `application/json`\n', 415);
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > MAX_REVIEW_BYTES) return c.text('AdmissionReview too large\n', 413);
-    const buf = Buffer.from(await c.req.arrayBuffer());
+    // Bounded: at most MAX_REVIEW_BYTES are held, whatever the client sends.
+    const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    let buf: Buffer;
+    try {
+      buf = node ? await readNodeBody(node, MAX_REVIEW_BYTES) : Buffer.from(await c.req.arrayBuffer());
+    } catch {
+      return c.text('AdmissionReview too large or incomplete\n', 413);
+    }
     if (buf.length > MAX_REVIEW_BYTES) return c.text('AdmissionReview too large\n', 413);
     const cluster = store.eksClusters.getById(c.req.param('id'));
     const answer = answerAdmissionReview(buf.toString('utf8'), {

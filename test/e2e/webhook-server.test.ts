@@ -122,6 +122,8 @@ describe('webhook over HTTPS', () => {
     const unknown = JSON.parse((await post(iam, '/clusters/00000000000000000000000000000000/mutate', review('Pod', 'CREATE', POD))).body);
     expect(unknown.response).toMatchObject({ allowed: true, warnings: [expect.any(String)] });
     expect((await post(iam, '/nope', '{}')).status).toBe(404);
+    // Bounded: a 4 MiB review is refused with 413 (then the failurePolicy applies), never buffered whole.
+    expect((await post(iam, clusterPath, JSON.stringify({ kind: 'AdmissionReview', pad: 'x'.repeat(4 * 1024 * 1024) }))).status).toBe(413);
   });
 });
 
