@@ -33,6 +33,10 @@ export interface Config {
   webhookPort: number | null;
   /** Extra DNS names / IPs for the webhook's serving certificate (beside the kind Service names and loopback). */
   webhookSans: string[];
+  /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
+  imdsPort: number | null;
+  /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
+  ecsPort: number | null;
 }
 
 export const defaults: Config = {
@@ -48,6 +52,8 @@ export const defaults: Config = {
   maxBodyBytes: 1024 * 1024,
   webhookPort: null,
   webhookSans: [],
+  imdsPort: null,
+  ecsPort: null,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -72,6 +78,11 @@ function parseLevel(v: string, what: string): LogLevel {
   return v as LogLevel;
 }
 
+/** A port, or null for `off` (the workload listeners are off unless asked for). */
+function parseOptionalPort(v: string, what: string): number | null {
+  return offValue(v) && v.trim() !== '0' ? null : parsePort(v, what);
+}
+
 /** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
 function splitSeedList(v: string): string[] {
   return v
@@ -92,6 +103,10 @@ export const USAGE = `Usage: iamlocal [options]
                       env IAMLOCAL_WEBHOOK_PORT)
   --webhook-san NAME  extra DNS name or IP for the webhook's certificate; repeatable (env IAMLOCAL_WEBHOOK_SANS,
                       comma-separated)
+  --imds-port N|off   serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N
+                      (default off; 0 = any free port; env IAMLOCAL_IMDS_PORT)
+  --ecs-port N|off    serve the ECS task credentials endpoint /v2/credentials/<id> on port N
+                      (default off; 0 = any free port; env IAMLOCAL_ECS_PORT)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
@@ -113,6 +128,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (env.IAMLOCAL_WEBHOOK_PORT) c.webhookPort = offValue(env.IAMLOCAL_WEBHOOK_PORT) ? null : parsePort(env.IAMLOCAL_WEBHOOK_PORT, 'IAMLOCAL_WEBHOOK_PORT');
   if (env.IAMLOCAL_WEBHOOK_SANS) c.webhookSans.push(...env.IAMLOCAL_WEBHOOK_SANS.split(',').map((x) => x.trim()).filter(Boolean));
   if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
+  if (env.IAMLOCAL_IMDS_PORT !== undefined) c.imdsPort = parseOptionalPort(env.IAMLOCAL_IMDS_PORT, 'IAMLOCAL_IMDS_PORT');
+  if (env.IAMLOCAL_ECS_PORT !== undefined) c.ecsPort = parseOptionalPort(env.IAMLOCAL_ECS_PORT, 'IAMLOCAL_ECS_PORT');
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
     else {
@@ -135,6 +152,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
       case '--webhook-port': c.webhookPort = parsePort(value(), '--webhook-port'); break;
       case '--webhook-san': c.webhookSans.push(value()); break;
+      case '--imds-port': c.imdsPort = parseOptionalPort(value(), '--imds-port'); break;
+      case '--ecs-port': c.ecsPort = parseOptionalPort(value(), '--ecs-port'); break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

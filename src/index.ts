@@ -27,6 +27,10 @@ export interface StartOptions {
   webhookSans?: string[];
   /** Where the webhook finds EKS Pod Identity associations (default: none). */
   podIdentityAssociations?: PodIdentityAssociations;
+  /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
+  imdsPort?: number;
+  /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
+  ecsPort?: number;
 }
 
 export interface IamLocal {
@@ -38,6 +42,10 @@ export interface IamLocal {
   clock: AdjustableClock;
   /** The pod identity webhook (https URL, its CA's PEM), when webhookPort was given. */
   webhook: { url: string; port: number; caCert: string } | null;
+  /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
+  imdsEndpoint: string | null;
+  /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
+  ecsEndpoint: string | null;
   stop(): Promise<void>;
 }
 
@@ -53,6 +61,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     seeds: [],
     webhookPort: opts.webhookPort ?? null,
     webhookSans: opts.webhookSans ?? [],
+    imdsPort: opts.imdsPort ?? null,
+    ecsPort: opts.ecsPort ?? null,
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -70,6 +80,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
     clock: server.clock,
     webhook: server.webhook ? { url: server.webhook.url, port: server.webhook.port, caCert: server.webhook.caCert } : null,
+    imdsEndpoint: server.imdsUrl,
+    ecsEndpoint: server.ecsUrl,
     stop: server.stop,
   };
 }

@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
@@ -25,6 +26,11 @@ export interface RunningServer {
   host: string;
   store: Store;
   clock: AdjustableClock;
+  /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
+  imdsUrl: string | null;
+  /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
+  ecsUrl: string | null;
+  workloads: WorkloadEndpoints;
   stop(): Promise<void>;
 }
 
@@ -54,8 +60,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const restored = restoreVaultedClusters(store, clock.now());
     if (restored > 0) logger.debug('restored clusters from their kept keys', { restored });
   };
+  let workloads: WorkloadEndpoints;
   try {
     await applyAll();
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
@@ -78,15 +86,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ids,
     config,
     logger,
+    workloads,
     reset: async () => {
       store.wipe();
       await applyAll();
+      workloads.clear();
+      await workloads.sync();
     },
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e) => {
+      void workloads.close().then(() => {
+        store.close();
+        reject(e);
+      });
+    });
   });
   if (config.webhookPort !== null && webhookTls) {
     try {
@@ -94,6 +110,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       webhook = { ...running, caCert: webhookTls.caCert };
     } catch (e) {
       await new Promise<void>((r) => server.close(() => r()));
+      await workloads.close();
       store.close();
       throw e;
     }
@@ -118,15 +135,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      const webhookStopped = webhook ? webhook.stop() : Promise.resolve();
-      server.close(async () => {
-        await webhookStopped;
+      let pending = 3;
+      const done = () => {
+        if (--pending > 0) return;
         store.close();
         resolve();
-      });
+      };
+      server.close(done);
+      void workloads.close().then(done);
+      void (webhook ? webhook.stop() : Promise.resolve()).then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, webhook, stop };
+  return { url, port: addr.port, host: config.host, store, clock, webhook, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }
