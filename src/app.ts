@@ -4,7 +4,7 @@
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { mountAdmin } from './admin/routes';
+import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
@@ -166,6 +166,16 @@ function incoming(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }
 
+/**
+ * A request signed for a service iamlocal does not emulate (an S3 or DynamoDB client pointed at it):
+ * 501 with the service named, rather than a signature error scoped to 'sts'. 501 is not retried by
+ * the SDKs (they retry 500/502/503/504).
+ */
+function notEmulated(service: string): AwsError {
+  const known = Object.keys(SERVICES).join(', ');
+  return awsError('NotImplemented', `iamlocal does not emulate the '${service}' service (the request was signed for '${service}'). It emulates: ${known}.`);
+}
+
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -261,6 +271,7 @@ export const stages: Stage[] = [
         s.service = scoped as ServiceName;
         s.protocol = spec.protocol;
       }
+      else if (!spec) throw notEmulated(scoped);
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -459,6 +470,8 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   mountAdmin(app, deps);
+  // Every admin path not mounted above is unknown: 404, never an AWS request.
+  app.all(`${ADMIN_PREFIX}/*`, (c) => c.json({ error: 'NotFound', message: `No iamlocal admin endpoint ${c.req.method} ${c.req.path}` }, 404));
   app.all('*', (c) => handleAwsRequest(deps, c));
   return app;
 }

@@ -2,6 +2,7 @@
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
+import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
 import { ClusterKeysRepo } from './repos/cluster-keys';
 import { Ec2InstancesRepo } from './repos/ec2-instances';
@@ -10,6 +11,7 @@ import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
 import { InstanceProfilesRepo } from './repos/instance-profiles';
+import { LoginProfilesRepo } from './repos/login-profiles';
 import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
@@ -17,6 +19,7 @@ import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
+import { UserCredentialsRepo } from './repos/user-credentials';
 import { UsersRepo } from './repos/users';
 import { WebhookRepo } from './repos/webhook';
 
@@ -47,6 +50,9 @@ export class Store {
   readonly organizations: OrganizationsRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
+  readonly accountSettings: AccountSettingsRepo;
+  readonly loginProfiles: LoginProfilesRepo;
+  readonly userCredentials: UserCredentialsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -68,6 +74,9 @@ export class Store {
     this.organizations = new OrganizationsRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
+    this.accountSettings = new AccountSettingsRepo(this.db);
+    this.loginProfiles = new LoginProfilesRepo(this.db);
+    this.userCredentials = new UserCredentialsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
