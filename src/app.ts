@@ -47,6 +47,8 @@ export interface AppDeps {
   summary?: () => ServerSummary;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
+  /** The running pod identity webhook (GET /_iamlocal/webhook), or null when it is not served. */
+  webhook?: () => { url: string; port: number; caCert: string; sans: string[] } | null;
   /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
   workloads?: WorkloadEndpoints;
 }

@@ -27,6 +27,7 @@ import {
 } from '../oidc/index';
 import type { EksCluster } from '../store/repos/eks-clusters';
 import type { OidcProvider } from '../store/repos/oidc-providers';
+import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from '../store/cluster-vault';
 import type { Store } from '../store/store';
 import { requireRoot } from './admin-auth';
 
@@ -82,7 +83,7 @@ export function clusterView(store: Store, cl: EksCluster) {
 import { createCluster } from '../store/eks-cluster-create';
 export { createCluster, type NewClusterSpec } from '../store/eks-cluster-create';
 
-function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
+export function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
   const matches = store.eksClusters.list().filter((cl) => cl.name === name && cl.accountId === account && (region === undefined || cl.region === region));
   if (matches.length === 0) throw awsErrors.noSuchEntity(`No cluster named ${name} in account ${account}${region ? ` region ${region}` : ''}.`);
   if (matches.length > 1) throw invalid(`Several clusters are named ${name}; pass ?region=.`);
@@ -148,7 +149,11 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       const id = b.id === undefined ? undefined : String(b.id);
       if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case letters or digits.');
       let key: ClusterKey;
-      if (b.privateKeyPem !== undefined) {
+      // The same cluster created again (after a reset) keeps its OIDC id and key,
+      // so a kind cluster configured with them keeps working; an explicit key or id replaces them.
+      const vaulted = b.privateKeyPem === undefined ? vaultedClusterKey(store, accountId, region, name, id) : null;
+      if (vaulted) key = vaulted.key;
+      else if (b.privateKeyPem !== undefined) {
         try {
           key = clusterKeyFromPem(String(b.privateKeyPem));
         } catch (e) {
@@ -157,9 +162,27 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       } else key = await generateClusterKey();
       const clientIds = b.oidcProvider === false ? null : stringList((b.oidcProvider as { clientIds?: unknown } | undefined)?.clientIds ?? ['sts.amazonaws.com'], 'oidcProvider.clientIds');
       const now = deps.clock.now();
-      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id, key, oidcProviderClientIds: clientIds }, deps.ids, now));
+      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id: id ?? vaulted?.id, createdAt: vaulted?.createdAt, key, oidcProviderClientIds: clientIds }, deps.ids, now));
       deps.logger.info('cluster created', { name, accountId, region, issuer: cluster.issuer });
       return c.json(clusterView(store, cluster), 201);
+    } catch (e) {
+      return adminError(c, deps, e);
+    }
+  });
+
+  // Forgets a cluster for good: its row, its vaulted key (so a reset no longer restores it) and what the
+  // webhook knew of it. The IAM OIDC provider stays (it is IAM state; delete it with IAM).
+  app.delete(`${CLUSTERS_PATH}/:name`, async (c) => {
+    try {
+      const { accountId } = await rootCall(c);
+      const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+      store.transaction(() => {
+        store.eksClusters.delete(cl.id);
+        store.clusterKeys.delete(cl.accountId, cl.region, cl.name);
+        store.webhook.forgetCluster(cl.id);
+      });
+      deps.logger.info('cluster deleted', { name: cl.name, accountId: cl.accountId, region: cl.region });
+      return c.json({ deleted: cl.name, id: cl.id });
     } catch (e) {
       return adminError(c, deps, e);
     }

@@ -11,6 +11,7 @@ import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 import { mountSamlIdpAdmin } from './saml-idps';
+import { mountWebhookAdmin } from './webhook';
 import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
@@ -88,6 +89,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
   mountClusterAdmin(app, deps);
+  mountWebhookAdmin(app, deps);
 
   // Mock SAML IdPs: metadata and signed SAML responses (src/admin/saml-idps.ts; docs/saml.md).
   mountSamlIdpAdmin(app, deps);

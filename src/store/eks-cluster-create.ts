@@ -1,10 +1,10 @@
 // Owns creating a mock EKS cluster in the store: its issuer (from the OIDC id), its signing key and,
 // when asked, the IAM OIDC provider that trusts that key. Shared by the admin endpoint, the EKS
 // CreateCluster operation and the seeds. Synchronous: run it inside a transaction.
-import { arns } from '../aws/arn';
 import { awsErrors } from '../aws/errors';
-import { eksIssuerUrl, jwks, newClusterOidcId, providerUrlFromIssuer, type ClusterKey } from '../oidc/index';
+import { eksIssuerUrl, newClusterOidcId, type ClusterKey } from '../oidc/index';
 import type { IdSource } from '../runtime';
+import { ensureClusterOidcProvider, recordClusterKey } from './cluster-vault';
 import type { EksCluster } from './repos/eks-clusters';
 import type { Store } from './store';
 
@@ -14,6 +14,8 @@ export interface NewClusterSpec {
   name: string;
   id?: string;
   key: ClusterKey;
+  /** Creation time to keep (a cluster re-created from its kept key). */
+  createdAt?: string;
   /** Client ids of the IAM OIDC provider to create for the issuer; null = create none. */
   oidcProviderClientIds: string[] | null;
   /** EKS CreateCluster members kept for DescribeCluster. */
@@ -41,29 +43,14 @@ export function createCluster(store: Store, spec: NewClusterSpec, ids: IdSource,
     privateJwk: JSON.stringify(spec.key.privateJwk),
     publicJwk: JSON.stringify(spec.key.publicJwk),
     kid: spec.key.kid,
-    createdAt: at,
+    createdAt: spec.createdAt ?? at,
     roleArn: spec.roleArn ?? null,
     version: spec.version ?? null,
     clientRequestToken: spec.clientRequestToken ?? null,
     vpcConfig: spec.vpcConfig ?? null,
   });
-  if (spec.oidcProviderClientIds) {
-    const url = providerUrlFromIssuer(cluster.issuer);
-    const pinned = JSON.stringify(jwks([spec.key.publicJwk]));
-    const existing = store.oidcProviders.findByUrl(spec.accountId, url);
-    if (existing) store.oidcProviders.update(existing.arn, { clientIds: spec.oidcProviderClientIds, jwks: pinned });
-    else {
-      store.oidcProviders.create({
-        arn: arns.oidcProvider(spec.accountId, url),
-        accountId: spec.accountId,
-        url,
-        clientIds: spec.oidcProviderClientIds,
-        thumbprints: [],
-        jwks: pinned,
-        allowNetworkFetch: false,
-        createdAt: at,
-      });
-    }
-  }
+  if (spec.oidcProviderClientIds) ensureClusterOidcProvider(store, cluster, spec.oidcProviderClientIds, at);
+  // The key goes into the vault that survives reset (a kind cluster set up once keeps working).
+  recordClusterKey(store, cluster, spec.oidcProviderClientIds);
   return cluster;
 }

@@ -9,6 +9,7 @@ import { eksIssuerUrl, jwks, newClusterOidcId, providerUrlFromIssuer, type Clust
 import type { IdSource } from '../runtime';
 import { checkTrustPrincipals } from '../services/policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
+import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from './cluster-vault';
 import { applyAccountDetails } from './seed-account-details';
 import { applySamlSeed } from './seed-saml';
 import { applyInstance, applyTask } from './seed-workloads';
@@ -199,7 +200,8 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
       let cluster = store.eksClusters.get(c.account, c.region, c.name);
       if (!cluster) {
         const key = ctx.clusterKeys.get(`${c.account}/${c.region}/${c.name}`) ?? fail('signing key was not prepared');
-        const id = c.id ?? newClusterOidcId(ctx.ids);
+        const vaulted = c.privateKeyPem ? null : vaultedClusterKey(store, c.account, c.region, c.name, c.id ?? undefined);
+        const id = c.id ?? vaulted?.id ?? newClusterOidcId(ctx.ids);
         if (store.eksClusters.getById(id)) fail(`cluster OIDC id ${id} is already used by another cluster`);
         cluster = store.eksClusters.create({
           accountId: c.account,
@@ -210,17 +212,12 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
           privateJwk: JSON.stringify(key.privateJwk),
           publicJwk: JSON.stringify(key.publicJwk),
           kid: key.kid,
-          createdAt: at,
+          createdAt: vaulted?.createdAt ?? at,
         });
       } else if (c.id && cluster.id !== c.id) fail(`cluster exists with OIDC id ${cluster.id}, not ${c.id}`);
-      if (c.oidcProvider) {
-        const url = providerUrlFromIssuer(cluster.issuer);
-        const pinned = JSON.stringify(jwks([JSON.parse(cluster.publicJwk) as JWK]));
-        const existing = store.oidcProviders.findByUrl(c.account, url);
-        if (!existing) {
-          store.oidcProviders.create({ arn: arns.oidcProvider(c.account, url), accountId: c.account, url, clientIds: c.oidcProvider.clientIds, thumbprints: [], jwks: pinned, allowNetworkFetch: false, createdAt: at });
-        } else store.oidcProviders.update(existing.arn, { clientIds: c.oidcProvider.clientIds, jwks: pinned });
-      }
+      if (c.oidcProvider) ensureClusterOidcProvider(store, cluster, c.oidcProvider.clientIds, at);
+      recordClusterKey(store, cluster, c.oidcProvider?.clientIds ?? null);
+      for (const sa of c.serviceAccounts) store.webhook.putServiceAccount({ clusterId: cluster.id, namespace: sa.namespace, name: sa.name, annotations: sa.annotations, source: 'seed', updatedAt: at });
     }),
   );
 

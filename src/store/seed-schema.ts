@@ -92,6 +92,8 @@ export interface SeedEksCluster {
   privateKeyPem: string | null;
   /** Also create the IAM OIDC provider for the issuer (default true), with these client ids. */
   oidcProvider: { clientIds: string[] } | null;
+  /** Service accounts the pod identity webhook knows for this cluster (their eks.amazonaws.com/* annotations). */
+  serviceAccounts: { namespace: string; name: string; annotations: Record<string, string> }[];
 }
 export interface SeedPodIdentityAssociation {
   account: string;
@@ -373,6 +375,7 @@ export const SEED_SECTIONS = {
       id: str({ pattern: /^[0-9A-Z]{32}$/, description: 'OIDC id: 32 upper-case letters or digits (generated when omitted)' }),
       privateKeyPem: str({ description: 'PEM of the service-account signing key (generated when omitted)' }),
       oidcProvider: { type: 'either', description: 'false: no IAM OIDC provider for the issuer', options: [{ type: 'boolean' }, obj({ clientIds: list(str()) })] },
+      serviceAccounts: list(obj({ namespace: str(), name: str(), roleArn: str(), annotations: { type: 'map', values: str() } }, ['namespace', 'name']), 'service accounts the pod identity webhook knows (docs/irsa.md)'),
     }, ['name']),
     parse: (c, e, d) => {
       const withProvider = e.oidcProvider !== false;
@@ -384,6 +387,25 @@ export const SEED_SECTIONS = {
         id: c.str(e, 'id', { re: /^[0-9A-Z]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
+        serviceAccounts: c.list(e, 'serviceAccounts').map((v, j) => {
+          const sc = new Ctx(c.source, `${c.where}.serviceAccounts[${j}]`);
+          const s = sc.obj(v, 'service account');
+          const annotations: Record<string, string> = {};
+          const extra = s.annotations === undefined || s.annotations === null ? {} : sc.obj(s.annotations, 'annotations');
+          for (const [k, a] of Object.entries(extra)) {
+            if (!k.startsWith('eks.amazonaws.com/')) sc.fail(`annotation ${JSON.stringify(k)} is not an eks.amazonaws.com/ annotation`);
+            if (typeof a !== 'string' && typeof a !== 'number' && typeof a !== 'boolean') sc.fail(`annotation ${k} must be a string`);
+            annotations[k] = String(a);
+          }
+          const role = sc.str(s, 'roleArn', { re: /^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w\-/.@+=,]+$/ });
+          if (role !== null) annotations['eks.amazonaws.com/role-arn'] = role;
+          if (!annotations['eks.amazonaws.com/role-arn']) sc.fail('roleArn (or the annotation eks.amazonaws.com/role-arn) is required');
+          return {
+            namespace: sc.str(s, 'namespace', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63 })!,
+            name: sc.str(s, 'name', { required: true, re: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, max: 253 })!,
+            annotations,
+          };
+        }),
       };
     },
   }),

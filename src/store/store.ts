@@ -4,6 +4,7 @@ import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
+import { ClusterKeysRepo } from './repos/cluster-keys';
 import { Ec2InstancesRepo } from './repos/ec2-instances';
 import { EcsTasksRepo } from './repos/ecs-tasks';
 import { EksClustersRepo } from './repos/eks-clusters';
@@ -23,6 +24,7 @@ import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UserCredentialsRepo } from './repos/user-credentials';
 import { UsersRepo } from './repos/users';
+import { WebhookRepo } from './repos/webhook';
 
 export interface StoreOptions {
   /** SQLite file path; omit (or ':memory:') for an in-memory store. */
@@ -51,6 +53,10 @@ export class Store {
   readonly sessions: SessionsRepo;
   readonly oidcProviders: OidcProvidersRepo;
   readonly eksClusters: EksClustersRepo;
+  /** Cluster signing keys, kept across reset (migration 007). */
+  readonly clusterKeys: ClusterKeysRepo;
+  /** The pod identity webhook's settings, service accounts and TLS, kept across reset. */
+  readonly webhook: WebhookRepo;
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
@@ -77,6 +83,8 @@ export class Store {
     this.sessions = new SessionsRepo(this.db);
     this.oidcProviders = new OidcProvidersRepo(this.db);
     this.eksClusters = new EksClustersRepo(this.db);
+    this.clusterKeys = new ClusterKeysRepo(this.db);
+    this.webhook = new WebhookRepo(this.db);
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
