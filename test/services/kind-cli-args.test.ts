@@ -16,7 +16,7 @@ describe('iamlocal kind arguments', () => {
       issuer: 'https://kubernetes.default.svc.cluster.local',
       serviceAccounts: [],
       endpoint: 'http://127.0.0.1:4599',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' },
     });
     expect(parseKindArgs(['--cluster', 'demo', '--provider', 'podman'], {})).toMatchObject({ hostAddress: '10.89.0.1' });
     expect(parseKindArgs(['--cluster', 'demo'], { IAMLOCAL_ENDPOINT: 'http://10.0.0.2:4599' })).toMatchObject({ endpoint: 'http://10.0.0.2:4599' });
