@@ -22,6 +22,7 @@ import { encodeRestJsonError, encodeRestJsonSuccess, restInput, RestRouter, sign
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
+import { accessAnalyzerOperations } from './services/access-analyzer/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
@@ -61,6 +62,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
   organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  'access-analyzer': { table: accessAnalyzerOperations, protocol: 'rest-json', namespace: '', version: '2019-11-01' },
 };
 
 /** restJson1 services: one router per service, from the `http` binding each operation declares. */

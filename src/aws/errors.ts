@@ -76,6 +76,16 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  // IAM Access Analyzer (botocore accessanalyzer/2019-11-01/service-2.json `error.httpStatusCode`;
+  // its AccessDeniedException is 403, answered by the restJson1 codec for the pipeline's AccessDenied)
+  ValidationException: 400,
+  InvalidParameterException: 400,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
+  ServiceQuotaExceededException: 402,
+  UnprocessableEntityException: 422,
+  ThrottlingException: 429,
+  InternalServerException: 500,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;
@@ -85,8 +95,8 @@ export interface AwsErrorOptions {
   headers?: Record<string, string>;
   /** Opaque details kept for the decision log / DecodeAuthorizationMessage. */
   detail?: unknown;
-  /** Extra members a JSON error body carries next to the message (Organizations' `Reason`). */
-  fields?: Record<string, string>;
+  /** Extra members a JSON error body carries next to the message (Organizations' `Reason`, Access Analyzer's `fieldList`). */
+  fields?: Record<string, unknown>;
 }
 
 export class AwsError extends Error {
@@ -94,7 +104,7 @@ export class AwsError extends Error {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly detail?: unknown;
-  readonly fields?: Record<string, string>;
+  readonly fields?: Record<string, unknown>;
 
   /** Build errors with `awsError()` (or a factory below); this module is the only caller. */
   constructor(code: AwsErrorCode, message: string, opts: AwsErrorOptions = {}) {

@@ -1,6 +1,7 @@
 // Owns the Store: one SQLite database plus one repository per aggregate. Services reach state only
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
+import { AccessAnalyzerRepo } from './repos/access-analyzer';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountsRepo } from './repos/accounts';
 import { EksClustersRepo } from './repos/eks-clusters';
@@ -37,6 +38,7 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly accessAnalyzer: AccessAnalyzerRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -54,6 +56,7 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.accessAnalyzer = new AccessAnalyzerRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
