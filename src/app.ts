@@ -15,6 +15,7 @@ import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
+import { recordDecision } from './observe/request-record';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
@@ -338,26 +339,30 @@ export const stages: Stage[] = [
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
-          authorize(store, {
-            principal: call.principal,
-            evalPrincipal,
-            action: op.action,
-            resource,
-            resourceAccount: op.resourceAccount?.(input, call),
-            resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-            context: { ...base, ...extra },
-            resourceLabel: op.resourceLabel?.(input, call),
-          });
-          for (const check of op.extraChecks?.(input, call) ?? []) {
+          recorded(store, call, op.action, resource, () =>
             authorize(store, {
               principal: call.principal,
               evalPrincipal,
-              action: check.action,
-              resource: check.resource,
-              resourceAccount: check.resourceAccount,
-              resourcePolicy: check.resourcePolicy ?? null,
-              context: { ...base, ...extra, ...check.context },
-            });
+              action: op.action,
+              resource,
+              resourceAccount: op.resourceAccount?.(input, call),
+              resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
+              context: { ...base, ...extra },
+              resourceLabel: op.resourceLabel?.(input, call),
+            }),
+          );
+          for (const check of op.extraChecks?.(input, call) ?? []) {
+            recorded(store, call, check.action, check.resource, () =>
+              authorize(store, {
+                principal: call.principal,
+                evalPrincipal,
+                action: check.action,
+                resource: check.resource,
+                resourceAccount: check.resourceAccount,
+                resourcePolicy: check.resourcePolicy ?? null,
+                context: { ...base, ...extra, ...check.context },
+              }),
+            );
           }
           s.decision = 'allowed';
         }, store);
@@ -368,6 +373,19 @@ export const stages: Stage[] = [
     },
   },
 ];
+
+/** Runs one authorization and records its decision (allowed, or denied when it throws AccessDenied). */
+function recorded(store: Store, call: Call, action: string, resource: string, check: () => void): void {
+  const p = call.principal;
+  const base = { time: call.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource };
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'AccessDenied') recordDecision(store, { ...base, decision: 'denied' });
+    throw e;
+  }
+  recordDecision(store, { ...base, decision: 'allowed' });
+}
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {
   s.deps.logger.info('request', {

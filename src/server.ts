@@ -2,6 +2,7 @@
 // and stop gracefully (stop accepting, let in-flight requests finish, close the database).
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { recorderFor } from './observe/request-record';
 import { createApp } from './app';
 import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
@@ -57,6 +58,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger,
     reset: async () => {
       store.wipe();
+      // The request record is state too: a reset forgets what was requested before it.
+      recorderFor(store).clear();
       await applyAll();
     },
   });

@@ -16,6 +16,8 @@ import {
   startResourceScan,
   updateFindings,
 } from './findings';
+import { validatePolicy } from './validate-policy';
+import { cancelPolicyGeneration, getGeneratedPolicy, listPolicyGenerations, startPolicyGeneration } from './policy-generation';
 
 export const accessAnalyzerOperations = operationTable([
   createAnalyzer,
@@ -41,4 +43,9 @@ export const accessAnalyzerOperations = operationTable([
   listAnalyzedResources,
   getAnalyzedResource,
   startResourceScan,
+  startPolicyGeneration,
+  getGeneratedPolicy,
+  listPolicyGenerations,
+  cancelPolicyGeneration,
+  validatePolicy,
 ]);
