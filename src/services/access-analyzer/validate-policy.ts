@@ -297,7 +297,7 @@ function checkVariables(ctx: Ctx, s: string, path: PathElement[], node: JNode, a
   }
 }
 
-function checkAction(ctx: Ctx, a: string, path: PathElement[], node: JNode, inNotAction: boolean, allowEffect: boolean): void {
+function checkAction(ctx: Ctx, a: string, path: PathElement[], node: JNode): void {
   checkVariables(ctx, a, path, node, false);
   if (a === '*') return;
   const i = a.indexOf(':');
@@ -318,16 +318,16 @@ function checkAction(ctx: Ctx, a: string, path: PathElement[], node: JNode, inNo
     return;
   }
   if (!known.has(name.toLowerCase())) add(ctx, 'INVALID_ACTION', `The action ${a} does not exist.`, path, node);
-  void inNotAction;
-  void allowEffect;
 }
 
-function formatRegex(format: string): RegExp {
-  const src = format
+/** A resource type's ARN format as a regex; `anyAccountRegion` ignores what the format says of those two fields. */
+function formatRegex(format: string, anyAccountRegion = false): RegExp {
+  const f = anyAccountRegion ? format.split(':').map((p, i) => (i === 3 || i === 4 ? '${Any}' : p)).join(':') : format;
+  const src = f
     .split(/(\$\{[^}]+\})/)
     .map((part) => {
       if (part === '${Partition}') return '[^:]+';
-      if (part === '${Region}' || part === '${Account}') return '[^:]*';
+      if (part === '${Region}' || part === '${Account}' || part === '${Any}') return '[^:]*';
       if (part.startsWith('${')) return '.+';
       return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
     })
@@ -357,20 +357,24 @@ function checkResource(ctx: Ctx, r: string, path: PathElement[], node: JNode): v
   if (account && !/[*?$]/.test(account) && !/^\d{12}$/.test(account) && !(service === 'iam' && account === 'aws')) {
     return add(ctx, 'INVALID_ARN_ACCOUNT', 'The resource ARN account ID is not valid. Provide a 12-digit account ID.', path, node);
   }
-  if (formats.length > 0) {
-    if (account && formats.every((f) => f.split(':')[4] === '')) {
-      return add(ctx, 'ARN_ACCOUNT_NOT_ALLOWED', `The service ${service} does not support specifying an account ID in the resource ARN.`, path, node);
-    }
-    if (region && formats.every((f) => f.split(':')[3] === '')) {
-      return add(ctx, 'ARN_REGION_NOT_ALLOWED', `The service ${service} does not support specifying a Region in the resource ARN.`, path, node);
-    }
-    if (!region && formats.every((f) => f.split(':')[3] === '${Region}')) {
-      return add(ctx, 'MISSING_ARN_REGION', 'Add a Region to the resource ARN.', path, node);
-    }
-    // Only an ARN without wildcards or variables can be compared with the formats exactly.
-    if (!/[*?]|\$\{/.test(r) && !formats.some((f) => formatRegex(f).test(r))) {
-      add(ctx, 'INVALID_ARN_RESOURCE', 'Resource ARN does not match the expected ARN format. Update the resource portion of the ARN.', path, node);
-    }
+  if (formats.length === 0) return;
+  // The resource types this ARN can be (account and Region set aside; wildcards and variables stand
+  // for any text), then what those types allow in the account and Region fields.
+  const probe = r.replace(/\$\{[^}]*\}/g, 'x').replace(/[*?]/g, 'x');
+  const candidates = formats.filter((f) => formatRegex(f, true).test(probe));
+  const fixed = !/[*?]|\$\{/.test(r);
+  if (candidates.length === 0) {
+    if (fixed) add(ctx, 'INVALID_ARN_RESOURCE', 'Resource ARN does not match the expected ARN format. Update the resource portion of the ARN.', path, node);
+    return;
+  }
+  if (account && candidates.every((f) => f.split(':')[4] === '')) {
+    return add(ctx, 'ARN_ACCOUNT_NOT_ALLOWED', `The service ${service} does not support specifying an account ID in the resource ARN.`, path, node);
+  }
+  if (region && candidates.every((f) => f.split(':')[3] === '')) {
+    return add(ctx, 'ARN_REGION_NOT_ALLOWED', `The service ${service} does not support specifying a Region in the resource ARN.`, path, node);
+  }
+  if (!region && candidates.every((f) => f.split(':')[3] === '${Region}')) {
+    return add(ctx, 'MISSING_ARN_REGION', 'Add a Region to the resource ARN.', path, node);
   }
 }
 
@@ -567,7 +571,7 @@ function checkStatement(ctx: Ctx, st: JNode, path: PathElement[], sids: Map<stri
         add(ctx, 'DATA_TYPE_MISMATCH', 'The text does not match the expected JSON data type String.', aPath, a);
         continue;
       }
-      checkAction(ctx, a.value, aPath, a, actionKey === 'NotAction', allow);
+      checkAction(ctx, a.value, aPath, a);
       if (seen.has(a.value.toLowerCase())) add(ctx, 'REDUNDANT_ACTION', `The ${a.value} action is redundant because it is listed more than once in the statement. Remove the duplicate action.`, aPath, a);
       seen.add(a.value.toLowerCase());
       actions.push(a.value);
