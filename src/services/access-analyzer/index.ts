@@ -17,6 +17,7 @@ import {
   updateFindings,
 } from './findings';
 import { validatePolicy } from './validate-policy';
+import { checkAccessNotGrantedOp, checkNoNewAccessOp, checkNoPublicAccessOp } from './custom-checks';
 import { cancelPolicyGeneration, getGeneratedPolicy, listPolicyGenerations, startPolicyGeneration } from './policy-generation';
 
 export const accessAnalyzerOperations = operationTable([
@@ -48,4 +49,7 @@ export const accessAnalyzerOperations = operationTable([
   listPolicyGenerations,
   cancelPolicyGeneration,
   validatePolicy,
+  checkAccessNotGrantedOp,
+  checkNoNewAccessOp,
+  checkNoPublicAccessOp,
 ]);
