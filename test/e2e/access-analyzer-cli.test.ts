@@ -2,7 +2,7 @@
 // verbatim (create-analyzer, list-findings with the analyzer ARN, update-findings --status ARCHIVED
 // --ids …), on the article's account 012345678901, with a role that trusts another account. Narrowing
 // the trust policy resolves the finding at once.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,50 @@ describe('aws accessanalyzer (the article, verbatim)', () => {
     await cli(['iam', 'create-role', '--role-name', 'OpenRole', '--assume-role-policy-document', trusting('*')]);
     const active = await cli(['accessanalyzer', 'list-findings', '--analyzer-arn', ANALYZER_ARN, '--filter', '{"status": {"eq": ["ACTIVE"]}}']);
     expect(active.findings.map((x: { resource: string; isPublic: boolean }) => [x.resource, x.isPublic])).toEqual([[`arn:aws:iam::${ACCOUNT}:role/OpenRole`, true]]);
-  });
+  }, 120_000);
+
+  it('start-policy-generation as the article writes it: the CLI itself asks for accessRole; without client-side validation iamlocal runs it', async () => {
+    const args = [
+      'accessanalyzer', 'start-policy-generation',
+      '--policy-generation-details', `{"principalArn": "arn:aws:iam::${ACCOUNT}:role/MyRole"}`,
+      '--cloud-trail-details', `{"trails": [{"allRegions": true, "cloudTrailArn": "arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/my-trail"}], "startTime": "2026-01-01T00:00:00Z", "endTime": "2026-02-01T00:00:00Z"}`,
+    ];
+    // botocore validates against the model, where cloudTrailDetails.accessRole is required.
+    const strict = await awsCli(target, OPS, args);
+    expect(strict.ok).toBe(false);
+    expect(strict.out).toContain('Missing required parameter in cloudTrailDetails: "accessRole"');
+    // With `parameter_validation = false` (an AWS CLI config setting) the command reaches iamlocal,
+    // which reads no trail and so does not need the role.
+    const config = join(target.home, 'config-no-validation');
+    writeFileSync(config, '[default]\nparameter_validation = false\n');
+    const r = await awsCli({ ...target, configFile: config }, OPS, args);
+    expect(r.ok, r.out).toBe(true);
+    const { jobId } = JSON.parse(r.out);
+    const got = await cli(['accessanalyzer', 'get-generated-policy', '--job-id', jobId]);
+    expect(got.jobDetails.status).toBe('SUCCEEDED');
+    expect(got.generatedPolicyResult.properties.principalArn).toBe(`arn:aws:iam::${ACCOUNT}:role/MyRole`);
+    expect(got.generatedPolicyResult.properties.cloudTrailProperties).toMatchObject({
+      startTime: '2026-01-01T00:00:00.000Z',
+      endTime: '2026-02-01T00:00:00.000Z',
+      trailProperties: [{ cloudTrailArn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/my-trail`, allRegions: true }],
+    });
+    // MyRole made no request in January 2026: nothing to grant.
+    expect(got.generatedPolicyResult.generatedPolicies).toEqual([]);
+    const listed = await cli(['accessanalyzer', 'list-policy-generations', '--principal-arn', `arn:aws:iam::${ACCOUNT}:role/MyRole`]);
+    expect(listed.policyGenerations.map((g: { jobId: string }) => g.jobId)).toEqual([jobId]);
+  }, 120_000);
+
+  it('validate-policy reports AWS finding types with locations', async () => {
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObjectt'], Resource: '*' }] });
+    const out = await cli(['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', policy]);
+    expect(out.findings.map((f: { findingType: string; issueCode: string }) => `${f.findingType}:${f.issueCode}`)).toEqual([
+      'ERROR:INVALID_ACTION',
+      'SECURITY_WARNING:PASS_ROLE_WITH_STAR_IN_RESOURCE',
+    ]);
+    expect(out.findings[0].locations).toEqual([
+      { path: [{ value: 'Statement' }, { index: 0 }, { value: 'Action' }, { index: 1 }], span: { start: { line: 1, column: 80, offset: 80 }, end: { line: 1, column: 95, offset: 95 } } },
+    ]);
+  }, 60_000);
 
   it('answers AWS errors: unknown analyzer (404), duplicate name (409), bad name (400)', async () => {
     const missing = await awsCli(target, OPS, ['accessanalyzer', 'get-analyzer', '--analyzer-name', 'nope']);
@@ -92,5 +135,5 @@ describe('aws accessanalyzer (the article, verbatim)', () => {
     expect(dup.out).toContain('ConflictException');
     const bad = await awsCli(target, OPS, ['accessanalyzer', 'create-analyzer', '--analyzer-name', '9bad', '--type', 'ACCOUNT']);
     expect(bad.out).toContain('ValidationException');
-  });
+  }, 60_000);
 });
