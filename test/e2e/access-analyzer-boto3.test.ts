@@ -114,4 +114,16 @@ describe('boto3 accessanalyzer', () => {
     expect(out.uncalled_denied).toMatchObject({ code: 'AccessDenied', status: 403 });
     expect(out.listed_jobs).toEqual([[true, 'SUCCEEDED']]);
   });
+
+  it('custom policy checks answer as AWS does', () => {
+    expect(out.check_not_granted).toEqual({ result: 'PASS', message: 'The policy document does not grant access to perform one or more of the listed actions.' });
+    expect(out.check_not_granted_broad).toEqual({
+      result: 'FAIL',
+      message: 'The policy document grants access to perform one or more of the listed actions.',
+      reasons: [{ description: 'One or more of the listed actions in the statement with sid: All.', statementIndex: 0, statementId: 'All' }],
+    });
+    expect(out.check_no_new).toEqual({ result: 'PASS', message: 'The modified permissions do not grant new access compared to your existing policy.' });
+    expect(out.check_no_new_broader).toMatchObject({ result: 'FAIL', message: 'The modified permissions grant new access compared to your existing policy.' });
+    expect(out.check_public).toMatchObject({ result: 'FAIL', reasons: [{ statementIndex: 0 }] });
+  });
 });

@@ -145,4 +145,14 @@ iam.put_role_policy(RoleName="app-role", PolicyName="generated", PolicyDocument=
 mk = session()
 out["workload_generated"] = workload(mk)
 out["uncalled_denied"] = err(lambda: mk("iam").list_users())
+
+# ---------------------------------------------------------------- custom policy checks
+broad = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "All", "Effect": "Allow", "Action": "iam:*", "Resource": "*"}]})
+out["check_not_granted"] = aa.check_access_not_granted(policyDocument=json.dumps(policy), access=[{"actions": ["iam:ListUsers"]}], policyType="IDENTITY_POLICY")
+out["check_not_granted_broad"] = aa.check_access_not_granted(policyDocument=broad, access=[{"actions": ["iam:ListUsers"]}], policyType="IDENTITY_POLICY")
+out["check_no_new"] = aa.check_no_new_access(newPolicyDocument=json.dumps(policy), existingPolicyDocument=broad, policyType="IDENTITY_POLICY")
+out["check_no_new_broader"] = aa.check_no_new_access(newPolicyDocument=broad, existingPolicyDocument=json.dumps(policy), policyType="IDENTITY_POLICY")
+out["check_public"] = aa.check_no_public_access(policyDocument=trust("*"), resourceType="AWS::IAM::AssumeRolePolicyDocument")
+for k in ("check_not_granted", "check_not_granted_broad", "check_no_new", "check_no_new_broader", "check_public"):
+    out[k].pop("ResponseMetadata", None)
 print(json.dumps(out))
