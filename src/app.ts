@@ -206,7 +206,8 @@ export const stages: Stage[] = [
         s.params = decodeJsonBody(s.parts!.body);
         const t = parseTarget(s.c.req.header('x-amz-target'));
         const service = t ? JSON_TARGETS.get(t.prefix) : undefined;
-        if (service) s.service = service;
+        // An unknown target still gets a JSON answer (UnknownOperationException) from the JSON service.
+        s.service = service ?? 'organizations';
         s.action = service ? t!.operation : undefined;
         return;
       }
