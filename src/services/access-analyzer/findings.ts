@@ -104,33 +104,25 @@ function listed(call: Call, input: ListInput): { analyzer: Analyzer; items: Stor
   return { analyzer: a, ...page(all, input.paging) };
 }
 
-export const listFindings = defineOperation({
-  name: 'ListFindings',
-  service: 'access-analyzer',
-  http: { method: 'POST', path: '/finding' },
-  action: 'access-analyzer:ListFindings',
-  mutating: true,
-  input: readList,
-  resource: (input) => input.analyzerArn,
-  handler(input, call) {
-    const { items, nextToken } = listed(call, input);
-    return { findings: items.map(findingShape), nextToken };
-  },
-});
+/** ListFindings and ListFindingsV2: the same query (action access-analyzer:ListFindings), two shapes. */
+function listFindingsOperation(name: string, path: string, shape: (f: StoredFinding) => Record<string, unknown>) {
+  return defineOperation({
+    name,
+    service: 'access-analyzer',
+    http: { method: 'POST', path },
+    action: 'access-analyzer:ListFindings',
+    mutating: true,
+    input: readList,
+    resource: (input) => input.analyzerArn,
+    handler(input, call) {
+      const { items, nextToken } = listed(call, input);
+      return { findings: items.map(shape), nextToken };
+    },
+  });
+}
 
-export const listFindingsV2 = defineOperation({
-  name: 'ListFindingsV2',
-  service: 'access-analyzer',
-  http: { method: 'POST', path: '/findingv2' },
-  action: 'access-analyzer:ListFindings',
-  mutating: true,
-  input: readList,
-  resource: (input) => input.analyzerArn,
-  handler(input, call) {
-    const { items, nextToken } = listed(call, input);
-    return { findings: items.map(findingSummaryV2), nextToken };
-  },
-});
+export const listFindings = listFindingsOperation('ListFindings', '/finding', findingShape);
+export const listFindingsV2 = listFindingsOperation('ListFindingsV2', '/findingv2', findingSummaryV2);
 
 // ------------------------------------------------------------------ GetFinding / GetFindingV2
 
