@@ -29,8 +29,8 @@ import { AUTHORIZATION_MESSAGE_HEADER } from '../src/services/sts/authorization-
 import { stsOperations } from '../src/services/sts/index';
 import type { Call, OperationTable, Params, ServiceName as AnyServiceName } from '../src/services/types';
 
-/** The awsQuery and JSON 1.1 services this checker drives (restJson1 services have their own e2e tests). */
-type ServiceName = Exclude<AnyServiceName, 'access-analyzer'>;
+/** The awsQuery / JSON 1.1 services this checker knows; EC2's own Query flavour is not checked here (test/e2e/ec2-api.test.ts), restJson1 services (Access Analyzer) have their own e2e tests. */
+type ServiceName = Exclude<AnyServiceName, 'ec2' | 'access-analyzer'>;
 import { bootstrapDefaults } from '../src/store/bootstrap';
 import { Store } from '../src/store/store';
 import { pipeline, type Pipeline, type PipelineResponse } from '../test/helpers/pipeline';
@@ -641,6 +641,9 @@ const ADMIN: Creds = { accessKeyId: 'AKIAMODELCHECKADMIN1', secretAccessKey: 'mo
 const NOBODY: Creds = { accessKeyId: 'AKIAMODELCHECKNOBODY', secretAccessKey: 'model-check-nobody-secret-000000000000001' };
 const MGMT: Creds = { accessKeyId: 'AKIAMODELCHECKMGMT01', secretAccessKey: 'model-check-mgmt-secret-0000000000000001' };
 
+/** A key or certificate from test/fixtures/iam (made with ssh-keygen / openssl, not by iamlocal). */
+const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/iam/${name}`, import.meta.url), 'utf8');
+
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const S3_READ = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
 const S3_LIST = doc({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } });
@@ -801,6 +804,7 @@ export const STEPS: Step[] = [
   }),
   iam('EnableMFADevice', (ctx) => ({ UserName: 'model-check-user', SerialNumber: ctx.vars.serial, ...mfaCodes(ctx) })),
   iam('ListMFADevices', { UserName: 'model-check-user' }),
+  iam('GetMFADevice', (ctx) => ({ UserName: 'model-check-user', SerialNumber: ctx.vars.serial })),
   iam('ListVirtualMFADevices', {}),
   iam('TagMFADevice', (ctx) => ({ SerialNumber: ctx.vars.serial, ...tags('Tags', ['env', 'dev']) })),
   iam('ListMFADeviceTags', (ctx) => ({ SerialNumber: ctx.vars.serial })),
@@ -864,6 +868,56 @@ export const STEPS: Step[] = [
   iam('ListMFADevices', { UserName: 'model-check-user' }),
   iam('ListVirtualMFADevices', { AssignmentStatus: 'Unassigned' }),
   iam('DeleteVirtualMFADevice', (ctx) => ({ SerialNumber: ctx.vars.serial })),
+  // account settings, console passwords (ChangePassword as the admin user itself), service-linked roles
+  iam('CreateAccountAlias', { AccountAlias: 'model-check' }),
+  iam('ListAccountAliases', {}),
+  iam('DeleteAccountAlias', { AccountAlias: 'model-check' }),
+  iam('UpdateAccountPasswordPolicy', { MinimumPasswordLength: '12', RequireNumbers: 'true', AllowUsersToChangePassword: 'true', MaxPasswordAge: '90', PasswordReusePrevention: '3', HardExpiry: 'false' }),
+  iam('GetAccountPasswordPolicy', {}),
+  iam('CreateLoginProfile', { UserName: 'admin', Password: 'Model-check-pass-1', PasswordResetRequired: 'true' }),
+  iam('GetLoginProfile', { UserName: 'admin' }),
+  iam('UpdateLoginProfile', { UserName: 'admin', Password: 'Model-check-pass-2', PasswordResetRequired: 'false' }),
+  iam('ChangePassword', { OldPassword: 'Model-check-pass-2', NewPassword: 'Model-check-pass-3' }),
+  iam('DeleteLoginProfile', { UserName: 'admin' }),
+  iam('DeleteAccountPasswordPolicy', {}),
+  iam('GetAccountSummary', {}),
+  iam('SetSecurityTokenServicePreferences', { GlobalEndpointTokenVersion: 'v2Token' }),
+  iam('CreateServiceLinkedRole', { AWSServiceName: 'autoscaling.amazonaws.com', CustomSuffix: 'model', Description: 'model check' }),
+  iam('DeleteServiceLinkedRole', { RoleName: 'AWSServiceRoleForAutoScaling_model' }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.task = xmlText(root, 'DeletionTaskId')!;
+    },
+  }),
+  iam('GetServiceLinkedRoleDeletionStatus', (ctx) => ({ DeletionTaskId: ctx.vars.task })),
+  // SSH public keys, signing certificates, service-specific credentials, the credential report
+  iam('UploadSSHPublicKey', { UserName: 'model-check-user', SSHPublicKeyBody: fixture('ssh-rsa.pub') }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.sshKey = xmlText(root, 'SSHPublicKeyId')!;
+    },
+  }),
+  iam('GetSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey, Encoding: 'PEM' })),
+  iam('ListSSHPublicKeys', { UserName: 'model-check-user' }),
+  iam('UpdateSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey, Status: 'Inactive' })),
+  iam('DeleteSSHPublicKey', (ctx) => ({ UserName: 'model-check-user', SSHPublicKeyId: ctx.vars.sshKey })),
+  iam('UploadSigningCertificate', { UserName: 'model-check-user', CertificateBody: fixture('signing-cert.pem') }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.certId = xmlText(root, 'CertificateId')!;
+    },
+  }),
+  iam('ListSigningCertificates', { UserName: 'model-check-user' }),
+  iam('UpdateSigningCertificate', (ctx) => ({ UserName: 'model-check-user', CertificateId: ctx.vars.certId, Status: 'Inactive' })),
+  iam('GenerateCredentialReport', {}),
+  iam('GetCredentialReport', {}),
+  iam('DeleteSigningCertificate', (ctx) => ({ UserName: 'model-check-user', CertificateId: ctx.vars.certId })),
+  iam('CreateServiceSpecificCredential', { UserName: 'model-check-user', ServiceName: 'codecommit.amazonaws.com' }, {
+    after: (_r, root, ctx) => {
+      ctx.vars.sscId = xmlText(root, 'ServiceSpecificCredentialId')!;
+    },
+  }),
+  iam('ListServiceSpecificCredentials', { UserName: 'model-check-user' }),
+  iam('ResetServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
+  iam('UpdateServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId, Status: 'Inactive' })),
+  iam('DeleteServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
   iam('DeleteOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN }),
   iam('RemoveRoleFromInstanceProfile', { InstanceProfileName: 'model-check-ip', RoleName: 'model-check-role' }),
   iam('DeleteInstanceProfile', { InstanceProfileName: 'model-check-ip' }),

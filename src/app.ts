@@ -4,7 +4,7 @@
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { mountAdmin } from './admin/routes';
+import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
@@ -14,6 +14,7 @@ import { authorize } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
+import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
 import { recordDecision } from './observe/request-record';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
@@ -21,13 +22,15 @@ import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeRestJsonError, encodeRestJsonSuccess, restInput, RestRouter, signingNameOf } from './http/rest-json';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
+import type { WorkloadEndpoints } from './metadata/listeners';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
 import { accessAnalyzerOperations } from './services/access-analyzer/index';
+import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
-import { withAuthorizationMessage } from './services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './services/sts/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 import type { Store } from './store/store';
@@ -40,13 +43,18 @@ export interface AppDeps {
   logger: Logger;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
+  /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
+  workloads?: WorkloadEndpoints;
 }
 
 /** How one emulated service speaks: its operation table and wire protocol. */
 export interface ServiceSpec {
   table: OperationTable;
-  /** awsQuery (STS, IAM: form in, XML out), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template). */
-  protocol: 'query' | 'json' | 'rest-json';
+  /**
+   * awsQuery (STS, IAM: form in, XML out), EC2's flavour of it (same requests; its own response and
+   * error envelopes, http/ec2-encode.ts), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template).
+   */
+  protocol: 'query' | 'ec2-query' | 'json' | 'rest-json';
   /** awsQuery: the XML namespace of responses ('' for the JSON protocols). */
   namespace: string;
   /** The API version (awsQuery `Version`; informational for the JSON protocols). */
@@ -63,6 +71,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
   organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
   'access-analyzer': { table: accessAnalyzerOperations, protocol: 'rest-json', namespace: '', version: '2019-11-01' },
 };
 
@@ -158,6 +167,16 @@ function incoming(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }
 
+/**
+ * A request signed for a service iamlocal does not emulate (an S3 or DynamoDB client pointed at it):
+ * 501 with the service named, rather than a signature error scoped to 'sts'. 501 is not retried by
+ * the SDKs (they retry 500/502/503/504).
+ */
+function notEmulated(service: string): AwsError {
+  const known = Object.keys(SERVICES).join(', ');
+  return awsError('NotImplemented', `iamlocal does not emulate the '${service}' service (the request was signed for '${service}'). It emulates: ${known}.`);
+}
+
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -248,7 +267,12 @@ export const stages: Stage[] = [
       if (!s.auth) throw awsErrors.missingAuthenticationToken();
       const scoped = s.auth.service;
       if (s.protocol === 'json' || s.protocol === 'rest-json') return; // service named by target / signing name
-      if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      const spec = Object.hasOwn(SERVICES, scoped) ? SERVICES[scoped as ServiceName] : undefined;
+      if (spec?.protocol === 'query' || spec?.protocol === 'ec2-query') {
+        s.service = scoped as ServiceName;
+        s.protocol = spec.protocol;
+      }
+      else if (!spec) throw notEmulated(scoped);
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -430,6 +454,10 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
       logLine(s, 200);
       return c.body(body, 200, headers);
     }
+    if (s.protocol === 'ec2-query') {
+      logLine(s, 200);
+      return c.body(encodeEc2Success(op.name, s.output as Record<string, unknown> | null, s.requestId), 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': s.requestId });
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -449,6 +477,8 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
         ? encodeRestJsonError(err, s.requestId)
         : s.protocol === 'json'
           ? encodeJsonError(err, s.requestId)
+          : s.protocol === 'ec2-query'
+            ? encodeEc2Error(err, s.requestId, err.headers?.[AUTHORIZATION_MESSAGE_HEADER])
           : encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
@@ -458,6 +488,8 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   mountAdmin(app, deps);
+  // Every admin path not mounted above is unknown: 404, never an AWS request.
+  app.all(`${ADMIN_PREFIX}/*`, (c) => c.json({ error: 'NotFound', message: `No iamlocal admin endpoint ${c.req.method} ${c.req.path}` }, 404));
   app.all('*', (c) => handleAwsRequest(deps, c));
   return app;
 }

@@ -29,6 +29,10 @@ export interface Config {
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
+  /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
+  imdsPort: number | null;
+  /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
+  ecsPort: number | null;
 }
 
 export const defaults: Config = {
@@ -42,6 +46,8 @@ export const defaults: Config = {
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
+  imdsPort: null,
+  ecsPort: null,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -66,6 +72,11 @@ function parseLevel(v: string, what: string): LogLevel {
   return v as LogLevel;
 }
 
+/** A port, or null for `off` (the workload listeners are off unless asked for). */
+function parseOptionalPort(v: string, what: string): number | null {
+  return offValue(v) && v.trim() !== '0' ? null : parsePort(v, what);
+}
+
 /** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
 function splitSeedList(v: string): string[] {
   return v
@@ -82,6 +93,10 @@ export const USAGE = `Usage: iamlocal [options]
   --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
   --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
   --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
+  --imds-port N|off   serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N
+                      (default off; 0 = any free port; env IAMLOCAL_IMDS_PORT)
+  --ecs-port N|off    serve the ECS task credentials endpoint /v2/credentials/<id> on port N
+                      (default off; 0 = any free port; env IAMLOCAL_ECS_PORT)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
@@ -99,6 +114,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
   if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
   if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
+  if (env.IAMLOCAL_IMDS_PORT !== undefined) c.imdsPort = parseOptionalPort(env.IAMLOCAL_IMDS_PORT, 'IAMLOCAL_IMDS_PORT');
+  if (env.IAMLOCAL_ECS_PORT !== undefined) c.ecsPort = parseOptionalPort(env.IAMLOCAL_ECS_PORT, 'IAMLOCAL_ECS_PORT');
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
     else {
@@ -119,6 +136,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--in-memory': c.inMemory = true; break;
       case '--seed': (cliSeeds ??= []).push(value()); break;
       case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
+      case '--imds-port': c.imdsPort = parseOptionalPort(value(), '--imds-port'); break;
+      case '--ecs-port': c.ecsPort = parseOptionalPort(value(), '--ecs-port'); break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

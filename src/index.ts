@@ -20,6 +20,10 @@ export interface StartOptions {
   logLevel?: LogLevel;
   /** The default account's root key; false for none. Default test/test. */
   rootCredentials?: RootCredentials | false;
+  /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
+  imdsPort?: number;
+  /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
+  ecsPort?: number;
 }
 
 export interface IamLocal {
@@ -29,6 +33,10 @@ export interface IamLocal {
   /** The root credentials (empty strings when switched off). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
+  /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
+  imdsEndpoint: string | null;
+  /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
+  ecsEndpoint: string | null;
   stop(): Promise<void>;
 }
 
@@ -42,6 +50,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     logLevel: opts.logLevel ?? 'silent',
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
     seeds: [],
+    imdsPort: opts.imdsPort ?? null,
+    ecsPort: opts.ecsPort ?? null,
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -58,6 +68,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     accountId: '000000000000',
     credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
     clock: server.clock,
+    imdsEndpoint: server.imdsUrl,
+    ecsEndpoint: server.ecsUrl,
     stop: server.stop,
   };
 }

@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { recorderFor } from './observe/request-record';
 import { createApp } from './app';
+import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
@@ -19,6 +20,11 @@ export interface RunningServer {
   host: string;
   store: Store;
   clock: AdjustableClock;
+  /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
+  imdsUrl: string | null;
+  /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
+  ecsUrl: string | null;
+  workloads: WorkloadEndpoints;
   stop(): Promise<void>;
 }
 
@@ -43,8 +49,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
   };
+  let workloads: WorkloadEndpoints;
   try {
     await applyAll();
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
@@ -56,17 +64,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ids,
     config,
     logger,
+    workloads,
     reset: async () => {
       store.wipe();
       // The request record is state too: a reset forgets what was requested before it.
       recorderFor(store).clear();
       await applyAll();
+      workloads.clear();
+      await workloads.sync();
     },
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e) => {
+      void workloads.close().then(() => {
+        store.close();
+        reject(e);
+      });
+    });
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -88,13 +104,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      server.close(() => {
+      let pending = 2;
+      const done = () => {
+        if (--pending > 0) return;
         store.close();
         resolve();
-      });
+      };
+      server.close(done);
+      void workloads.close().then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, stop };
+  return { url, port: addr.port, host: config.host, store, clock, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

@@ -3,11 +3,15 @@
 import { Db } from './db';
 import { AccessAnalyzerRepo } from './repos/access-analyzer';
 import { AccessKeysRepo } from './repos/access-keys';
+import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
+import { Ec2InstancesRepo } from './repos/ec2-instances';
+import { EcsTasksRepo } from './repos/ecs-tasks';
 import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
 import { InstanceProfilesRepo } from './repos/instance-profiles';
+import { LoginProfilesRepo } from './repos/login-profiles';
 import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
@@ -15,6 +19,7 @@ import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
+import { UserCredentialsRepo } from './repos/user-credentials';
 import { UsersRepo } from './repos/users';
 
 export interface StoreOptions {
@@ -39,6 +44,11 @@ export class Store {
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
   readonly accessAnalyzer: AccessAnalyzerRepo;
+  readonly ec2Instances: Ec2InstancesRepo;
+  readonly ecsTasks: EcsTasksRepo;
+  readonly accountSettings: AccountSettingsRepo;
+  readonly loginProfiles: LoginProfilesRepo;
+  readonly userCredentials: UserCredentialsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -57,6 +67,11 @@ export class Store {
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
     this.accessAnalyzer = new AccessAnalyzerRepo(this.db);
+    this.ec2Instances = new Ec2InstancesRepo(this.db);
+    this.ecsTasks = new EcsTasksRepo(this.db);
+    this.accountSettings = new AccountSettingsRepo(this.db);
+    this.loginProfiles = new LoginProfilesRepo(this.db);
+    this.userCredentials = new UserCredentialsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

@@ -100,10 +100,11 @@ describe('routing and request errors', () => {
     expect(r.body).toContain('<Arn>arn:aws:iam::000000000000:root</Arn>');
   });
 
-  it('a scope for another service is refused', async () => {
+  it('a scope for a service iamlocal does not emulate is refused, naming the service', async () => {
     const r = await signedQuery(iam.endpoint, { Action: 'GetCallerIdentity', Version: '2011-06-15' }, ROOT, { service: 's3' });
-    expect(r.status).toBe(403);
-    expect(errorOf(r.body)).toEqual({ code: 'SignatureDoesNotMatch', message: "Credential should be scoped to correct service: 'sts'. " });
+    expect(r.status).toBe(501);
+    expect(errorOf(r.body).code).toBe('NotImplemented');
+    expect(errorOf(r.body).message).toContain("iamlocal does not emulate the 's3' service");
   });
 });
 

@@ -9,6 +9,7 @@ import {
   deactivateMFADevice,
   deleteVirtualMFADevice,
   enableMFADevice,
+  getMFADevice,
   listMFADevices,
   listVirtualMFADevices,
   resyncMFADevice,
@@ -38,6 +39,11 @@ import { getAccountAuthorizationDetails } from './account-authorization-details'
 import { tagOperations } from './tags';
 import { oidcProviderOperations } from './oidc-providers';
 import { instanceProfileOperations } from './instance-profiles';
+import { accountSettingsOperations } from './account-settings';
+import { loginProfileOperations } from './login-profiles';
+import { serviceLinkedRoleOperations } from './service-linked-roles';
+import { userCredentialOperations } from './user-credentials';
+import { credentialReportOperations } from './credential-report';
 
 export const iamOperations = operationTable([
   createRole,
@@ -116,4 +122,11 @@ export const iamOperations = operationTable([
   deleteVirtualMFADevice,
   listMFADevices,
   listVirtualMFADevices,
+  getMFADevice,
+  // account settings, console passwords, service-linked roles
+  ...accountSettingsOperations,
+  ...loginProfileOperations,
+  ...serviceLinkedRoleOperations,
+  ...userCredentialOperations,
+  ...credentialReportOperations,
 ]);

@@ -28,6 +28,8 @@ export interface InlinePolicyEntitySpec {
   label?(name: string): string;
   /** Condition keys on the operations that change the entity's permissions (Put and Delete). */
   boundaryKeys?(call: Call, name: string): RequestContext;
+  /** Refuses changes to an entity only AWS may change (service-linked roles). */
+  requireModifiable?(entity: { id: string; name: string }): void;
 }
 
 export interface NamedPolicyInput {
@@ -95,6 +97,7 @@ export function putInlinePolicyOperation(spec: InlinePolicyEntitySpec): Operatio
     handler(input, call) {
       const { store } = call;
       const entity = spec.require(store, accountOf(call), input.entityName);
+      spec.requireModifiable?.(entity);
       checkPolicyDocument(input.policyDocument, 'identity');
       let total = policySize(input.policyDocument);
       for (const p of store.inlinePolicies.all(spec.kind, entity.id)) if (p.name !== input.policyName) total += policySize(p.document);
@@ -156,6 +159,7 @@ export function deleteInlinePolicyOperation(spec: InlinePolicyEntitySpec): Opera
     ...changingFields(spec),
     handler(input, call) {
       const entity = spec.require(call.store, accountOf(call), input.entityName);
+      spec.requireModifiable?.(entity);
       if (!call.store.inlinePolicies.get(spec.kind, entity.id, input.policyName)) throw missingPolicy(spec, input.policyName);
       call.store.inlinePolicies.delete(spec.kind, entity.id, input.policyName);
       return undefined;

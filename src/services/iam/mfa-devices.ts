@@ -284,3 +284,31 @@ export const listVirtualMFADevices = defineOperation({
     };
   },
 });
+
+// ------------------------------------------------------------------ GetMFADevice
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetMFADevice.html: an enabled device of the user. */
+export const getMFADevice = defineOperation({
+  name: 'GetMFADevice',
+  service: 'iam',
+  action: 'iam:GetMFADevice',
+  mutating: false,
+  input(params) {
+    const v = new Validator(params, 'iam');
+    const serialNumber = v.string('SerialNumber', { required: true, min: 9, max: 256, pattern: { text: '[\\w+=/:,.@-]+', re: /^[\w+=/:,.@-]+$/ } });
+    const userName = v.string('UserName', { min: 1, max: 64, pattern: patterns.name });
+    v.done();
+    return { serialNumber, userName };
+  },
+  guard(input, call) {
+    if (input.userName === undefined) requireUserCaller(call);
+  },
+  resource: (input, call) => userOrCallerResource(call, input.userName),
+  handler(input, call) {
+    const user = subjectUser(call, input.userName);
+    const d = call.store.mfaDevices.get(input.serialNumber);
+    if (!d || !user || d.userId !== user.id || !d.enabledAt) throw invalidForUser();
+    // Certifications are FIDO security keys' only; virtual devices have none.
+    return { UserName: user.name, SerialNumber: d.serial, EnableDate: new Date(d.enabledAt) };
+  },
+});

@@ -2,7 +2,8 @@
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html ; aws-protocol §6.3–6.4, §6.7, §6.9.
 import type { RequestContext } from '../../policy/types';
 import type { Call } from '../types';
-import { requireRole, roleNameRule, roleResource } from './common';
+import type { Role } from '../../store/repos/roles';
+import { requireModifiableRole, requireRole, roleNameRule, roleResource } from './common';
 import {
   deleteInlinePolicyOperation,
   getInlinePolicyOperation,
@@ -38,6 +39,7 @@ const ROLE: InlinePolicyEntitySpec = {
   nameParam: 'RoleName',
   nameRule: roleNameRule,
   require: requireRole,
+  requireModifiable: (role) => requireModifiableRole(role as Role),
   resource: roleResource,
   aggregateMax: ROLE_INLINE_AGGREGATE_MAX,
   label: roleLabel,

@@ -16,6 +16,7 @@ import {
   pageFields,
   policyDocumentRule,
   readPathListing,
+  requireModifiableRole,
   requireRole,
   roleCreateShape,
   roleGetShape,
@@ -226,6 +227,7 @@ export const updateAssumeRolePolicy = defineOperation({
   resource: (input, call) => roleResource(call, input.roleName),
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
+    requireModifiableRole(role);
     checkPolicyDocument(input.policyDocument, 'trust');
     checkTrustPolicySize(input.policyDocument);
     checkTrustPrincipals(call.store, input.policyDocument);
@@ -246,6 +248,8 @@ export const deleteRole = defineOperation({
   handler(input, call) {
     const { store } = call;
     const role = requireRole(store, accountOf(call), input.roleName);
+    // A service-linked role is deleted only through DeleteServiceLinkedRole.
+    requireModifiableRole(role);
     // AWS refuses while anything still references the role (aws-protocol §6.7).
     if (store.instanceProfiles.forRole(role.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must remove roles from instance profile first.');

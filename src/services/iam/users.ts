@@ -182,9 +182,17 @@ export const deleteUser = defineOperation({
     const user = requireUser(store, accountOf(call), input.userName);
     // AWS refuses while anything still hangs off the user, checked in the order its docs list them
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html#id_users_deleting_cli).
+    if (store.loginProfiles.get(user.id)) {
+      throw awsErrors.deleteConflict('Cannot delete entity, must delete login profile first.');
+    }
     if (store.accessKeys.listFor(user.accountId, user.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must delete access keys first.');
     }
+    // ⚠ texts for these three are worded after the recorded ones.
+    const other = store.userCredentials.countForUser(user.id);
+    if (other['signing-certificate'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete signing certificates first.');
+    if (other['ssh-public-key'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete SSH public keys first.');
+    if (other['service-specific'] > 0) throw awsErrors.deleteConflict('Cannot delete entity, must delete service specific credentials first.');
     if (store.mfaDevices.forUser(user.id).length > 0) {
       throw awsErrors.deleteConflict('Cannot delete entity, must delete MFA device first.');
     }

@@ -4,6 +4,8 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-generations';
 import { migration003 } from './003-sessions-token-index';
 import { migration009 } from './009-access-analyzer';
+import { migration010 } from './010-workloads';
+import { migration012 } from './012-account-settings';
 
 export interface Migration {
   version: number;
@@ -16,4 +18,6 @@ export const migrations: Migration[] = [
   { version: 2, name: 'generations', sql: migration002 },
   { version: 3, name: 'sessions-token-index', sql: migration003 },
   { version: 9, name: 'access-analyzer', sql: migration009 },
+  { version: 10, name: 'workloads', sql: migration010 },
+  { version: 12, name: 'account-settings', sql: migration012 },
 ];

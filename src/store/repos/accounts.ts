@@ -42,6 +42,12 @@ export class AccountsRepo {
     return this.db.all<AccountRow>('SELECT * FROM accounts ORDER BY id').map(toAccount);
   }
 
+  /** The account an alias names (an alias is unique across every account). */
+  byAlias(alias: string): Account | null {
+    const r = this.db.get<AccountRow>('SELECT * FROM accounts WHERE alias = ?', alias);
+    return r ? toAccount(r) : null;
+  }
+
   setAlias(id: string, alias: string | null): void {
     this.db.run('UPDATE accounts SET alias = ? WHERE id = ?', alias, id);
   }
