@@ -30,8 +30,8 @@ import { stsOperations } from '../src/services/sts/index';
 import type { Call, OperationTable, Params, ServiceName as AnyServiceName } from '../src/services/types';
 
 /** The awsQuery / JSON 1.1 services this checker knows; EC2's own Query flavour (test/e2e/ec2-api.test.ts) and the
- * restJson1 services EKS / EKS Auth (test/e2e/pod-identity.test.ts) are not checked here. */
-type ServiceName = Exclude<AnyServiceName, 'ec2' | 'eks' | 'eks-auth'>;
+ * restJson1 services EKS / EKS Auth (test/e2e/pod-identity.test.ts) and Access Analyzer (its own e2e tests) are not checked here. */
+type ServiceName = Exclude<AnyServiceName, 'ec2' | 'eks' | 'eks-auth' | 'access-analyzer'>;
 import { bootstrapDefaults } from '../src/store/bootstrap';
 import { Store } from '../src/store/store';
 import { pipeline, type Pipeline, type PipelineResponse } from '../test/helpers/pipeline';

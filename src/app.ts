@@ -17,6 +17,7 @@ import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
+import { recordDecision } from './observe/request-record';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
@@ -27,6 +28,7 @@ import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
 import { eksOperations } from './services/eks/index';
 import { eksAuthOperations } from './services/eks-auth/index';
+import { accessAnalyzerOperations } from './services/access-analyzer/index';
 import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
@@ -80,6 +82,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   eks: { table: eksOperations, protocol: 'rest-json', namespace: '', version: '2017-11-01' },
   'eks-auth': { table: eksAuthOperations, protocol: 'rest-json', namespace: '', version: '2023-11-26' },
   ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
+  'access-analyzer': { table: accessAnalyzerOperations, protocol: 'rest-json', namespace: '', version: '2019-11-01' },
 };
 
 /** restJson1 services: one router per service, from the `http` binding each operation declares. */
@@ -376,26 +379,30 @@ export const stages: Stage[] = [
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
-          authorize(store, {
-            principal: call.principal,
-            evalPrincipal,
-            action: op.action,
-            resource,
-            resourceAccount: op.resourceAccount?.(input, call),
-            resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-            context: { ...base, ...extra },
-            resourceLabel: op.resourceLabel?.(input, call),
-          });
-          for (const check of op.extraChecks?.(input, call) ?? []) {
+          recorded(store, call, op.action, resource, () =>
             authorize(store, {
               principal: call.principal,
               evalPrincipal,
-              action: check.action,
-              resource: check.resource,
-              resourceAccount: check.resourceAccount,
-              resourcePolicy: check.resourcePolicy ?? null,
-              context: { ...base, ...extra, ...check.context },
-            });
+              action: op.action,
+              resource,
+              resourceAccount: op.resourceAccount?.(input, call),
+              resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
+              context: { ...base, ...extra },
+              resourceLabel: op.resourceLabel?.(input, call),
+            }),
+          );
+          for (const check of op.extraChecks?.(input, call) ?? []) {
+            recorded(store, call, check.action, check.resource, () =>
+              authorize(store, {
+                principal: call.principal,
+                evalPrincipal,
+                action: check.action,
+                resource: check.resource,
+                resourceAccount: check.resourceAccount,
+                resourcePolicy: check.resourcePolicy ?? null,
+                context: { ...base, ...extra, ...check.context },
+              }),
+            );
           }
           s.decision = 'allowed';
         }, store);
@@ -406,6 +413,19 @@ export const stages: Stage[] = [
     },
   },
 ];
+
+/** Runs one authorization and records its decision (allowed, or denied when it throws AccessDenied). */
+function recorded(store: Store, call: Call, action: string, resource: string, check: () => void): void {
+  const p = call.principal;
+  const base = { time: call.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource };
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'AccessDenied') recordDecision(store, { ...base, decision: 'denied' });
+    throw e;
+  }
+  recordDecision(store, { ...base, decision: 'allowed' });
+}
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {
   s.deps.logger.info('request', {

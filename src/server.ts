@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { recorderFor } from './observe/request-record';
 import { createApp } from './app';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
 import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
@@ -104,6 +105,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     workloads,
     reset: async () => {
       store.wipe();
+      // The request record is state too: a reset forgets what was requested before it.
+      recorderFor(store).clear();
       await applyAll();
       workloads.clear();
       await workloads.sync();

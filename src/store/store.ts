@@ -1,6 +1,7 @@
 // Owns the Store: one SQLite database plus one repository per aggregate. Services reach state only
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
+import { AccessAnalyzerRepo } from './repos/access-analyzer';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
@@ -63,6 +64,7 @@ export class Store {
   readonly samlProviders: SamlProvidersRepo;
   readonly mockSamlIdps: MockSamlIdpsRepo;
   readonly podIdentity: PodIdentityRepo;
+  readonly accessAnalyzer: AccessAnalyzerRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
@@ -91,6 +93,7 @@ export class Store {
     this.samlProviders = new SamlProvidersRepo(this.db);
     this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
     this.podIdentity = new PodIdentityRepo(this.db);
+    this.accessAnalyzer = new AccessAnalyzerRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);
