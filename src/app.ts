@@ -3,7 +3,6 @@
 // resolve principal → decode input → authorize → handle (in a store transaction) → encode.
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
 import { mountAdmin } from './admin/routes';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -17,6 +16,7 @@ import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
+import { incoming, readBody } from './http/read-body';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
@@ -71,57 +71,6 @@ export interface RequestState {
 }
 
 type Stage = { name: string; run(s: RequestState): void | Promise<void> };
-
-function isReadableBody(method: string): boolean {
-  return method !== 'GET' && method !== 'HEAD';
-}
-
-/** Reads the raw body, refusing more than config.maxBodyBytes with 413 (never a 5xx). */
-async function readBody(c: Context, max: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new AwsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`, 413);
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  if (!isReadableBody(c.req.method)) return Buffer.alloc(0);
-  const node = incoming(c);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (node) {
-    // Straight from Node's request stream: much cheaper than a WHATWG stream per request.
-    try {
-      for await (const chunk of node as AsyncIterable<Buffer>) {
-        size += chunk.byteLength;
-        if (size > max) {
-          node.resume();
-          throw tooLarge();
-        }
-        chunks.push(chunk);
-      }
-    } catch (e) {
-      if (e instanceof AwsError) throw e;
-      // The client went away mid-body: a client error, not a server failure.
-      throw new AwsError('IncompleteBody', 'The request body ended before it was complete', 400);
-    }
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-  }
-  if (!c.req.raw.body) return Buffer.alloc(0);
-  const reader = c.req.raw.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function incoming(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-}
 
 function sourceIp(c: Context): string {
   const addr = incoming(c)?.socket?.remoteAddress ?? '127.0.0.1';

@@ -1,23 +1,20 @@
 // Owns authentication of the admin endpoints: a SigV4 signature made with an account root user's
 // long-term key (any service name in the scope). Everything else is refused with AWS-style errors.
 import type { Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
 import { lookupCredential, signingReferenceTime } from '../auth/authenticate';
 import { parseSigV4, verifySigV4 } from '../auth/sigv4';
-import { AwsError, awsErrors } from '../aws/errors';
+import { awsErrors } from '../aws/errors';
+import { incoming, readBody } from '../http/read-body';
 import { requestPartsFromFetch, requestPartsFromNode } from '../http/request-parts';
 import type { Store } from '../store/store';
 
-const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
+export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Verifies the request is signed by a root key; returns the root's account id. Throws AwsError otherwise. */
 export async function requireRoot(c: Context, store: Store, now: Date): Promise<{ accountId: string; body: Buffer }> {
-  // Admin bodies are tiny JSON documents; refuse big ones before reading them.
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
-  const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
-  const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  // Admin bodies are tiny JSON documents: streamed and cut off at the limit (chunked ones too).
+  const body = await readBody(c, ADMIN_MAX_BODY_BYTES);
+  const node = incoming(c);
   const parts = node ? requestPartsFromNode(node, body) : requestPartsFromFetch(c.req.raw, body);
   const auth = parseSigV4(parts);
   if (!auth) throw awsErrors.missingAuthenticationToken();

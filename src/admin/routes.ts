@@ -22,6 +22,20 @@ function jsonError(c: Context, deps: AppDeps, e: unknown): Response {
   return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
 }
 
+// The test clock stays within years 2000–2100: past them SigV4 dates, session expiries and ISO
+// timestamps stop being representable (Date's limit answers RangeError → 500 on every request).
+export const CLOCK_MIN_MS = Date.UTC(2000, 0, 1);
+export const CLOCK_MAX_MS = Date.UTC(2101, 0, 1) - 1;
+
+function saneClockTime(ms: number, what: string): Date {
+  if (!(ms >= CLOCK_MIN_MS && ms <= CLOCK_MAX_MS)) {
+    throw awsErrors.validation(
+      `${what} would put the clock outside the years 2000–2100 (${new Date(CLOCK_MIN_MS).toISOString()} to ${new Date(CLOCK_MAX_MS).toISOString()}); the clock was not changed.`,
+    );
+  }
+  return new Date(ms);
+}
+
 function clockState(deps: AppDeps) {
   return { time: deps.clock.now().toISOString(), adjustable: deps.clock instanceof AdjustableClock };
 }
@@ -72,9 +86,12 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
         throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
       }
       if (req.reset === true) clock.reset();
-      else if (typeof req.time === 'string' && !Number.isNaN(Date.parse(req.time))) clock.set(new Date(req.time));
-      else if (typeof req.advanceSeconds === 'number' && Number.isFinite(req.advanceSeconds)) clock.advance(req.advanceSeconds * 1000);
-      else throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
+      else if (typeof req.time === 'string' && !Number.isNaN(Date.parse(req.time))) {
+        clock.set(saneClockTime(Date.parse(req.time), `time ${JSON.stringify(req.time)}`));
+      } else if (typeof req.advanceSeconds === 'number' && Number.isFinite(req.advanceSeconds)) {
+        saneClockTime(clock.now().getTime() + req.advanceSeconds * 1000, `advanceSeconds ${req.advanceSeconds}`);
+        clock.advance(req.advanceSeconds * 1000);
+      } else throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
       return c.json(clockState(deps));
     } catch (e) {
       return jsonError(c, deps, e);
