@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html ; aws-protocol §5.6;
 // irsa-and-pod-identity §1.5.
 import type { JWK } from 'jose';
-import { parseArn } from '../../aws/arn';
+import { parseArn, parseWellFormedArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
@@ -65,7 +65,7 @@ export function readWebIdentityInput(params: Record<string, unknown>): AssumeRol
   const policy = v.string('Policy', { min: 1, max: 2048, pattern: patterns.policyDocument });
   const durationSeconds = v.int('DurationSeconds', { min: 900, max: 43200 });
   v.done();
-  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (!parseWellFormedArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
   if (policyArns.length > 10) {
     throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }

@@ -1,7 +1,7 @@
 // Owns STS AssumeRole: input constraints, the trust-policy authorization context, duration and
 // role-chaining limits, session tags/policies/source identity, and the issued credentials.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html ; aws-protocol §5.1–5.5.
-import { parseArn, parseRoleArn } from '../../aws/arn';
+import { parseArn, parseRoleArn, parseWellFormedArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { Role } from '../../store/repos/roles';
@@ -78,7 +78,7 @@ export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRole
   readProvidedContexts(v);
   v.done();
   // Constraint checks first, then ARN shape: `{RoleArn} is invalid` (aws-protocol §5.2).
-  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (!parseWellFormedArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
   if (policyArns.length > 10) {
     throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }
