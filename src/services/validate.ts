@@ -10,6 +10,11 @@ export interface StringRule {
   max?: number;
   /** The model's pattern as AWS prints it, and the JS RegExp that implements it (anchored). */
   pattern?: { text: string; re: RegExp };
+  /**
+   * IAM's own message for a pattern failure, checked before every model constraint and answered
+   * alone (Path / PathPrefix: "The specified value for path is invalid. …").
+   */
+  patternMessage?: string;
 }
 
 export interface IntRule {
@@ -51,6 +56,7 @@ export class Validator {
     }
     const s = typeof v === 'string' ? v : String(v);
     const len = [...s].length;
+    if (rule.pattern && rule.patternMessage && !rule.pattern.re.test(s)) throw awsErrors.validation(rule.patternMessage);
     if (rule.pattern && !rule.pattern.re.test(s)) this.fail(s, path, `Member must satisfy regular expression pattern: ${rule.pattern.text}`);
     if (rule.min !== undefined && len < rule.min) this.fail(s, path, `Member must have length greater than or equal to ${rule.min}`);
     if (rule.max !== undefined && len > rule.max) this.fail(s, path, `Member must have length less than or equal to ${rule.max}`);
@@ -142,6 +148,25 @@ export const patterns = {
   },
   tagKey: { text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+', re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u },
   tagValue: { text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
+} as const;
+
+/**
+ * Path and PathPrefix of users, groups, roles and instance profiles: IAM answers a pattern failure
+ * with its own text before the model's length check (moto and recorded AWS responses agree).
+ */
+export const pathRules = {
+  path: {
+    min: 1,
+    max: 512,
+    pattern: patterns.path,
+    patternMessage: 'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+  },
+  pathPrefix: {
+    min: 1,
+    max: 512,
+    pattern: patterns.pathPrefix,
+    patternMessage: 'The specified value for pathPrefix is invalid. It must begin with the / character and contain only alphanumeric characters and/or / characters.',
+  },
 } as const;
 
 /** Tags.member.N.{Key,Value} → [{Key, Value}] with per-element constraint clauses. */

@@ -5,7 +5,7 @@ import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
 import { defineOperation } from '../types';
-import { Validator } from '../validate';
+import { pathRules, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing, readPaging } from './common';
 import {
   existingUserNameRule,
@@ -35,7 +35,7 @@ export const createGroup = defineOperation({
   mutating: true,
   input(params) {
     const v = new Validator(params, 'iam');
-    const path = v.string('Path', pathRule) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const groupName = v.string('GroupName', groupNameRule);
     v.done();
     return { path, groupName };
