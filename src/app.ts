@@ -16,6 +16,7 @@ import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
+import { encodeQueryJsonError, encodeQueryJsonSuccess, wantsQueryJson } from './http/query-json';
 import { incoming, readBody } from './http/read-body';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
@@ -130,7 +131,15 @@ export const stages: Stage[] = [
         return;
       }
       s.auth = parseSigV4(s.parts!);
-      if (!s.auth) throw awsErrors.missingAuthenticationToken();
+      if (!s.auth) {
+        // AWS names an operation it does not have before asking for credentials: an unsigned
+        // `Action=NoSuchThing` gets InvalidAction, an unsigned known one MissingAuthenticationToken.
+        if (s.protocol === 'query' && s.action && !stsOperations.has(s.action) && !iamOperations.has(s.action)) {
+          const version = typeof s.params.Version === 'string' ? s.params.Version : SERVICES.sts.version;
+          throw awsErrors.invalidAction(s.action, version);
+        }
+        throw awsErrors.missingAuthenticationToken();
+      }
       const scoped = s.auth.service;
       if (s.protocol === 'json') s.service = 'organizations';
       else if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
@@ -293,6 +302,10 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
       logLine(s, 200);
       return c.body(body, 200, headers);
     }
+    if (wantsQueryJson(c.req.header('accept'))) {
+      logLine(s, 200);
+      return c.body(encodeQueryJsonSuccess(op.name, s.output as Record<string, unknown> | null | undefined, s.requestId), 200, { 'content-type': 'application/json', 'x-amzn-RequestId': s.requestId });
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -307,7 +320,13 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
     const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
-    const { status, body, headers } = s.protocol === 'json' ? encodeJsonError(err, s.requestId) : encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const encoded = s.protocol === 'json' ? encodeJsonError(err, s.requestId) : encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const { status } = encoded;
+    let { body, headers } = encoded;
+    if (s.protocol === 'query' && wantsQueryJson(c.req.header('accept'))) {
+      body = encodeQueryJsonError(err, status, s.requestId);
+      headers = { ...headers, 'content-type': 'application/json' };
+    }
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
   }

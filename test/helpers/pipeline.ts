@@ -15,7 +15,7 @@ export interface Pipeline {
   /** An unsigned awsQuery POST (AssumeRoleWithWebIdentity). */
   unsigned(params: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed awsQuery POST, signed at the server's current time. */
-  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam'): Promise<PipelineResponse>;
+  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam', extraHeaders?: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed AWS JSON 1.1 POST (Organizations: `X-Amz-Target: AWSOrganizationsV20161128.{operation}`). */
   json(target: string, input: Record<string, unknown>, creds: Creds, service?: string): Promise<PipelineResponse>;
 }
@@ -55,10 +55,11 @@ export async function pipeline(seed: Record<string, unknown> | Record<string, un
     async unsigned(params) {
       return wrap(await app.request(url, { method: 'POST', headers, body: form(params) }));
     },
-    async signed(params, creds, service = 'sts') {
+    async signed(params, creds, service = 'sts', extraHeaders = {}) {
       const body = form(params);
-      const sig = signRequest({ method: 'POST', url, headers, body }, creds, { region: 'us-east-1', service, now: clock.now() });
-      return wrap(await app.request(url, { method: 'POST', headers: { ...headers, host: 'localhost', ...sig }, body }));
+      const all = { ...headers, ...extraHeaders };
+      const sig = signRequest({ method: 'POST', url, headers: all, body }, creds, { region: 'us-east-1', service, now: clock.now() });
+      return wrap(await app.request(url, { method: 'POST', headers: { ...all, host: 'localhost', ...sig }, body }));
     },
     async json(target, input, creds, service = 'organizations') {
       const body = JSON.stringify(input);
