@@ -106,17 +106,20 @@ export function trustPolicyOf(role: Role | null, roleArn: string): PolicySource 
   return role ? { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy } : { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
 }
 
-/** What `prepare` verified: the MFA code passed with the call, if any. */
-export interface PreparedAssumeRole {
-  mfa: MfaResult | null;
-}
+/**
+ * The MFA code passed with the call, verified once per request the first time it is needed (the
+ * trust policy's condition keys, inside the request's transaction). Verifying records the code for
+ * replay protection, so it must happen inside the transaction: a call that is then denied rolls the
+ * record back and leaves the code usable (it used to be verified in `prepare`, outside it).
+ */
+const verifiedMfa = new WeakMap<Call, MfaResult | null>();
 
-/** The MFA verified in `prepare`; a SerialNumber/TokenCode that was not verified never counts as MFA. */
 function preparedMfa(input: AssumeRoleInput, call: Call): MfaResult | null {
   if (input.serialNumber === undefined && input.tokenCode === undefined) return null;
-  const p = call.prepared as PreparedAssumeRole | undefined;
-  if (!p) throw awsErrors.serviceFailure();
-  return p.mfa;
+  if (verifiedMfa.has(call)) return verifiedMfa.get(call)!;
+  const mfa = call.principal.kind === 'root' ? null : verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now);
+  verifiedMfa.set(call, mfa);
+  return mfa;
 }
 
 /** Condition keys STS adds to the trust-policy evaluation (iam-evaluation §12). */
@@ -141,11 +144,6 @@ export const assumeRole = defineOperation({
   action: 'sts:AssumeRole',
   mutating: true,
   input: (params) => readAssumeRoleInput(params),
-  async prepare(input, call): Promise<PreparedAssumeRole> {
-    if (call.principal.kind === 'root') return { mfa: null };
-    // TOTP check (and its replay record) before authorization, so the trust policy sees the MFA.
-    return { mfa: verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now) };
-  },
   guard(input, call) {
     // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
     if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');
