@@ -8,6 +8,7 @@ import { encodeError, toAwsError } from '../http/error-encode';
 import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
 import { AdjustableClock } from '../runtime';
+import { clearDiscoveryCache } from '../services/sts/oidc-discovery';
 import { requireRoot } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 
@@ -57,6 +58,8 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       await requireRoot(c, deps.store, deps.clock.now());
       if (!deps.reset) throw awsErrors.serviceFailure('reset is not available');
       await deps.reset();
+      // Keys fetched from OIDC issuers are state too (trust mode C): a reset refetches them.
+      clearDiscoveryCache(deps.store);
       deps.logger.info('reset', {});
       return c.json({ status: 'reset' });
     } catch (e) {

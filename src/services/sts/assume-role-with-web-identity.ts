@@ -108,13 +108,13 @@ function unverifiedIssuerAndKid(token: string): { iss?: string; kid?: string } {
  * on (allowNetworkFetch, off by default) gets its keys from the issuer, as AWS does; only the provider the
  * token names is ever fetched.
  */
-async function withDiscoveredKeys(providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
+async function withDiscoveredKeys(owner: object, providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
   const { iss, kid } = unverifiedIssuerAndKid(token);
   if (!iss) return providers;
   const url = normalizeProviderUrl(iss);
   return Promise.all(
     providers.map(async (p) =>
-      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(normalizeProviderUrl(p.url), now, kid) } : p,
+      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(owner, normalizeProviderUrl(p.url), now, kid) } : p,
     ),
   );
 }
@@ -154,7 +154,7 @@ export const assumeRoleWithWebIdentity = defineOperation({
   input: (params) => readWebIdentityInput(params),
   async prepare(input, call): Promise<PreparedWebIdentity> {
     // call.now comes from the server clock, so the admin test clock moves token expiry too.
-    const providers = await withDiscoveredKeys(webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
+    const providers = await withDiscoveredKeys(call.store, webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
     const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers, now: call.now });
     const si = verified.claims[SOURCE_IDENTITY_CLAIM];
     return { verified, sourceIdentity: typeof si === 'string' ? si : undefined, ...tagsFromClaims(verified.claims[TAGS_CLAIM]) };
