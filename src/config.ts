@@ -26,6 +26,11 @@ export interface Config {
   /** The default account's root user key (`test`/`test`), or false to issue none. */
   rootCredentials: RootCredentials | false;
   defaultAccountId: string;
+  /**
+   * The account whose principals may call the admin endpoints (/_iamlocal/reset, clock, clusters):
+   * its root user, and its IAM users / role sessions allowed `iamlocal:<Name>` by their policies.
+   */
+  adminAccountId: string;
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
@@ -40,6 +45,7 @@ export const defaults: Config = {
   logLevel: 'info',
   rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   defaultAccountId: DEFAULT_ACCOUNT_ID,
+  adminAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
 };
@@ -59,6 +65,11 @@ function parsePort(v: string, what: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: not a port number: ${JSON.stringify(v)}`);
   return n;
+}
+
+function parseAccount(v: string, what: string): string {
+  if (!/^\d{12}$/.test(v.trim())) throw new ConfigError(`${what}: an account id is 12 digits, got ${JSON.stringify(v)}`);
+  return v.trim();
 }
 
 function parseLevel(v: string, what: string): LogLevel {
@@ -82,6 +93,8 @@ export const USAGE = `Usage: iamlocal [options]
   --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
   --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
   --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
+  --admin-account ID  account whose principals may call /_iamlocal/* admin endpoints (default 000000000000;
+                      env IAMLOCAL_ADMIN_ACCOUNT_ID)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
@@ -99,6 +112,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
   if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
   if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
+  if (env.IAMLOCAL_ADMIN_ACCOUNT_ID) c.adminAccountId = parseAccount(env.IAMLOCAL_ADMIN_ACCOUNT_ID, 'IAMLOCAL_ADMIN_ACCOUNT_ID');
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
     else {
@@ -119,6 +133,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--in-memory': c.inMemory = true; break;
       case '--seed': (cliSeeds ??= []).push(value()); break;
       case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
+      case '--admin-account': c.adminAccountId = parseAccount(value(), '--admin-account'); break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

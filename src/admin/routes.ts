@@ -1,4 +1,4 @@
-// Owns the /_iamlocal/* endpoints: health (public), reset and clock (root credentials only), and the
+// Owns the /_iamlocal/* endpoints: health (public), reset and clock (the admin account, admin-auth.ts), and the
 // mock EKS clusters' OIDC discovery/JWKS documents (public, like EKS's own issuer URLs).
 import type { Hono, Context } from 'hono';
 import type { JWK } from 'jose';
@@ -9,7 +9,7 @@ import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
 import { AdjustableClock } from '../runtime';
 import { clearDiscoveryCache } from '../services/sts/oidc-discovery';
-import { requireRoot } from './admin-auth';
+import { requireAdmin } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 
 export const ADMIN_PREFIX = '/_iamlocal';
@@ -55,7 +55,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   app.post(`${ADMIN_PREFIX}/reset`, async (c) => {
     try {
-      await requireRoot(c, deps.store, deps.clock.now());
+      await requireAdmin(c, deps, 'Reset');
       if (!deps.reset) throw awsErrors.serviceFailure('reset is not available');
       await deps.reset();
       // Keys fetched from OIDC issuers are state too (trust mode C): a reset refetches them.
@@ -69,7 +69,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   app.get(`${ADMIN_PREFIX}/clock`, async (c) => {
     try {
-      await requireRoot(c, deps.store, deps.clock.now());
+      await requireAdmin(c, deps, 'GetClock');
       return c.json(clockState(deps));
     } catch (e) {
       return jsonError(c, deps, e);
@@ -79,7 +79,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
   // {"time": ISO} jumps; {"advanceSeconds": N} moves forward/back; {"reset": true} returns to the system clock.
   app.post(`${ADMIN_PREFIX}/clock`, async (c) => {
     try {
-      const { body } = await requireRoot(c, deps.store, deps.clock.now());
+      const { body } = await requireAdmin(c, deps, 'SetClock');
       const clock = deps.clock;
       if (!(clock instanceof AdjustableClock)) throw awsErrors.validation('This server was started with a clock that cannot be adjusted.');
       let req: { time?: unknown; advanceSeconds?: unknown; reset?: unknown };
