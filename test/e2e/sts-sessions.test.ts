@@ -238,7 +238,7 @@ describe('DecodeAuthorizationMessage', () => {
     expect(errorOf(denied.body).message).toBe(
       'User: arn:aws:iam::000000000000:user/nobody is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action',
     );
-    expect(denied.headers[AUTHORIZATION_MESSAGE_HEADER]).toBeTruthy();
+    expect(denied.headers[AUTHORIZATION_MESSAGE_HEADER]).toMatch(/^\S{16,}$/);
   });
 
   it('an explicit deny decodes with the matched statement', async () => {
