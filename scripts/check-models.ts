@@ -25,7 +25,7 @@ import { fixedClock, seededIds } from '../src/runtime';
 import { iamOperations } from '../src/services/iam/index';
 import { totpCodeAt, totpStep } from '../src/services/iam/mfa-totp';
 import { organizationsOperations } from '../src/services/organizations/index';
-import { AUTHORIZATION_MESSAGE_HEADER } from '../src/services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER } from '../src/authz/authorization-message';
 import { stsOperations } from '../src/services/sts/index';
 import type { Call, OperationTable, Params, ServiceName } from '../src/services/types';
 import { bootstrapDefaults } from '../src/store/bootstrap';

@@ -4,6 +4,7 @@
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
 import { mountAdmin } from './admin/routes';
+import type { AppDeps } from './app-deps';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
@@ -12,7 +13,6 @@ import { AwsError, awsErrors } from './aws/errors';
 import { authorize } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
-import type { Config, Logger } from './config';
 import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
@@ -21,24 +21,14 @@ import { incoming, readBody } from './http/read-body';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
-import type { Clock, IdSource } from './runtime';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
-import { withAuthorizationMessage } from './services/sts/authorization-message';
+import { withAuthorizationMessage } from './authz/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
-import type { Store } from './store/store';
 
-export interface AppDeps {
-  store: Store;
-  clock: Clock;
-  ids: IdSource;
-  config: Config;
-  logger: Logger;
-  /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
-  reset?: () => Promise<void>;
-}
+export type { AppDeps };
 
 export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
   sts: { table: stsOperations, namespace: STS_NAMESPACE, version: '2011-06-15' },

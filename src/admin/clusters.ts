@@ -5,7 +5,7 @@
 // Endpoints are documented in docs/irsa.md.
 import type { Context, Hono } from 'hono';
 import type { JWK } from 'jose';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { arns } from '../aws/arn';
 import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';

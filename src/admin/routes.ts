@@ -2,7 +2,7 @@
 // mock EKS clusters' OIDC discovery/JWKS documents (public, like EKS's own issuer URLs).
 import type { Hono, Context } from 'hono';
 import type { JWK } from 'jose';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';
 import { STS_NAMESPACE } from '../http/xml-encode';

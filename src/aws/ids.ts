@@ -66,11 +66,3 @@ export const orgIds = {
   policy: (ids: IdSource) => `p-${lowerAlnum(ids, 8)}`,
 };
 
-/** EKS cluster OIDC id: 32 upper-case hex characters. */
-export function newEksClusterId(ids: IdSource): string {
-  return ids.bytes(16).toString('hex').toUpperCase();
-}
-
-export function isAccountId(s: string): boolean {
-  return /^\d{12}$/.test(s);
-}

@@ -59,7 +59,6 @@ const OPS: OpInfo[] = [
 ];
 const OPS_BY_LOWER = new Map(OPS.map((o) => [o.name.toLowerCase(), o]));
 
-export const CONDITION_OPERATOR_NAMES: readonly string[] = OPS.map((o) => o.name);
 
 export interface ParsedOperator {
   info: OpInfo;

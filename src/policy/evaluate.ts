@@ -226,10 +226,6 @@ function notAuthorized(caller: Caller, principal: EvalRequest['principal'] | und
   return false;
 }
 
-function nonEmpty<T>(x: T[] | null | undefined): x is T[] {
-  return !!x && x.length > 0;
-}
-
 export function evaluate(req: EvalRequest): Decision {
   try {
     return evaluateUnsafe(req);

@@ -1,7 +1,7 @@
 // Owns input decoding and model-constraint validation with AWS's ValidationError grammar
 // (aws-protocol §6.8): "{N} validation error{s} detected: Value '{v}' at '{path}' failed to satisfy
 // constraint: …; …". STS echoes the value; current IAM omits it ("Value at 'roleName'").
-import { AwsError, awsErrors } from '../aws/errors';
+import { awsErrors } from '../aws/errors';
 import type { Params, ServiceName } from './types';
 
 export interface StringRule {
@@ -192,9 +192,4 @@ export function readTags(v: Validator, name = 'Tags'): { Key: string; Value: str
   return tags;
 }
 
-export const MAX_ITEMS = { min: 1, max: 1000 } as const;
 export const DEFAULT_MAX_ITEMS = 100;
-
-export function isAwsError(e: unknown): e is AwsError {
-  return e instanceof AwsError;
-}

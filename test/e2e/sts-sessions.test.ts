@@ -18,7 +18,7 @@ import { newAccessKeyId } from '../../src/aws/ids';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { seededIds } from '../../src/runtime';
 import { totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
-import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/authz/authorization-message';
 import { admin } from '../helpers/admin-client';
 import { DEV, e2eSeed, NOBODY, trustAccount } from '../helpers/e2e-seed';
 import { errorOf, signedQuery } from '../helpers/raw-client';

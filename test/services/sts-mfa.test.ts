@@ -156,7 +156,7 @@ describe('GetSessionToken with MFA', () => {
 
 describe('refusals made before policy evaluation', () => {
   it('still carry an authorization message, which names the reason', async () => {
-    const { decodeAuthorizationMessage } = await import('../../src/services/sts/authorization-message');
+    const { decodeAuthorizationMessage } = await import('../../src/authz/authorization-message');
     const p = await setup();
     const res = await assume(p, { SerialNumber: SERIAL, TokenCode: '000000' === code(p) ? '111111' : '000000' });
     expect(res.status).toBe(403);

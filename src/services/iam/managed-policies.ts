@@ -17,9 +17,9 @@ import {
 import { decodeMarker, encodeMarker } from '../../store/paging';
 import type { ManagedPolicy } from '../../store/repos/managed-policies';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type Call } from '../types';
-import { patterns, readTags, Validator } from '../validate';
+import { readTags, Validator } from '../validate';
 import { accountOf, pageFields, policyDocumentRule, policyNameRule, readPaging } from './common';
 import { tagContext } from './roles';
 

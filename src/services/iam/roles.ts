@@ -8,7 +8,7 @@ import { policySize } from '../../aws/policy-encoding';
 import type { RequestContext } from '../../policy/types';
 import { findManagedPolicy } from '../../store/aws-managed-policies';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument, checkTrustPrincipals } from '../policy-documents';
+import { checkPolicyDocument, checkTrustPrincipals } from '../../store/policy-documents';
 import { defineOperation, type Call } from '../types';
 import { pathRules, patterns, readTags, Validator } from '../validate';
 import {

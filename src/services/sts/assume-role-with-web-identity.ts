@@ -10,7 +10,7 @@ import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, t
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';

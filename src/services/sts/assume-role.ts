@@ -6,7 +6,7 @@ import { awsErrors } from '../../aws/errors';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { Role } from '../../store/repos/roles';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
