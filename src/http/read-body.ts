@@ -5,11 +5,11 @@
 // buffered, so an unauthenticated 200 MiB upload costs at most `max` bytes of memory.
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { AwsError } from '../aws/errors';
+import { AwsError, awsError } from '../aws/errors';
 
 /** 413 for an oversized body (never a 5xx: botocore would retry it). */
 export function requestEntityTooLarge(maxBytes: number): AwsError {
-  return new AwsError('RequestEntityTooLarge', `Request body must not exceed ${maxBytes} bytes`, 413);
+  return awsError('RequestEntityTooLarge', `Request body must not exceed ${maxBytes} bytes`);
 }
 
 export function incoming(c: Context): IncomingMessage | undefined {
@@ -40,7 +40,7 @@ export async function readBody(c: Context, max: number): Promise<Buffer> {
     } catch (e) {
       if (e instanceof AwsError) throw e;
       // The client went away mid-body: a client error, not a server failure.
-      throw new AwsError('IncompleteBody', 'The request body ended before it was complete', 400);
+      throw awsError('IncompleteBody', 'The request body ended before it was complete');
     }
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   }
