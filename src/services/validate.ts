@@ -11,7 +11,7 @@ export interface StringRule {
   /** The model's pattern as AWS prints it, and the JS RegExp that implements it (anchored). */
   pattern?: { text: string; re: RegExp };
   /**
-   * IAM's own message for a pattern failure, checked before every model constraint and answered
+   * IAM's own message for a pattern failure of a value within the model's length limits, answered
    * alone (Path / PathPrefix: "The specified value for path is invalid. …").
    */
   patternMessage?: string;
@@ -56,7 +56,9 @@ export class Validator {
     }
     const s = typeof v === 'string' ? v : String(v);
     const len = [...s].length;
-    if (rule.pattern && rule.patternMessage && !rule.pattern.re.test(s)) throw awsErrors.validation(rule.patternMessage);
+    // IAM's own pattern text (Path/PathPrefix) answers alone, once the model's length limits hold.
+    const lengthOk = (rule.min === undefined || len >= rule.min) && (rule.max === undefined || len <= rule.max);
+    if (rule.pattern && rule.patternMessage && lengthOk && !rule.pattern.re.test(s)) throw awsErrors.validation(rule.patternMessage);
     if (rule.pattern && !rule.pattern.re.test(s)) this.fail(s, path, `Member must satisfy regular expression pattern: ${rule.pattern.text}`);
     if (rule.min !== undefined && len < rule.min) this.fail(s, path, `Member must have length greater than or equal to ${rule.min}`);
     if (rule.max !== undefined && len > rule.max) this.fail(s, path, `Member must have length less than or equal to ${rule.max}`);
@@ -152,7 +154,8 @@ export const patterns = {
 
 /**
  * Path and PathPrefix of users, groups, roles and instance profiles: IAM answers a pattern failure
- * with its own text before the model's length check (moto and recorded AWS responses agree).
+ * with its own text (moto and recorded AWS responses agree); a length violation keeps the model's text
+ * (recorded: a 513-character path gets "Member must have length less than or equal to 512").
  */
 export const pathRules = {
   path: {
