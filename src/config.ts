@@ -40,6 +40,11 @@ export interface Config {
   defaultUser: DefaultUser | false;
   enforcement: EnforcementMode;
   defaultAccountId: string;
+  /**
+   * The account whose principals may call the admin endpoints (/_iamlocal/reset, clock, clusters):
+   * its root user, and its IAM users / role sessions allowed `iamlocal:<Name>` by their policies.
+   */
+  adminAccountId: string;
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
@@ -69,6 +74,7 @@ export const defaults: Config = {
   defaultUser: DEFAULT_USER,
   enforcement: 'enforce',
   defaultAccountId: DEFAULT_ACCOUNT_ID,
+  adminAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
   webhookPort: null,
@@ -92,6 +98,11 @@ function parsePort(v: string, what: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: not a port number: ${JSON.stringify(v)}`);
   return n;
+}
+
+function parseAccount(v: string, what: string): string {
+  if (!/^\d{12}$/.test(v.trim())) throw new ConfigError(`${what}: an account id is 12 digits, got ${JSON.stringify(v)}`);
+  return v.trim();
 }
 
 function parseLevel(v: string, what: string): LogLevel {
@@ -152,6 +163,8 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     } },
   { env: 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', value: 'SECRET', default: DEFAULT_USER.secretAccessKey, help: 'its secret',
     fromEnv: (c, v, env) => void (env.IAMLOCAL_ADMIN_ACCESS_KEY_ID === undefined && v && (c.defaultUser = { ...DEFAULT_USER, secretAccessKey: v })) },
+  { flag: '--admin-account', value: 'ID', env: 'IAMLOCAL_ADMIN_ACCOUNT_ID', default: '000000000000', help: 'account whose root and authorized IAM principals may call the /_iamlocal/* admin endpoints',
+    fromFlag: (c, v) => void (c.adminAccountId = parseAccount(v, '--admin-account')), fromEnv: (c, v) => void (c.adminAccountId = parseAccount(v, 'IAMLOCAL_ADMIN_ACCOUNT_ID')) },
   { flag: '--webhook-port', value: 'N|off', env: 'IAMLOCAL_WEBHOOK_PORT', default: 'off', help: 'serve the pod identity webhook over HTTPS on port N (4600 in docs/irsa.md; 0 = any free port)',
     fromFlag: (c, v) => void (c.webhookPort = parsePort(v, '--webhook-port')), fromEnv: (c, v) => void (c.webhookPort = offValue(v) && v.trim() !== '0' ? null : parsePort(v, 'IAMLOCAL_WEBHOOK_PORT')) },
   { flag: '--webhook-san', value: 'NAME', env: 'IAMLOCAL_WEBHOOK_SANS', help: "extra DNS name or IP for the webhook's certificate; repeatable (env: comma-separated)",

@@ -5,7 +5,7 @@
 // Endpoints are documented in docs/irsa.md.
 import type { Context, Hono } from 'hono';
 import type { JWK } from 'jose';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { arns } from '../aws/arn';
 import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';
@@ -29,7 +29,7 @@ import type { EksCluster } from '../store/repos/eks-clusters';
 import type { OidcProvider } from '../store/repos/oidc-providers';
 import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from '../store/cluster-vault';
 import type { Store } from '../store/store';
-import { requireRoot } from './admin-auth';
+import { requireAdmin, type AdminAction } from './admin-auth';
 
 export const CLUSTERS_PATH = '/_iamlocal/clusters';
 export const OIDC_PROVIDER_JWKS_PATH = '/_iamlocal/oidc-providers/jwks';
@@ -90,11 +90,11 @@ export function findCluster(store: Store, name: string, account: string, region:
   return matches[0];
 }
 
-/** The IAM OIDC provider named by the body's providerArn in the caller's account, or NoSuchEntity. */
-function ownProvider(store: Store, accountId: string, b: Record<string, unknown>): { arn: string; provider: OidcProvider } {
+/** The IAM OIDC provider named by the body's providerArn (any account: the admin operates them all), or NoSuchEntity. */
+function ownProvider(store: Store, _adminAccount: string, b: Record<string, unknown>): { arn: string; provider: OidcProvider } {
   const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
   const provider = store.oidcProviders.get(arn);
-  if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+  if (!provider) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
   return { arn, provider };
 }
 
@@ -122,11 +122,11 @@ export function checkUploadedJwks(v: unknown): { keys: JWK[] } {
 
 export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   const { store } = deps;
-  const rootCall = (c: Context) => requireRoot(c, store, deps.clock.now());
+  const adminCall = (c: Context, action: AdminAction) => requireAdmin(c, deps, action);
 
   app.get(CLUSTERS_PATH, async (c) => {
     try {
-      await rootCall(c);
+      await adminCall(c, 'ListClusters');
       return c.json({ clusters: store.eksClusters.list().map((cl) => clusterView(store, cl)) });
     } catch (e) {
       return adminError(c, deps, e);
@@ -136,7 +136,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // {"name", "region"?, "accountId"?, "id"?, "privateKeyPem"?, "oidcProvider"?: {"clientIds": [...]} | false}
   app.post(CLUSTERS_PATH, async (c) => {
     try {
-      const { accountId: caller, body } = await rootCall(c);
+      const { accountId: caller, body } = await adminCall(c, 'CreateCluster');
       const b = jsonBody(body);
       const name = typeof b.name === 'string' && CLUSTER_NAME.test(b.name) && b.name.length <= 100 ? b.name : null;
       if (!name) throw invalid('name is required: 1–100 characters [0-9A-Za-z][A-Za-z0-9-_]*.');
@@ -144,8 +144,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       if (!REGION.test(region)) throw invalid(`region ${JSON.stringify(region)} is not a region name.`);
       const accountId = b.accountId === undefined ? caller : String(b.accountId);
       if (!ACCOUNT.test(accountId)) throw invalid('accountId must be 12 digits.');
-      // A root key administers its own account only.
-      if (accountId !== caller) throw awsErrors.accessDenied(`The root user of ${caller} cannot create clusters in account ${accountId}.`);
+      // The admin account operates the whole emulator: clusters may live in any account (default: its own).
       const id = b.id === undefined ? undefined : String(b.id);
       if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case letters or digits.');
       let key: ClusterKey;
@@ -174,7 +173,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // webhook knew of it. The IAM OIDC provider stays (it is IAM state; delete it with IAM).
   app.delete(`${CLUSTERS_PATH}/:name`, async (c) => {
     try {
-      const { accountId } = await rootCall(c);
+      const { accountId } = await adminCall(c, 'DeleteCluster');
       const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
       store.transaction(() => {
         store.eksClusters.delete(cl.id);
@@ -190,8 +189,8 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
 
   app.get(`${CLUSTERS_PATH}/:name`, async (c) => {
     try {
-      const { accountId } = await rootCall(c);
-      return c.json(clusterView(store, findCluster(store, c.req.param('name'), accountId, c.req.query('region'))));
+      const { accountId } = await adminCall(c, 'GetCluster');
+      return c.json(clusterView(store, findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'))));
     } catch (e) {
       return adminError(c, deps, e);
     }
@@ -201,8 +200,8 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   for (const file of ['sa.key', 'sa.pub'] as const) {
     app.get(`${CLUSTERS_PATH}/:name/${file}`, async (c) => {
       try {
-        const { accountId } = await rootCall(c);
-        const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+        const { accountId } = await adminCall(c, 'GetClusterSigningKey');
+        const cl = findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'));
         const pems = clusterKeyPems(JSON.parse(cl.privateJwk) as JWK);
         return c.text(file === 'sa.key' ? pems.privateKeyPem : pems.publicKeyPem, 200, { 'content-type': 'application/x-pem-file' });
       } catch (e) {
@@ -214,8 +213,8 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // {"namespace", "serviceAccount", "audience"?: string | string[], "lifetimeSeconds"?, "podName"?}
   app.post(`${CLUSTERS_PATH}/:name/tokens`, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
-      const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+      const { accountId, body } = await adminCall(c, 'MintServiceAccountToken');
+      const cl = findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'));
       const b = jsonBody(body);
       if (typeof b.namespace !== 'string' || typeof b.serviceAccount !== 'string') throw invalid('namespace and serviceAccount are required strings.');
       const audience = b.audience === undefined ? undefined : stringList(b.audience, 'audience');
@@ -256,7 +255,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // Trust mode B: {"providerArn", "jwks": {"keys": [...]}} pins the keys an IAM OIDC provider verifies with.
   app.put(OIDC_PROVIDER_JWKS_PATH, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
+      const { accountId, body } = await adminCall(c, 'PutOidcProviderJwks');
       const b = jsonBody(body);
       const { arn } = ownProvider(store, accountId, b);
       const set = checkUploadedJwks(b.jwks);
@@ -272,7 +271,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // issuer's discovery document and JWKS over the network (off by default).
   app.put(OIDC_PROVIDER_FETCH_PATH, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
+      const { accountId, body } = await adminCall(c, 'PutOidcProviderNetworkFetch');
       const b = jsonBody(body);
       const { arn, provider } = ownProvider(store, accountId, b);
       if (typeof b.enabled !== 'boolean') throw invalid('enabled must be true or false.');

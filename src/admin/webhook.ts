@@ -13,7 +13,7 @@ import type { AppDeps } from '../app';
 import { awsErrors } from '../aws/errors';
 import { webhookFlagsFor, type WebhookSettings } from '../webhook/identities';
 import { ANNOTATION_DOMAIN, MIN_TOKEN_EXPIRATION, ROLE_ARN_ANNOTATION } from '../webhook/pod-mutation';
-import { requireRoot } from './admin-auth';
+import { requireAdmin } from './admin-auth';
 import { adminError, CLUSTERS_PATH, findCluster, jsonBody } from './clusters';
 
 export const WEBHOOK_PATH = '/_iamlocal/webhook';
@@ -95,7 +95,7 @@ export function checkServiceAccountBody(b: Record<string, unknown>): Record<stri
 
 export function mountWebhookAdmin(app: Hono, deps: AppDeps): void {
   const { store } = deps;
-  const rootCall = (c: Context) => requireRoot(c, store, deps.clock.now());
+  const rootCall = (c: Context) => requireAdmin(c, deps, 'ManageWebhook');
 
   app.get(WEBHOOK_PATH, async (c) => {
     try {

@@ -7,7 +7,7 @@ import { AwsError } from '../aws/errors';
 import { newPodIdentityAssociationId, newUniqueId, orgIds } from '../aws/ids';
 import { eksIssuerUrl, jwks, newClusterOidcId, providerUrlFromIssuer, type ClusterKey } from '../oidc/index';
 import type { IdSource } from '../runtime';
-import { checkTrustPrincipals } from '../services/policy-documents';
+import { checkTrustPrincipals } from './policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
 import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from './cluster-vault';
 import { applyAccountDetails } from './seed-account-details';

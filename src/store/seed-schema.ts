@@ -8,13 +8,9 @@ import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetails
 import { parseSamlSeed, type SeedSamlIdp, type SeedSamlProvider } from './seed-saml';
 import { parseInstanceEntry, parseTaskEntry, type SeedInstance, type SeedTask } from './seed-workloads';
 import { checkFields, list, obj, str, toJsonSchema, unknownNameProblem, type FieldSpec, type ObjectSpec } from './seed-fields';
+import { SeedError } from './seed-error';
 
-export class SeedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SeedError';
-  }
-}
+export { SeedError };
 
 export interface SeedKey {
   accessKeyId: string;

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../config';
-import { readNodeBody } from '../http/read-body';
+import { readBody } from '../http/read-body';
 import type { Clock, IdSource } from '../runtime';
 import type { Store } from '../store/store';
 import { answerAdmissionReview } from './admission';
@@ -47,7 +47,7 @@ export function webhookApp(opts: Omit<WebhookServerOptions, 'host' | 'port' | 't
     const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     let buf: Buffer;
     try {
-      buf = node ? await readNodeBody(node, MAX_REVIEW_BYTES) : Buffer.from(await c.req.arrayBuffer());
+      buf = await readBody(c, MAX_REVIEW_BYTES);
     } catch {
       return c.text('AdmissionReview too large or incomplete\n', 413);
     }

@@ -7,7 +7,7 @@ import { awsError } from '../../aws/errors';
 import { newPodIdentityAssociationId } from '../../aws/ids';
 import type { PodIdentityAssociation } from '../../store/repos/pod-identity';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { findRole } from '../sts/assume-role';
 import { defineOperation, type AuthzCheck, type Call, type Params } from '../types';
 import { bool, callerAccount, eksArns, invalidParameter, page, paging, requestTagKeys, requireCluster, resourceTagKeys, str, tagMap, tagsObject } from './common';
