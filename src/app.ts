@@ -3,7 +3,7 @@
 // resolve principal → decode input → authorize → handle (in a store transaction) → encode.
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
-import { mountPodIdentityAgent } from './http/pod-identity-agent';
+import { mountPodIdentityAgent } from './metadata/pod-identity-agent';
 import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
 import type { AppDeps } from './app-deps';
 import { authenticate, type Credential } from './auth/authenticate';

@@ -3,7 +3,7 @@
 // IAM SAML provider trusting it), download the IdP metadata for CreateSAMLProvider, and mint signed
 // SAML responses for a user with chosen roles, attributes and lifetime. Documented in docs/saml.md.
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { arns } from '../aws/arn';
 import { awsErrors } from '../aws/errors';
 import { mintSamlResponse, normalizeRsaPrivateKey, type RoleGrant } from '../saml/index';

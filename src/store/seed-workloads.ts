@@ -9,7 +9,7 @@ import type { IdSource } from '../runtime';
 import type { Ec2Instance } from './repos/ec2-instances';
 import type { EcsTask } from './repos/ecs-tasks';
 import type { InstanceProfile } from './repos/instance-profiles';
-import type { Ctx } from './seed-schema';
+import type { SeedEntryContext as Ctx } from './seed-ctx';
 import type { Store } from './store';
 
 export const WORKLOAD_SECTIONS = ['instances', 'tasks'] as const;

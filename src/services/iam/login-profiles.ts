@@ -189,11 +189,6 @@ export const changePassword = defineOperation({
   },
   // "Changes the password of the IAM user who is calling this operation": the caller's own user ARN.
   resource: (_input, call) => (call.principal.kind === 'user' ? call.principal.user.arn : call.principal.arn ?? '*'),
-  guard(_input, call) {
-    // "This operation can be performed using the AWS CLI, the AWS API … The root user password is not
-    // affected by this operation": only IAM users may call it.
-    if (call.principal.kind !== 'user') throw awsError('InvalidUserType', 'Only IAM users can change their own password.'); // ⚠ text not captured
-  },
   handler(input, call) {
     const p = call.principal;
     if (p.kind !== 'user') throw awsError('InvalidUserType', 'Only IAM users can change their own password.');

@@ -13,14 +13,14 @@
 // eks-auth:AssumeRoleForPodIdentity, and root always does unless an SCP says otherwise. The agent's
 // Host check (169.254.170.23 only) is not made: SDKs accept http://127.0.0.1:<port> and https URLs too.
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import type { RootPrincipal } from '../auth/principal';
 import { arns } from '../aws/arn';
 import { AwsError, awsError } from '../aws/errors';
 import { parseEksIssuerUrl } from '../oidc/index';
 import type { Params } from '../services/types';
 import type { EksCluster } from '../store/repos/eks-clusters';
-import { encodeRestJsonError } from './rest-json';
+import { encodeRestJsonError } from '../http/rest-json';
 
 export const POD_IDENTITY_AGENT_PATH = '/v1/credentials';
 
