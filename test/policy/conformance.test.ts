@@ -1,10 +1,10 @@
-// The shared conformance sample (../shared/conformance) through the same loader as `npm run conformance`.
+// The public conformance sample (a copy of ../shared/conformance in test/fixtures/conformance, so a clone alone runs it) through the same loader as `npm run conformance`.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../scripts/conformance';
 
-const dir = process.env.IAMLOCAL_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../shared/conformance', import.meta.url));
+const dir = process.env.IAMLOCAL_CONFORMANCE_DIR ?? fileURLToPath(new URL('../fixtures/conformance', import.meta.url));
 
 describe('conformance corpus (sample)', () => {
   it('the corpus directory exists', () => {
