@@ -5,6 +5,7 @@ import { migration002 } from './002-generations';
 import { migration003 } from './003-sessions-token-index';
 import { migration010 } from './010-workloads';
 import { migration012 } from './012-account-settings';
+import { migration013 } from './013-org-lifecycle';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { version: 3, name: 'sessions-token-index', sql: migration003 },
   { version: 10, name: 'workloads', sql: migration010 },
   { version: 12, name: 'account-settings', sql: migration012 },
+  { version: 13, name: 'org-lifecycle', sql: migration013 },
 ];
