@@ -37,6 +37,8 @@ import { pipeline, type Pipeline, type PipelineResponse } from '../test/helpers/
 import type { Creds } from '../test/helpers/raw-client';
 import { buildToken, ISSUER, PROVIDER_URL, publicJwkOf, T0 as TOKEN_T0 } from '../test/oidc/helpers';
 import { jwks } from '../src/oidc/index';
+import { idpMetadataXml } from '../src/saml/index';
+import { ENTITY_ID as SAML_ENTITY_ID, idpKey, mint as mintSaml, T0 as SAML_T0 } from '../test/saml/helpers';
 
 // ------------------------------------------------------------------ the models
 
@@ -658,6 +660,8 @@ const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/model-check-boundary`;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/app/model-check-role`;
 const OIDC_URL = 'https://oidc.example.com/id/MODELCHECK';
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example.com/id/MODELCHECK`;
+const SAML_ARN = `arn:aws:iam::${ACCOUNT}:saml-provider/model-check-idp`;
+const samlMetadata = () => idpMetadataXml(SAML_ENTITY_ID, idpKey('idp').certificatePem, 'https://idp.example.test/sso');
 const THUMB_A = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 const THUMB_B = '0123456789abcdef0123456789abcdef01234567';
 
@@ -822,6 +826,13 @@ export const STEPS: Step[] = [
   // OIDC providers
   iam('CreateOpenIDConnectProvider', { Url: OIDC_URL, ...list('ClientIDList', 'sts.amazonaws.com'), ...list('ThumbprintList', THUMB_A), ...tags('Tags', ['team', 'a']) }),
   iam('GetOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN }),
+  iam('CreateSAMLProvider', () => ({ Name: 'model-check-idp', SAMLMetadataDocument: samlMetadata(), ...tags('Tags', ['team', 'a']) })),
+  iam('GetSAMLProvider', { SAMLProviderArn: SAML_ARN }),
+  iam('ListSAMLProviders', {}),
+  iam('UpdateSAMLProvider', () => ({ SAMLProviderArn: SAML_ARN, SAMLMetadataDocument: samlMetadata(), AssertionEncryptionMode: 'Allowed' })),
+  iam('TagSAMLProvider', { SAMLProviderArn: SAML_ARN, ...tags('Tags', ['env', 'dev']) }),
+  iam('ListSAMLProviderTags', { SAMLProviderArn: SAML_ARN }),
+  iam('UntagSAMLProvider', { SAMLProviderArn: SAML_ARN, ...list('TagKeys', 'env') }),
   iam('ListOpenIDConnectProviders', {}),
   iam('AddClientIDToOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN, ClientID: 'other-audience' }),
   iam('RemoveClientIDFromOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN, ClientID: 'other-audience' }),
@@ -925,7 +936,16 @@ export const STEPS: Step[] = [
   iam('ResetServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
   iam('UpdateServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId, Status: 'Inactive' })),
   iam('DeleteServiceSpecificCredential', (ctx) => ({ UserName: 'model-check-user', ServiceSpecificCredentialId: ctx.vars.sscId })),
+  iam('UploadServerCertificate', { ServerCertificateName: 'model-check-cert', Path: '/web/', CertificateBody: fixture('server-cert.pem'), PrivateKey: fixture('server-cert.key'), ...tags('Tags', ['team', 'a']) }),
+  iam('GetServerCertificate', { ServerCertificateName: 'model-check-cert' }),
+  iam('ListServerCertificates', {}),
+  iam('TagServerCertificate', { ServerCertificateName: 'model-check-cert', ...tags('Tags', ['env', 'dev']) }),
+  iam('ListServerCertificateTags', { ServerCertificateName: 'model-check-cert' }),
+  iam('UntagServerCertificate', { ServerCertificateName: 'model-check-cert', ...list('TagKeys', 'env') }),
+  iam('UpdateServerCertificate', { ServerCertificateName: 'model-check-cert', NewServerCertificateName: 'model-check-cert2', NewPath: '/' }),
+  iam('DeleteServerCertificate', { ServerCertificateName: 'model-check-cert2' }),
   iam('DeleteOpenIDConnectProvider', { OpenIDConnectProviderArn: OIDC_ARN }),
+  iam('DeleteSAMLProvider', { SAMLProviderArn: SAML_ARN }),
   iam('RemoveRoleFromInstanceProfile', { InstanceProfileName: 'model-check-ip', RoleName: 'model-check-role' }),
   iam('DeleteInstanceProfile', { InstanceProfileName: 'model-check-ip' }),
   iam('DetachRolePolicy', { RoleName: 'model-check-role', PolicyArn: POLICY_ARN }),
@@ -996,6 +1016,27 @@ async function webIdentityStep(models: Models, findings: Finding[], happy: Happy
   record(models, findings, happy, 'sts', 'AssumeRoleWithWebIdentity', params, await p.unsigned(params));
 }
 
+/** AssumeRoleWithSAML needs a response signed by a registered provider's key, on the mint clock. */
+async function samlStep(models: Models, findings: Finding[], happy: HappyParams): Promise<void> {
+  const account = '000000000000';
+  const p = await pipeline(
+    {
+      roles: [{ account, name: 'SSOAdmin', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${account}:saml-provider/ExampleIdP` }, Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'] }] } }],
+    },
+    new Date(SAML_T0.getTime() + 60_000),
+  );
+  const created = await p.signed({ Action: 'CreateSAMLProvider', Version: '2010-05-08', Name: 'ExampleIdP', SAMLMetadataDocument: samlMetadata() }, { accessKeyId: 'test', secretAccessKey: 'test' }, 'iam');
+  if (created.status !== 200) findings.push({ service: 'sts', operation: 'AssumeRoleWithSAML', kind: 'call-failed', message: `set-up: HTTP ${created.status}` });
+  const params = {
+    Action: 'AssumeRoleWithSAML',
+    Version: '2011-06-15',
+    RoleArn: `arn:aws:iam::${account}:role/SSOAdmin`,
+    PrincipalArn: `arn:aws:iam::${account}:saml-provider/ExampleIdP`,
+    SAMLAssertion: mintSaml({ principalTags: { team: 'a' } }).samlResponse,
+  };
+  record(models, findings, happy, 'sts', 'AssumeRoleWithSAML', params, await p.unsigned(params));
+}
+
 /** Sees every scenario response (`--dump` prints them). */
 export type Trace = (service: ServiceName, op: string, params: Record<string, unknown>, res: PipelineResponse) => void;
 let trace: Trace | undefined;
@@ -1047,6 +1088,7 @@ export async function runScenario(models: Models, findings: Finding[], onRespons
     if (record(models, findings, happy, step.service, step.op, params, res) && step.after) step.after(res, parseXml(res.body), ctx);
   }
   await webIdentityStep(models, findings, happy);
+  await samlStep(models, findings, happy);
   return { happy, ctx };
 }
 

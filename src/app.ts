@@ -32,6 +32,7 @@ import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './servic
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 import type { Store } from './store/store';
+import type { ServerSummary } from './summary';
 
 export interface AppDeps {
   store: Store;
@@ -39,6 +40,8 @@ export interface AppDeps {
   ids: IdSource;
   config: Config;
   logger: Logger;
+  /** What was loaded and how it runs, for GET /_iamlocal/health (absent in a bare createApp). */
+  summary?: () => ServerSummary;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
   /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */

@@ -6,22 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { signRequest } from './auth/sigv4';
-import { cliFlags } from './cli-args';
-import { defaults } from './config';
-
-export const MINT_TOKEN_USAGE = `Usage: iamlocal mint-token --cluster NAME --namespace NS --service-account SA [options]
-
-  --cluster NAME          mock EKS cluster (seeded or created via POST /_iamlocal/clusters)
-  --namespace NS          service account namespace
-  --service-account SA    service account name
-  --audience A            token audience; repeatable (default sts.amazonaws.com)
-  --lifetime SECONDS      token lifetime, 600–4294967296 (default 86400)
-  --pod NAME              add kubernetes.io.pod (a pod-bound token)
-  --region R              cluster region, when several clusters share the name
-  --out FILE              write the token to FILE (mode 0600) instead of stdout
-  --endpoint URL          iamlocal URL (default http://127.0.0.1:4599; env IAMLOCAL_ENDPOINT)
-
-  Signs with the root key IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY (default test / test).`;
+import { applyOptions, formatOptions, type OptionSpec } from './cli-args';
+import { defaults, ROOT_CREDENTIALS } from './config';
 
 export class MintTokenUsageError extends Error {}
 
@@ -38,43 +24,55 @@ export interface MintTokenArgs {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
+type Parsed = Partial<MintTokenArgs> & { audience: string[]; help?: boolean; endpointEnv?: string; keyId?: string; secret?: string };
+
+const root = defaults.rootCredentials || ROOT_CREDENTIALS;
+
+/** The command's options: the parser and MINT_TOKEN_USAGE both come from this list. */
+export const MINT_TOKEN_OPTIONS: OptionSpec<Parsed>[] = [
+  { flag: '--cluster', value: 'NAME', help: 'mock EKS cluster (seeded or created via POST /_iamlocal/clusters); required', fromFlag: (c, v) => void (c.cluster = v) },
+  { flag: '--namespace', aliases: ['-n'], value: 'NS', help: 'service account namespace; required', fromFlag: (c, v) => void (c.namespace = v) },
+  { flag: '--service-account', value: 'SA', help: 'service account name; required', fromFlag: (c, v) => void (c.serviceAccount = v) },
+  { flag: '--audience', value: 'A', repeatable: true, default: 'sts.amazonaws.com', help: 'token audience', fromFlag: (c, v) => void c.audience.push(v) },
+  { flag: '--lifetime', value: 'SECONDS', default: '86400', help: 'token lifetime, 600–4294967296',
+    fromFlag: (c, v) => {
+      if (!/^\d+$/.test(v)) throw new MintTokenUsageError(`--lifetime: not a number of seconds: ${JSON.stringify(v)}`);
+      c.lifetimeSeconds = Number(v);
+    } },
+  { flag: '--pod', value: 'NAME', help: 'add kubernetes.io.pod (a pod-bound token)', fromFlag: (c, v) => void (c.podName = v) },
+  { flag: '--region', value: 'R', help: 'cluster region, when several clusters share the name', fromFlag: (c, v) => void (c.region = v) },
+  { flag: '--out', value: 'FILE', help: 'write the token to FILE (mode 0600) instead of stdout', fromFlag: (c, v) => void (c.out = v) },
+  { flag: '--endpoint', value: 'URL', env: 'IAMLOCAL_ENDPOINT', default: `http://127.0.0.1:${defaults.port}`, help: 'iamlocal URL',
+    fromFlag: (c, v) => void (c.endpoint = v), fromEnv: (c, v) => void (c.endpointEnv = v) },
+  { env: 'IAMLOCAL_ROOT_ACCESS_KEY_ID', value: 'ID', default: root.accessKeyId, help: 'root key the request is signed with', fromEnv: (c, v) => void (c.keyId = v) },
+  { env: 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', default: root.secretAccessKey, help: 'its secret', fromEnv: (c, v) => void (c.secret = v) },
+  { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
+];
+
+export const MINT_TOKEN_USAGE = `Usage: iamlocal mint-token --cluster NAME --namespace NS --service-account SA [options]
+
+Asks a running iamlocal for a projected service-account token (the file a pod's AWS_WEB_IDENTITY_TOKEN_FILE names).
+
+${formatOptions(MINT_TOKEN_OPTIONS)}`;
+
 export function parseMintTokenArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): MintTokenArgs | 'help' {
-  const out: Partial<MintTokenArgs> & { audience: string[] } = { audience: [] };
-  for (const { arg, flag, value } of cliFlags(argv, (flag) => new MintTokenUsageError(`${flag} needs a value`))) {
-    switch (flag) {
-      case '--cluster': out.cluster = value(); break;
-      case '--namespace': case '-n': out.namespace = value(); break;
-      case '--service-account': out.serviceAccount = value(); break;
-      case '--audience': out.audience.push(value()); break;
-      case '--lifetime': {
-        const v = value();
-        if (!/^\d+$/.test(v)) throw new MintTokenUsageError(`--lifetime: not a number of seconds: ${JSON.stringify(v)}`);
-        out.lifetimeSeconds = Number(v);
-        break;
-      }
-      case '--pod': out.podName = value(); break;
-      case '--region': out.region = value(); break;
-      case '--out': out.out = value(); break;
-      case '--endpoint': out.endpoint = value(); break;
-      case '--help': case '-h': return 'help';
-      default: throw new MintTokenUsageError(`unknown option ${JSON.stringify(arg)}`);
-    }
-  }
+  const out = applyOptions<Parsed>(MINT_TOKEN_OPTIONS, { audience: [] }, argv, env, {
+    missing: (flag) => new MintTokenUsageError(`${flag} needs a value`),
+    unknown: (arg) => new MintTokenUsageError(`unknown option ${JSON.stringify(arg)}`),
+  });
+  if (out.help) return 'help';
   for (const [k, flag] of [['cluster', '--cluster'], ['namespace', '--namespace'], ['serviceAccount', '--service-account']] as const) {
     if (!out[k]) throw new MintTokenUsageError(`${flag} is required`);
   }
-  const root = defaults.rootCredentials || { accessKeyId: 'test', secretAccessKey: 'test' };
+  const { help: _h, endpointEnv, keyId, secret, ...args } = out;
   return {
-    ...(out as MintTokenArgs),
-    endpoint: out.endpoint ?? env.IAMLOCAL_ENDPOINT ?? `http://127.0.0.1:${defaults.port}`,
-    credentials: {
-      accessKeyId: env.IAMLOCAL_ROOT_ACCESS_KEY_ID ?? root.accessKeyId,
-      secretAccessKey: env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY ?? root.secretAccessKey,
-    },
+    ...(args as MintTokenArgs),
+    endpoint: out.endpoint ?? endpointEnv ?? `http://127.0.0.1:${defaults.port}`,
+    credentials: { accessKeyId: keyId ?? root.accessKeyId, secretAccessKey: secret ?? root.secretAccessKey },
   };
 }
 
-function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+export function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
   const send = url.protocol === 'https:' ? httpsRequest : request;
   return new Promise((resolve, reject) => {
     const req = send(url, { method: 'POST', headers }, (res) => {
@@ -85,6 +83,22 @@ function post(url: URL, headers: Record<string, string>, body: string): Promise<
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** POSTs JSON to an admin endpoint, SigV4-signed with a root key (service `iamlocal`), and returns the parsed answer or throws the server's error. */
+export async function postAdmin<T>(endpoint: string, url: URL, payload: unknown, credentials: MintTokenArgs['credentials']): Promise<T> {
+  const body = JSON.stringify(payload);
+  const headers = { 'content-type': 'application/json' };
+  const signed = signRequest({ method: 'POST', url: url.toString(), headers, body }, credentials, { region: 'us-east-1', service: 'iamlocal', now: new Date() });
+  const res = await post(url, { ...headers, ...signed }, body);
+  let parsed: T & { error?: { code: string; message: string } };
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    throw new Error(`unexpected answer from ${endpoint} (HTTP ${res.status})`);
+  }
+  if (res.status < 200 || res.status > 299) throw new Error(parsed.error ? `${parsed.error.code}: ${parsed.error.message}` : `HTTP ${res.status}`);
+  return parsed;
 }
 
 /** Mints through the server; returns the token. Throws Error with the server's message on failure. */

@@ -1,14 +1,22 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { runHealth } from './cli-health';
+import { runMintSaml } from './cli-mint-saml';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
+import { DataDirError } from './store/data-dir';
 import { SeedError } from './store/seed-schema';
+import { startupLines } from './summary';
 
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  // `iamlocal health`: the container HEALTHCHECK (and any orchestrator's probe) asks the server it runs beside.
+  if (process.argv[2] === 'health') process.exit(await runHealth(process.argv.slice(3)));
+  // `iamlocal mint-saml …`: a signed SAML response from a running server's mock IdP (src/cli-mint-saml.ts).
+  if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));
@@ -32,13 +40,17 @@ async function main(): Promise<void> {
       process.stderr.write(`iamlocal: bad seed: ${e.message}\n`);
       process.exit(1);
     }
+    if (e instanceof DataDirError) {
+      process.stderr.write(`iamlocal: ${e.message}\n`);
+      process.exit(1);
+    }
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`iamlocal: ${config.host}:${(e as { port?: number }).port ?? config.port} is already in use\n`);
       process.exit(1);
     }
     throw e;
   }
-  process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`})\n`);
+  for (const line of startupLines(server.url, server.summary(), config)) process.stdout.write(line + '\n');
   if (server.imdsUrl) process.stdout.write(`iamlocal instance metadata service on ${server.imdsUrl}\n`);
   if (server.ecsUrl) process.stdout.write(`iamlocal ECS task credentials on ${server.ecsUrl}/v2/credentials/<id>\n`);
 

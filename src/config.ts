@@ -1,7 +1,7 @@
 // Owns iamlocal's configuration: every default in one place, the CLI flags and IAMLOCAL_* environment
 // variables that override them, and the structured JSON logger the levels drive.
 import { join } from 'node:path';
-import { cliFlags } from './cli-args';
+import { applyOptions, formatOptions, type OptionSpec } from './cli-args';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -14,6 +14,17 @@ export interface RootCredentials {
   secretAccessKey: string;
 }
 
+/** The IAM user every fresh store has (LocalStack's and moto's `test`/`test` work as an administrator). */
+export interface DefaultUser extends RootCredentials {
+  userName: string;
+}
+
+/**
+ * How decisions are applied. `enforce`: a denial is returned to the caller, as in AWS. (Other modes
+ * are added here; health and the start-up summary show whichever is configured.)
+ */
+export type EnforcementMode = 'enforce';
+
 export interface Config {
   port: number;
   host: string;
@@ -23,8 +34,11 @@ export interface Config {
   /** Seed files or directories, applied in order at start-up and on reset. */
   seeds: string[];
   logLevel: LogLevel;
-  /** The default account's root user key (`test`/`test`), or false to issue none. */
+  /** The default account's root user key (ROOT_CREDENTIALS), or false to issue none. */
   rootCredentials: RootCredentials | false;
+  /** The IAM user `admin` (AdministratorAccess) with key `test`/`test`, or false for none. */
+  defaultUser: DefaultUser | false;
+  enforcement: EnforcementMode;
   defaultAccountId: string;
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
@@ -35,6 +49,11 @@ export interface Config {
   ecsPort: number | null;
 }
 
+/** The documented root key of account 000000000000 (admin endpoints, root-only behaviour). */
+export const ROOT_CREDENTIALS: RootCredentials = { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' };
+/** The out-of-the-box credentials: `test`/`test`, the IAM user `admin` with AdministratorAccess. */
+export const DEFAULT_USER: DefaultUser = { userName: 'admin', accessKeyId: 'test', secretAccessKey: 'test' };
+
 export const defaults: Config = {
   port: 4599,
   host: '127.0.0.1',
@@ -42,7 +61,9 @@ export const defaults: Config = {
   inMemory: false,
   seeds: [],
   logLevel: 'info',
-  rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  rootCredentials: ROOT_CREDENTIALS,
+  defaultUser: DEFAULT_USER,
+  enforcement: 'enforce',
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
@@ -77,74 +98,84 @@ function parseOptionalPort(v: string, what: string): number | null {
   return offValue(v) && v.trim() !== '0' ? null : parsePort(v, what);
 }
 
-/** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
+/** Splits IAMLOCAL_SEED on commas (and on colons, PATH-style, except in `iamlocal:examples[/FILE]`). */
 function splitSeedList(v: string): string[] {
   return v
-    .split(/[,:]/)
+    .split(',')
+    .flatMap((part) => (part.trim().startsWith('iamlocal:') ? [part] : part.split(':')))
     .map((s) => s.trim())
     .filter(Boolean);
 }
 
+/** A key pair from two environment variables (the id is set): `off` issues none; the secret is then required. */
+function keyFromEnv(env: NodeJS.ProcessEnv, idVar: string, secretVar: string): RootCredentials | false {
+  const id = env[idVar]!;
+  if (offValue(id)) return false;
+  const secret = env[secretVar];
+  if (!secret) throw new ConfigError(`${idVar} is set but ${secretVar} is not`);
+  return { accessKeyId: id.trim(), secretAccessKey: secret };
+}
+
+export type ResolvedConfig = Config & { help: boolean; cliSeeds: string[] | null };
+
+/**
+ * The server's options, in the order `--help` lists them: the one place a flag or IAMLOCAL_* variable
+ * is declared. resolveConfig reads them and USAGE is generated from them.
+ */
+export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
+  { flag: '--port', value: 'N', env: 'IAMLOCAL_PORT', default: String(defaults.port), help: 'listen port (0 picks a free one)',
+    fromFlag: (c, v) => void (c.port = parsePort(v, '--port')), fromEnv: (c, v) => void (v && (c.port = parsePort(v, 'IAMLOCAL_PORT'))) },
+  { flag: '--host', value: 'H', env: 'IAMLOCAL_HOST', default: `${defaults.host}; 0.0.0.0 in the image`, help: 'listen address',
+    fromFlag: (c, v) => void (c.host = v), fromEnv: (c, v) => void (v && (c.host = v)) },
+  { flag: '--data', value: 'DIR', env: 'IAMLOCAL_DATA_DIR', default: `${defaults.dataDir}; /data in the image`, help: `directory of the data file ${DATA_FILE_NAME}`,
+    fromFlag: (c, v) => void ((c.dataDir = v), (c.inMemory = false)), fromEnv: (c, v) => void (v && (c.dataDir = v)) },
+  { flag: '--in-memory', env: 'IAMLOCAL_IN_MEMORY', help: 'keep state in memory only (env value 1/true/yes/on)',
+    fromFlag: (c) => void (c.inMemory = true), fromEnv: (c, v) => void (c.inMemory = truthy(v)) },
+  { flag: '--seed', value: 'FILE|DIR|iamlocal:examples', repeatable: true, env: 'IAMLOCAL_SEED', help: 'seed file or directory of *.yaml/*.yml/*.json (env: comma-separated)',
+    fromFlag: (c, v) => void (c.cliSeeds ??= []).push(v), fromEnv: (c, v) => void (v && c.seeds.push(...splitSeedList(v))) },
+  { flag: '--log-level', value: 'L', env: 'IAMLOCAL_LOG_LEVEL', default: defaults.logLevel, help: `${Object.keys(LEVELS).join(' | ')}; one JSON line per request`,
+    fromFlag: (c, v) => void (c.logLevel = parseLevel(v, '--log-level')), fromEnv: (c, v) => void (v && (c.logLevel = parseLevel(v, 'IAMLOCAL_LOG_LEVEL'))) },
+  { env: 'IAMLOCAL_ROOT_ACCESS_KEY_ID', value: 'ID|off', default: ROOT_CREDENTIALS.accessKeyId, help: 'root user key of account 000000000000 (off: no root key)',
+    fromEnv: (c, _v, env) => void (c.rootCredentials = keyFromEnv(env, 'IAMLOCAL_ROOT_ACCESS_KEY_ID', 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY')) },
+  { env: 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', default: ROOT_CREDENTIALS.secretAccessKey, help: 'its secret',
+    fromEnv: (c, v, env) => void (env.IAMLOCAL_ROOT_ACCESS_KEY_ID === undefined && v && (c.rootCredentials = { accessKeyId: ROOT_CREDENTIALS.accessKeyId, secretAccessKey: v })) },
+  { env: 'IAMLOCAL_ADMIN_ACCESS_KEY_ID', value: 'ID|off', default: DEFAULT_USER.accessKeyId, help: 'key of the IAM user admin (AdministratorAccess) of 000000000000 (off: no such user)',
+    fromEnv: (c, _v, env) => {
+      const k = keyFromEnv(env, 'IAMLOCAL_ADMIN_ACCESS_KEY_ID', 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY');
+      c.defaultUser = k && { userName: DEFAULT_USER.userName, ...k };
+    } },
+  { env: 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', value: 'SECRET', default: DEFAULT_USER.secretAccessKey, help: 'its secret',
+    fromEnv: (c, v, env) => void (env.IAMLOCAL_ADMIN_ACCESS_KEY_ID === undefined && v && (c.defaultUser = { ...DEFAULT_USER, secretAccessKey: v })) },
+  { flag: '--imds-port', value: 'N|off', env: 'IAMLOCAL_IMDS_PORT', default: 'off', help: 'serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N (0 = any free port)',
+    fromFlag: (c, v) => void (c.imdsPort = parseOptionalPort(v, '--imds-port')), fromEnv: (c, v) => void (c.imdsPort = parseOptionalPort(v, 'IAMLOCAL_IMDS_PORT')) },
+  { flag: '--ecs-port', value: 'N|off', env: 'IAMLOCAL_ECS_PORT', default: 'off', help: 'serve the ECS task credentials endpoint /v2/credentials/<id> on port N (0 = any free port)',
+    fromFlag: (c, v) => void (c.ecsPort = parseOptionalPort(v, '--ecs-port')), fromEnv: (c, v) => void (c.ecsPort = parseOptionalPort(v, 'IAMLOCAL_ECS_PORT')) },
+  { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
+];
+
 export const USAGE = `Usage: iamlocal [options]
+       iamlocal mint-token --cluster C --namespace NS --service-account SA [options]   (iamlocal mint-token --help)
+       iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
+       iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
 
-  --port N            listen port (default 4599; env IAMLOCAL_PORT)
-  --host H            listen address (default 127.0.0.1; env IAMLOCAL_HOST)
-  --data DIR          directory of the data file iamlocal.db (default ./.iamlocal; env IAMLOCAL_DATA_DIR)
-  --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
-  --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
-  --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
-  --imds-port N|off   serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N
-                      (default off; 0 = any free port; env IAMLOCAL_IMDS_PORT)
-  --ecs-port N|off    serve the ECS task credentials endpoint /v2/credentials/<id> on port N
-                      (default off; 0 = any free port; env IAMLOCAL_ECS_PORT)
-  --help              this text
+A local AWS STS/IAM emulator. Flags win over the environment.
 
-  iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
-                      mint a projected service-account token from a running server (mint-token --help)
+${formatOptions(SERVER_OPTIONS)}
 
-  Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
-  (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
+Out of the box account 000000000000 has the IAM user admin (AdministratorAccess) with key ${DEFAULT_USER.accessKeyId} / ${DEFAULT_USER.secretAccessKey},
+and its root user has the key ${ROOT_CREDENTIALS.accessKeyId} / ${ROOT_CREDENTIALS.secretAccessKey} (admin endpoints /_iamlocal/*, root-only behaviour).`;
 
 /** Config from defaults ← environment ← command-line flags. Throws ConfigError on bad input. */
 export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
-  const c: Config & { help: boolean } = { ...defaults, seeds: [], help: false };
-  if (env.IAMLOCAL_PORT) c.port = parsePort(env.IAMLOCAL_PORT, 'IAMLOCAL_PORT');
-  if (env.IAMLOCAL_HOST) c.host = env.IAMLOCAL_HOST;
-  if (env.IAMLOCAL_DATA_DIR) c.dataDir = env.IAMLOCAL_DATA_DIR;
-  if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
-  if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
-  if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
-  if (env.IAMLOCAL_IMDS_PORT !== undefined) c.imdsPort = parseOptionalPort(env.IAMLOCAL_IMDS_PORT, 'IAMLOCAL_IMDS_PORT');
-  if (env.IAMLOCAL_ECS_PORT !== undefined) c.ecsPort = parseOptionalPort(env.IAMLOCAL_ECS_PORT, 'IAMLOCAL_ECS_PORT');
-  if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
-    if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
-    else {
-      const secret = env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY;
-      if (!secret) throw new ConfigError('IAMLOCAL_ROOT_ACCESS_KEY_ID is set but IAMLOCAL_ROOT_SECRET_ACCESS_KEY is not');
-      c.rootCredentials = { accessKeyId: env.IAMLOCAL_ROOT_ACCESS_KEY_ID.trim(), secretAccessKey: secret };
-    }
-  } else if (env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY) {
-    c.rootCredentials = { accessKeyId: 'test', secretAccessKey: env.IAMLOCAL_ROOT_SECRET_ACCESS_KEY };
-  }
-
-  let cliSeeds: string[] | null = null;
-  for (const { arg, flag, value } of cliFlags(argv, (flag) => new ConfigError(`${flag} needs a value`))) {
-    switch (flag) {
-      case '--port': c.port = parsePort(value(), '--port'); break;
-      case '--host': c.host = value(); break;
-      case '--data': c.dataDir = value(); c.inMemory = false; break;
-      case '--in-memory': c.inMemory = true; break;
-      case '--seed': (cliSeeds ??= []).push(value()); break;
-      case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
-      case '--imds-port': c.imdsPort = parseOptionalPort(value(), '--imds-port'); break;
-      case '--ecs-port': c.ecsPort = parseOptionalPort(value(), '--ecs-port'); break;
-      case '--help': case '-h': c.help = true; break;
-      default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
-    }
-  }
+  const c: ResolvedConfig = { ...defaults, seeds: [], help: false, cliSeeds: null };
+  applyOptions(SERVER_OPTIONS, c, argv, env, {
+    missing: (flag) => new ConfigError(`${flag} needs a value`),
+    unknown: (arg) => new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`),
+  });
   // Flags replace the environment's seed list rather than adding to it.
-  if (cliSeeds) c.seeds = cliSeeds;
-  return c;
+  const { cliSeeds, ...config } = c;
+  if (cliSeeds) config.seeds = cliSeeds;
+  return config;
 }
 
 // ---------------------------------------------------------------- logging

@@ -1,6 +1,6 @@
 // Owns the package's programmatic API: startIamLocal() for test runners (no Docker), plus createApp
 // and the types needed to embed iamlocal.
-import { createLogger, defaults, type Config, type LogLevel, type RootCredentials } from './config';
+import { createLogger, defaults, type Config, type DefaultUser, type LogLevel, type RootCredentials } from './config';
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
 import type { SeedSource } from './store/seed-load';
@@ -9,7 +9,7 @@ export interface StartOptions {
   /** Listen port; 0 (default) picks a free one. */
   port?: number;
   host?: string;
-  /** Seed file/directory path(s), or seed document object(s). */
+  /** Seed file/directory path(s), `iamlocal:examples` (the seeds shipped in the package), or seed document object(s). */
   seed?: SeedSource | SeedSource[];
   /** Default true: state lives in memory and disappears on stop(). */
   inMemory?: boolean;
@@ -18,8 +18,10 @@ export interface StartOptions {
   /** Start time source; an AdjustableClock is used as is, any other Clock's time becomes the start time. */
   clock?: Clock;
   logLevel?: LogLevel;
-  /** The default account's root key; false for none. Default test/test. */
+  /** The default account's root key; false for none. Default AKIAIAMLOCALROOTUSER / root. */
   rootCredentials?: RootCredentials | false;
+  /** The IAM user `admin` (AdministratorAccess) and its key; false for none. Default test/test. */
+  defaultUser?: DefaultUser | false;
   /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
   imdsPort?: number;
   /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
@@ -30,8 +32,10 @@ export interface IamLocal {
   endpoint: string;
   region: 'us-east-1';
   accountId: '000000000000';
-  /** The root credentials (empty strings when switched off). */
+  /** The default IAM user's key (`test`/`test`, user `admin` with AdministratorAccess; empty strings when switched off). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The root user's key (admin endpoints, root-only behaviour; empty strings when switched off). */
+  rootCredentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
   /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
   imdsEndpoint: string | null;
@@ -49,6 +53,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     dataDir: opts.dataDir ?? defaults.dataDir,
     logLevel: opts.logLevel ?? 'silent',
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
+    defaultUser: opts.defaultUser === undefined ? defaults.defaultUser : opts.defaultUser,
     seeds: [],
     imdsPort: opts.imdsPort ?? null,
     ecsPort: opts.ecsPort ?? null,
@@ -61,12 +66,13 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
   }
   const seeds = opts.seed === undefined ? [] : Array.isArray(opts.seed) ? opts.seed : [opts.seed];
   const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds });
-  const creds = config.rootCredentials;
+  const pair = (k: RootCredentials | false) => (k ? { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' });
   return {
     endpoint: server.url,
     region: 'us-east-1',
     accountId: '000000000000',
-    credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
+    credentials: pair(config.defaultUser),
+    rootCredentials: pair(config.rootCredentials),
     clock: server.clock,
     imdsEndpoint: server.imdsUrl,
     ecsEndpoint: server.ecsUrl,
@@ -75,7 +81,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
 }
 
 export { createApp, type AppDeps } from './app';
-export { createLogger, defaults as configDefaults, type Config, type LogLevel, type Logger, type RootCredentials } from './config';
+export { createLogger, DEFAULT_USER, defaults as configDefaults, ROOT_CREDENTIALS, type Config, type DefaultUser, type LogLevel, type Logger, type RootCredentials } from './config';
 export { AdjustableClock, fixedClock, randomIds, seededIds, type Clock, type IdSource } from './runtime';
 export { Store, openStore } from './store/store';
 export { SeedError } from './store/seed-schema';

@@ -2,13 +2,17 @@
 // and stop gracefully (stop accepting, let in-flight requests finish, close the database).
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { createApp } from './app';
+import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
 import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
-import { dataFile, type Config, type Logger } from './config';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
-import { bootstrapDefaults } from './store/bootstrap';
+import { bootstrapDefaults, DEFAULTS_SOURCE, defaultUserSeed } from './store/bootstrap';
+import { ensureWritableDataDir } from './store/data-dir';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
+import { parseSeedDocument } from './store/seed-schema';
 import { Store } from './store/store';
+import type { ServerSummary } from './summary';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -19,6 +23,8 @@ export interface RunningServer {
   host: string;
   store: Store;
   clock: AdjustableClock;
+  /** What was loaded and how it runs (GET /_iamlocal/health, the start-up summary). */
+  summary(): ServerSummary;
   /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
   imdsUrl: string | null;
   /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
@@ -41,7 +47,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? new AdjustableClock();
   const ids = opts.ids ?? randomIds;
   // Seeds are read and validated before anything is served: a bad seed stops start-up.
-  const seeds: LoadedSeed[] = await loadSeedSources([...config.seeds, ...(opts.extraSeeds ?? [])]);
+  const defaultUser = defaultUserSeed(config);
+  const seeds: LoadedSeed[] = [
+    ...(defaultUser ? [parseSeedDocument(defaultUser, DEFAULTS_SOURCE, config.defaultAccountId)] : []),
+    ...(await loadSeedSources([...config.seeds, ...(opts.extraSeeds ?? [])], config.defaultAccountId)),
+  ];
+  if (!config.inMemory) ensureWritableDataDir(config.dataDir, DATA_FILE_NAME);
   const store = new Store({ filename: dataFile(config) });
 
   const applyAll = async () => {
@@ -57,12 +68,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
 
+  let summary: () => ServerSummary = () => {
+    throw new Error('not listening yet');
+  };
   const app = createApp({
     store,
     clock,
     ids,
     config,
     logger,
+    summary: () => summary(),
     workloads,
     reset: async () => {
       store.wipe();
@@ -84,6 +99,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
+
+  summary = () => ({
+    counts: store.counts(),
+    enforcement: config.enforcement,
+    storage: config.inMemory ? 'memory' : 'file',
+    dataDir: config.inMemory ? null : resolve(config.dataDir),
+    host: config.host,
+    port: addr.port,
+  });
 
   // Housekeeping: sessions that expired more than a day ago are dropped (until then they answer ExpiredToken).
   const purge = setInterval(() => {
@@ -113,5 +137,5 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
+  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

@@ -40,6 +40,7 @@ const ACCOUNT = /^\d{12}$/;
 
 const invalid = (m: string) => awsErrors.validation(m);
 
+/** An admin failure as JSON `{error: {code, message}, requestId}` with the code's HTTP status. */
 export function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   const err = toAwsError(e);
   if (!(e instanceof AwsError)) deps.logger.error('admin error', { error: e instanceof Error ? e.stack : String(e) });
@@ -48,6 +49,7 @@ export function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
 }
 
+/** The request body as a JSON object, or ValidationError. */
 export function jsonBody(body: Buffer): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(body.toString('utf8') || '{}');

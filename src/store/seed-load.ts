@@ -1,8 +1,9 @@
 // Owns reading seed sources — files, directories (all *.yaml/*.yml/*.json, sorted) or in-memory
 // documents — and applying them: async preparation (EKS signing keys) first, then every document in
 // one store transaction, so a failing seed leaves nothing half-applied.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ACCOUNT_ID, type Config } from '../config';
 import { clusterKeyFromPem, generateClusterKey, type ClusterKey } from '../oidc/index';
@@ -17,6 +18,33 @@ export type SeedSource = string | Record<string, unknown>;
 export type LoadedSeed = SeedDocument;
 
 const SEED_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** `iamlocal:examples` (or `iamlocal:examples/FILE`) names the seeds shipped in the package's seed/ directory. */
+export const EXAMPLES_PREFIX = 'iamlocal:examples';
+
+/** The installed package's root: the nearest directory above this module whose package.json is iamlocal's. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'iamlocal') return dir;
+      } catch {
+        // not a readable manifest: keep walking up
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new SeedError(`${EXAMPLES_PREFIX}: cannot find the iamlocal package directory above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** A seed path as given, or the shipped example seeds for `iamlocal:examples[/FILE]`. */
+export function resolveSeedPath(src: string): string {
+  if (src !== EXAMPLES_PREFIX && !src.startsWith(`${EXAMPLES_PREFIX}/`)) return src;
+  return join(packageRoot(), 'seed', src.slice(EXAMPLES_PREFIX.length + 1));
+}
 
 function readSeedFile(file: string, defaultAccount: string): SeedDocument {
   let text: string;
@@ -37,11 +65,12 @@ function readSeedFile(file: string, defaultAccount: string): SeedDocument {
 /** Expands and parses every source in order; throws SeedError naming the file, entry and problem. */
 export async function loadSeedSources(sources: SeedSource[], defaultAccount = DEFAULT_ACCOUNT_ID): Promise<SeedDocument[]> {
   const docs: SeedDocument[] = [];
-  sources.forEach((src, i) => {
-    if (typeof src !== 'string') {
-      docs.push(parseSeedDocument(src, `seed[${i}]`, defaultAccount));
+  sources.forEach((given, i) => {
+    if (typeof given !== 'string') {
+      docs.push(parseSeedDocument(given, `seed[${i}]`, defaultAccount));
       return;
     }
+    const src = resolveSeedPath(given);
     let st;
     try {
       st = statSync(src);

@@ -5,7 +5,9 @@
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
-import { parseInstanceEntry, parseTaskEntry, WORKLOAD_SECTIONS, type SeedInstance, type SeedTask } from './seed-workloads';
+import { parseSamlSeed, type SeedSamlIdp, type SeedSamlProvider } from './seed-saml';
+import { parseInstanceEntry, parseTaskEntry, type SeedInstance, type SeedTask } from './seed-workloads';
+import { checkFields, list, obj, str, toJsonSchema, unknownNameProblem, type FieldSpec, type ObjectSpec } from './seed-fields';
 
 export class SeedError extends Error {
   constructor(message: string) {
@@ -115,24 +117,6 @@ export interface SeedOrganization {
   rcps: SeedOrgPolicy[];
 }
 
-export interface SeedDocument {
-  source: string;
-  accounts: SeedAccount[];
-  policies: SeedManagedPolicy[];
-  groups: SeedGroup[];
-  users: SeedUser[];
-  roles: SeedRole[];
-  oidcProviders: SeedOidcProvider[];
-  eksClusters: SeedEksCluster[];
-  organizations: SeedOrganization[];
-  /** Mock EC2 instances and ECS tasks (src/store/seed-workloads.ts). */
-  instances: SeedInstance[];
-  tasks: SeedTask[];
-  /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */
-  accountDetails?: AccountDetailsImport;
-}
-
-const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization', ...WORKLOAD_SECTIONS];
 const NAME = /^[\w+=,.@-]+$/;
 const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
 const ACCOUNT = /^\d{12}$/;
@@ -248,52 +232,83 @@ function entryName(v: unknown): string {
   return '';
 }
 
-/** Parses one seed document (already read from YAML/JSON). */
-export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
-  if (isAccountAuthorizationDetails(value)) {
-    const accountDetails = parseAccountDetails(value as Obj, source, defaultAccount);
-    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], instances: [], tasks: [], accountDetails };
-  }
-  const top = new Ctx(source, 'document');
-  const o = top.obj(value ?? {}, 'a seed document');
-  for (const k of Object.keys(o)) if (!SECTIONS.includes(k)) top.fail(`unknown section ${JSON.stringify(k)} (known: ${SECTIONS.filter((s) => s !== 'organization').join(', ')})`);
-  const acct = (c: Ctx, e: Obj) => c.str(e, 'account', { re: ACCOUNT }) ?? defaultAccount;
-  const each = <T>(section: string, fn: (c: Ctx, e: Obj) => T): T[] =>
-    top.list(o, section).map((e, i) => {
-      const c = new Ctx(source, `${section}[${i}]${entryName(e)}`);
-      return fn(c, c.obj(e, 'entry'));
-    });
+// ---------------------------------------------------------------- field declarations
 
-  const doc: SeedDocument = {
-    source,
-    accounts: each('accounts', (c, e) => ({
+const account = str({ pattern: ACCOUNT, description: '12-digit account id (default: the default account 000000000000)' });
+const name = (maxLength: number) => str({ pattern: NAME, maxLength });
+const path = str({ pattern: PATH, description: 'IAM path, e.g. / or /team/' });
+const policy: FieldSpec = { type: 'policy', description: 'IAM policy document (object or JSON text)' };
+const tags: FieldSpec = {
+  type: 'either',
+  description: 'tags: a list of {Key, Value} or a mapping of key to value',
+  options: [list(obj({ Key: str(), Value: str(), key: str(), value: str() })), { type: 'map', values: str() }],
+};
+const accessKey = obj({ accessKeyId: str({ pattern: /^[\w]+$/, minLength: 1, maxLength: 128 }), secretAccessKey: str({ minLength: 1 }), status: str({ enum: ['Active', 'Inactive'] }) }, ['accessKeyId', 'secretAccessKey']);
+const inlinePolicies: FieldSpec = {
+  type: 'either',
+  description: 'inline policies: a mapping of policy name to document, or a list of {name, document}',
+  options: [{ type: 'map', values: policy }, list(obj({ name: name(128), document: policy }, ['name', 'document']))],
+};
+const managedPolicies = list(str(), 'managed policy ARNs (AWS or customer), or names of customer managed policies of the same account');
+const refs = { inlinePolicies, managedPolicies, permissionsBoundary: str({ description: 'managed policy ARN or name' }), tags };
+const orgPolicy = obj({ name: str({ minLength: 1, maxLength: 128 }), description: str({ maxLength: 512 }), content: policy, document: policy, targets: list(str(), 'Root, an OU name, or a 12-digit account id') }, ['name']);
+
+// ---------------------------------------------------------------- sections
+
+/** One top-level section of a seed document: the shape of its entries and how an entry is read. */
+interface Section<T> {
+  entry: ObjectSpec;
+  /** Also accepted as a single entry under this key (`organization:`). */
+  singular?: string;
+  parse(c: Ctx, e: Obj, defaultAccount: string): T;
+}
+const section = <T>(s: Section<T>): Section<T> => s;
+const acct = (c: Ctx, e: Obj, defaultAccount: string) => c.str(e, 'account', { re: ACCOUNT }) ?? defaultAccount;
+
+/**
+ * Every section of a seed document, in the order they are listed (and documented). Adding a section is
+ * this one declaration: its fields (strict check and JSON Schema) and its parser; SeedDocument follows.
+ */
+export const SEED_SECTIONS = {
+  accounts: section<SeedAccount>({
+    entry: obj({ id: account, alias: str({ pattern: /^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$/, minLength: 3, maxLength: 63 }), name: str(), email: str(), rootAccessKeys: list(accessKey) }, ['id']),
+    parse: (c, e) => ({
       id: c.str(e, 'id', { required: true, re: ACCOUNT })!,
       alias: c.str(e, 'alias', { re: /^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$/, min: 3, max: 63 }),
       name: c.str(e, 'name'),
       email: c.str(e, 'email'),
       rootAccessKeys: c.keys(e, 'rootAccessKeys'),
-    })),
-    policies: each('policies', (c, e) => ({
-      account: acct(c, e),
+    }),
+  }),
+  policies: section<SeedManagedPolicy>({
+    entry: obj({ account, name: name(128), path: str({ pattern: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/ }), description: str({ maxLength: 1000 }), document: policy, tags }, ['name', 'document']),
+    parse: (c, e, d) => ({
+      account: acct(c, e, d),
       name: c.str(e, 'name', { required: true, re: NAME, max: 128 })!,
       path: c.str(e, 'path', { re: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/ }) ?? '/',
       description: c.str(e, 'description', { max: 1000 }),
       document: c.policy(e.document, 'document', 'identity'),
       tags: c.tags(e),
-    })),
-    groups: each('groups', (c, e) => {
-      const r = c.refs(e);
-      return { account: acct(c, e), name: c.str(e, 'name', { required: true, re: NAME, max: 128 })!, path: c.str(e, 'path', { re: PATH }) ?? '/', inlinePolicies: r.inlinePolicies, managedPolicies: r.managedPolicies };
     }),
-    users: each('users', (c, e) => ({
-      account: acct(c, e),
+  }),
+  groups: section<SeedGroup>({
+    entry: obj({ account, name: name(128), path, inlinePolicies, managedPolicies }, ['name']),
+    parse: (c, e, d) => {
+      const r = c.refs(e);
+      return { account: acct(c, e, d), name: c.str(e, 'name', { required: true, re: NAME, max: 128 })!, path: c.str(e, 'path', { re: PATH }) ?? '/', inlinePolicies: r.inlinePolicies, managedPolicies: r.managedPolicies };
+    },
+  }),
+  users: section<SeedUser>({
+    entry: obj({ account, name: name(64), path, groups: list(name(128)), accessKeys: list(accessKey), mfaDevices: list(obj({ name: str({ pattern: NAME }), path, seed: str({ pattern: /^[A-Z2-7]{16,}=*$/, description: 'base32 TOTP seed' }) }, ['name', 'seed'])), ...refs }, ['name']),
+    parse: (c, e, d) => ({
+      account: acct(c, e, d),
       name: c.str(e, 'name', { required: true, re: NAME, max: 64 })!,
       path: c.str(e, 'path', { re: PATH }) ?? '/',
       groups: c.strList(e, 'groups', NAME),
       accessKeys: c.keys(e, 'accessKeys'),
-      mfaDevices: c.list(e, 'mfaDevices').map((d, i) => {
-        const dc = new Ctx(source, `${c.where} mfaDevices[${i}]`);
-        const dobj = dc.obj(d, 'MFA device');
+      mfaDevices: c.list(e, 'mfaDevices').map((m, i) => {
+        const dc = new Ctx(c.source, `${c.where} mfaDevices[${i}]`);
+        const dobj = dc.obj(m, 'MFA device');
         return {
           name: dc.str(dobj, 'name', { required: true, re: NAME })!,
           path: dc.str(dobj, 'path', { re: PATH }) ?? '/',
@@ -301,12 +316,15 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
         };
       }),
       ...c.refs(e),
-    })),
-    roles: each('roles', (c, e) => {
+    }),
+  }),
+  roles: section<SeedRole>({
+    entry: obj({ account, name: name(64), path, description: str({ maxLength: 1000 }), maxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200 }, trustPolicy: policy, assumeRolePolicyDocument: { type: 'policy', description: 'alias of trustPolicy' }, ...refs }, ['name']),
+    parse: (c, e, d) => {
       const max = e.maxSessionDuration === undefined ? 3600 : Number(e.maxSessionDuration);
       if (!Number.isInteger(max) || max < 3600 || max > 43200) c.fail('maxSessionDuration must be an integer from 3600 to 43200');
       return {
-        account: acct(c, e),
+        account: acct(c, e, d),
         name: c.str(e, 'name', { required: true, re: NAME, max: 64 })!,
         path: c.str(e, 'path', { re: PATH }) ?? '/',
         description: c.str(e, 'description', { max: 1000 }),
@@ -314,12 +332,15 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
         trustPolicy: c.policy(e.trustPolicy ?? e.assumeRolePolicyDocument, 'trustPolicy', 'trust'),
         ...c.refs(e),
       };
-    }),
-    oidcProviders: each('oidcProviders', (c, e) => {
+    },
+  }),
+  oidcProviders: section<SeedOidcProvider>({
+    entry: obj({ account, url: str({ pattern: /^https:\/\//, maxLength: 255 }), clientIds: list(str()), thumbprints: list(str({ pattern: /^[0-9A-Fa-f]{40}$/ })), jwks: { type: 'policy', description: 'a JWKS document (object or JSON text) to verify tokens with' }, allowNetworkFetch: { type: 'boolean' }, tags }, ['url']),
+    parse: (c, e, d) => {
       const url = c.str(e, 'url', { required: true, max: 255 })!;
       if (!url.startsWith('https://')) c.fail('url must start with https://');
       return {
-        account: acct(c, e),
+        account: acct(c, e, d),
         url,
         clientIds: c.strList(e, 'clientIds'),
         thumbprints: c.strList(e, 'thumbprints', /^[0-9A-Fa-f]{40}$/),
@@ -327,53 +348,175 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
         allowNetworkFetch: e.allowNetworkFetch === true,
         tags: c.tags(e),
       };
-    }),
-    eksClusters: each('eksClusters', (c, e) => {
+    },
+  }),
+  eksClusters: section<SeedEksCluster>({
+    entry: obj({
+      account,
+      name: str({ pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, maxLength: 100 }),
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      id: str({ pattern: /^[0-9A-F]{32}$/, description: 'OIDC id: 32 upper-case hex (generated when omitted)' }),
+      privateKeyPem: str({ description: 'PEM of the service-account signing key (generated when omitted)' }),
+      oidcProvider: { type: 'either', description: 'false: no IAM OIDC provider for the issuer', options: [{ type: 'boolean' }, obj({ clientIds: list(str()) })] },
+    }, ['name']),
+    parse: (c, e, d) => {
       const withProvider = e.oidcProvider !== false;
       const po = typeof e.oidcProvider === 'object' && e.oidcProvider !== null ? (e.oidcProvider as Obj) : {};
       return {
-        account: acct(c, e),
+        account: acct(c, e, d),
         name: c.str(e, 'name', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
         region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }) ?? 'us-east-1',
         id: c.str(e, 'id', { re: /^[0-9A-F]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
       };
+    },
+  }),
+  organizations: section<SeedOrganization>({
+    singular: 'organization',
+    entry: obj({
+      id: str({ pattern: /^o-[a-z0-9]{10,32}$/ }),
+      managementAccount: account,
+      rcpEnabled: { type: 'boolean' },
+      accounts: list(account),
+      units: list(obj({ name: str({ minLength: 1, maxLength: 128 }), parent: str({ description: 'Root or another unit name' }), accounts: list(account) }, ['name'])),
+      scps: list(orgPolicy),
+      rcps: list(orgPolicy),
+    }, ['managementAccount']),
+    parse: (c, e) => {
+      const orgPolicies = (key: 'scps' | 'rcps') =>
+        c.list(e, key).map((p, j) => {
+          const pc = new Ctx(c.source, `${c.where} ${key}[${j}]${entryName(p)}`);
+          const po = pc.obj(p, 'policy');
+          const targets = pc.strList(po, 'targets');
+          return {
+            name: pc.str(po, 'name', { required: true, min: 1, max: 128 })!,
+            description: pc.str(po, 'description', { max: 512 }),
+            content: pc.policy(po.content ?? po.document, 'content', key === 'scps' ? 'scp' : 'rcp'),
+            targets,
+          };
+        });
+      return {
+        id: c.str(e, 'id', { re: /^o-[a-z0-9]{10,32}$/ }),
+        managementAccount: c.str(e, 'managementAccount', { required: true, re: ACCOUNT })!,
+        rcpEnabled: e.rcpEnabled === true || c.list(e, 'rcps').length > 0,
+        accounts: c.strList(e, 'accounts', ACCOUNT),
+        units: c.list(e, 'units').map((u, j) => {
+          const uc = new Ctx(c.source, `${c.where} units[${j}]${entryName(u)}`);
+          const uo = uc.obj(u, 'unit');
+          return { name: uc.str(uo, 'name', { required: true, min: 1, max: 128 })!, parent: uc.str(uo, 'parent') ?? 'Root', accounts: uc.strList(uo, 'accounts', ACCOUNT) };
+        }),
+        scps: orgPolicies('scps'),
+        rcps: orgPolicies('rcps'),
+      };
+    },
+  }),
+  // Mock EC2 instances and ECS tasks: fields checked and applied in src/store/seed-workloads.ts.
+  instances: section<SeedInstance>({
+    entry: obj({
+      id: str({ pattern: /^i-([0-9a-f]{8}|[0-9a-f]{17})$/ }),
+      account,
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      availabilityZone: str(),
+      instanceType: str(),
+      imageId: str(),
+      vpcId: str(),
+      subnetId: str(),
+      privateIp: str(),
+      instanceProfile: str({ description: 'name or ARN of an instance profile' }),
+      role: str({ description: 'role name or ARN; its instance profile is created as needed' }),
+      httpTokens: str({ enum: ['required', 'optional'] }),
+      httpEndpoint: str({ enum: ['enabled', 'disabled'] }),
+      httpPutResponseHopLimit: { type: 'integer', minimum: 1, maximum: 64 },
+      instanceMetadataTags: str({ enum: ['enabled', 'disabled'] }),
+      imdsPort: { type: 'integer', minimum: 0, maximum: 65535 },
+      tags,
+    }, ['id']),
+    parse: (c, e, d) => parseInstanceEntry(c, e, d, true),
+  }),
+  tasks: section<SeedTask>({
+    entry: obj({
+      account,
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      cluster: str(),
+      taskId: str({ pattern: /^[0-9a-f]{32}$/ }),
+      taskArn: str(),
+      taskRoleArn: str({ description: 'role ARN or name' }),
+      taskRole: str({ description: 'alias of taskRoleArn' }),
+      credentialsId: str(),
+      authorizationToken: str(),
     }),
-    organizations: [],
-    instances: each('instances', (c, e) => parseInstanceEntry(c, e, defaultAccount, true)),
-    tasks: each('tasks', (c, e) => parseTaskEntry(c, e, defaultAccount, true)),
-  };
+    parse: (c, e, d) => parseTaskEntry(c, e, d, true),
+  }),
+  // SAML federation: mock IdPs and IAM SAML providers, checked and applied in src/store/seed-saml.ts.
+  samlIdps: section<SeedSamlIdp>({
+    entry: obj({
+      account,
+      name: str({ pattern: /^[\w._-]{1,128}$/ }),
+      entityId: str(),
+      privateKeyPem: str({ description: 'the IdP signing key (PEM); generated when absent' }),
+      samlProvider: { type: 'either', options: [str({ pattern: /^[\w._-]{1,128}$/ }), { type: 'boolean' }], description: 'name of the IAM SAML provider to create (default: the IdP name), or false for none' },
+    }, ['name']),
+    parse: (c, e, d) => parseSamlSeed({ samlIdps: [e] }, d, (_where, problem) => c.fail(problem)).samlIdps[0],
+  }),
+  samlProviders: section<SeedSamlProvider>({
+    entry: obj({ account, name: str({ pattern: /^[\w._-]{1,128}$/ }), metadataDocument: str({ description: 'SAML metadata XML of the IdP' }), tags }, ['name', 'metadataDocument']),
+    parse: (c, e, d) => parseSamlSeed({ samlProviders: [e] }, d, (_where, problem) => c.fail(problem)).samlProviders[0],
+  }),
+};
 
-  const orgValues = [...top.list(o, 'organizations'), ...(o.organization !== undefined ? [o.organization] : [])];
-  doc.organizations = orgValues.map((v, i) => {
-    const c = new Ctx(source, `organizations[${i}]${entryName(v)}`);
-    const e = c.obj(v, 'organization');
-    const orgPolicies = (key: 'scps' | 'rcps') =>
-      c.list(e, key).map((p, j) => {
-        const pc = new Ctx(source, `${c.where} ${key}[${j}]${entryName(p)}`);
-        const po = pc.obj(p, 'policy');
-        const targets = pc.strList(po, 'targets');
-        return {
-          name: pc.str(po, 'name', { required: true, min: 1, max: 128 })!,
-          description: pc.str(po, 'description', { max: 512 }),
-          content: pc.policy(po.content ?? po.document, 'content', key === 'scps' ? 'scp' : 'rcp'),
-          targets,
-        };
-      });
-    return {
-      id: c.str(e, 'id', { re: /^o-[a-z0-9]{10,32}$/ }),
-      managementAccount: c.str(e, 'managementAccount', { required: true, re: ACCOUNT })!,
-      rcpEnabled: e.rcpEnabled === true || c.list(e, 'rcps').length > 0,
-      accounts: c.strList(e, 'accounts', ACCOUNT),
-      units: c.list(e, 'units').map((u, j) => {
-        const uc = new Ctx(source, `${c.where} units[${j}]${entryName(u)}`);
-        const uo = uc.obj(u, 'unit');
-        return { name: uc.str(uo, 'name', { required: true, min: 1, max: 128 })!, parent: uc.str(uo, 'parent') ?? 'Root', accounts: uc.strList(uo, 'accounts', ACCOUNT) };
-      }),
-      scps: orgPolicies('scps'),
-      rcps: orgPolicies('rcps'),
-    };
-  });
+type Sections = typeof SEED_SECTIONS;
+type EntryOf<K extends keyof Sections> = Sections[K] extends Section<infer T> ? T : never;
+
+export type SeedDocument = { source: string; /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */ accountDetails?: AccountDetailsImport } & {
+  [K in keyof Sections]: EntryOf<K>[];
+};
+
+const sectionNames = Object.keys(SEED_SECTIONS) as (keyof Sections)[];
+const topKeys = (): string[] => sectionNames.flatMap((k) => [k, ...((SEED_SECTIONS[k] as Section<unknown>).singular ? [(SEED_SECTIONS[k] as Section<unknown>).singular!] : [])]);
+
+/** The JSON Schema of seed documents (published as seed/schema/seed.schema.json). */
+export function seedJsonSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const k of sectionNames) {
+    const sec = SEED_SECTIONS[k] as Section<unknown>;
+    properties[k] = { type: 'array', items: toJsonSchema(sec.entry) };
+    if (sec.singular) properties[sec.singular] = { ...toJsonSchema(sec.entry), description: `a single entry of ${k}` };
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'iamlocal seed document',
+    description: 'Generated from src/store/seed-schema.ts by `npm run seed-schema`; documented in seed/README.md. (`aws iam get-account-authorization-details` output is accepted as a seed too, and is not described here.)',
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
+
+/** Parses one seed document (already read from YAML/JSON). */
+export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
+  const empty = Object.fromEntries(sectionNames.map((k) => [k, []])) as unknown as SeedDocument;
+  if (isAccountAuthorizationDetails(value)) {
+    return { ...empty, source, accountDetails: parseAccountDetails(value as Obj, source, defaultAccount) };
+  }
+  const top = new Ctx(source, 'document');
+  const o = top.obj(value ?? {}, 'a seed document');
+  const known = topKeys();
+  for (const k of Object.keys(o)) if (!known.includes(k)) top.fail(unknownNameProblem('section', k, sectionNames));
+  const doc = { ...empty, source };
+  const entries = doc as unknown as Record<string, unknown[]>;
+  for (const k of sectionNames) {
+    const sec = SEED_SECTIONS[k] as Section<unknown>;
+    const values = [...top.list(o, k), ...(sec.singular && o[sec.singular] !== undefined ? [o[sec.singular]] : [])];
+    entries[k] = values.map((v, i) => {
+      const where = `${k}[${i}]${entryName(v)}`;
+      // Unknown or misspelt fields anywhere in the entry stop here, before any value is read.
+      checkFields(v, sec.entry, where, (w, problem) => {
+        throw new SeedError(`${source}: ${w}: ${problem}`);
+      }, entryName);
+      const c = new Ctx(source, where);
+      return sec.parse(c, c.obj(v, k === 'organizations' ? 'organization' : 'entry'), defaultAccount);
+    });
+  }
   return doc;
 }

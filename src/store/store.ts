@@ -16,6 +16,8 @@ import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
 import { RolesRepo } from './repos/roles';
+import { ServerCertificatesRepo } from './repos/server-certificates';
+import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
 import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UserCredentialsRepo } from './repos/user-credentials';
@@ -24,6 +26,15 @@ import { UsersRepo } from './repos/users';
 export interface StoreOptions {
   /** SQLite file path; omit (or ':memory:') for an in-memory store. */
   filename?: string;
+}
+
+export interface StoreCounts {
+  accounts: number;
+  users: number;
+  roles: number;
+  clusters: number;
+  oidcProviders: number;
+  scps: number;
 }
 
 export class Store {
@@ -42,11 +53,14 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly samlProviders: SamlProvidersRepo;
+  readonly mockSamlIdps: MockSamlIdpsRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
   readonly loginProfiles: LoginProfilesRepo;
   readonly userCredentials: UserCredentialsRepo;
+  readonly serverCertificates: ServerCertificatesRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -64,16 +78,32 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.samlProviders = new SamlProvidersRepo(this.db);
+    this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);
     this.loginProfiles = new LoginProfilesRepo(this.db);
     this.userCredentials = new UserCredentialsRepo(this.db);
+    this.serverCertificates = new ServerCertificatesRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn);
+  }
+
+  /** What the store holds, for the health endpoint and the start-up summary. */
+  counts(): StoreCounts {
+    const n = (sql: string) => this.db.get<{ n: number }>(sql)!.n;
+    return {
+      accounts: n('SELECT COUNT(*) AS n FROM accounts'),
+      users: n('SELECT COUNT(*) AS n FROM users'),
+      roles: n('SELECT COUNT(*) AS n FROM roles'),
+      clusters: n('SELECT COUNT(*) AS n FROM eks_clusters'),
+      oidcProviders: n('SELECT COUNT(*) AS n FROM oidc_providers'),
+      scps: n(`SELECT COUNT(*) AS n FROM org_policies WHERE type = 'SERVICE_CONTROL_POLICY'`),
+    };
   }
 
   /** Empties every table (admin reset). */

@@ -49,7 +49,7 @@ type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: stri
 let iam: IamLocal;
 let home: string;
 const iamClient = (credentials: Creds) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-const root = () => iamClient(iam.credentials);
+const root = () => iamClient(iam.rootCredentials);
 
 const allow = (...actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
 
@@ -226,7 +226,7 @@ async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
 
 describe('AWS CLI: user, key, policy, group, MFA', () => {
   it('create-user → create-access-key → denied → put-user-policy → allowed → group grant → deactivated key refused', async () => {
-    const rootCreds = iam.credentials;
+    const rootCreds = iam.rootCredentials;
     expect((await aws(rootCreds, 'iam', 'create-user', '--user-name', 'cli-bob')).ok).toBe(true);
     const key = JSON.parse((await aws(rootCreds, 'iam', 'create-access-key', '--user-name', 'cli-bob')).out).AccessKey;
     const bob: Creds = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
@@ -258,7 +258,7 @@ describe('AWS CLI: user, key, policy, group, MFA', () => {
   }, 90_000);
 
   it('create-virtual-mfa-device writes the seed file; enable-mfa-device with computed codes; list-mfa-devices', async () => {
-    const rootCreds = iam.credentials;
+    const rootCreds = iam.rootCredentials;
     await aws(rootCreds, 'iam', 'create-user', '--user-name', 'cli-carol');
     const outfile = join(home, 'carol.seed');
     const created = await aws(rootCreds, 'iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'cli-carol', '--outfile', outfile, '--bootstrap-method', 'Base32StringSeed');

@@ -143,10 +143,11 @@ describe('get-account-authorization-details → seed → same details (AWS CLI)'
     const details = JSON.parse(first.out);
     expect(details.RoleDetailList.map((r: { RoleName: string }) => r.RoleName)).toEqual(expect.arrayContaining(['ec2-app', 'payments-job', 'tagged']));
 
-    // The seed carries no keys: the fresh server is read with its root key.
-    const copy = await startIamLocal({ seed: file });
+    // The seed carries no keys: the fresh server is read with its root key. It has no default user of
+    // its own: the details bring the first server's `admin` (with its UserId and CreateDate).
+    const copy = await startIamLocal({ seed: file, defaultUser: false });
     try {
-      const again = await aws(copy.credentials, copy.endpoint, 'iam', 'get-account-authorization-details');
+      const again = await aws(copy.rootCredentials, copy.endpoint, 'iam', 'get-account-authorization-details');
       expect(again.ok, again.out).toBe(true);
       expect(JSON.parse(again.out)).toEqual(details);
     } finally {

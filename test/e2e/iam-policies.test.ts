@@ -42,7 +42,7 @@ async function aws(creds: Creds, ...args: string[]): Promise<CliResult> {
 beforeAll(async () => {
   iam = await startIamLocal();
   home = mkdtempSync(join(tmpdir(), 'iamlocal-policies-'));
-  client = new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: iam.credentials, maxAttempts: 1 });
+  client = new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: iam.rootCredentials, maxAttempts: 1 });
 });
 afterAll(async () => {
   await iam?.stop();
@@ -136,8 +136,10 @@ describe('SDK v3: policy lifecycle', () => {
         attachedAws.push(p.PolicyName!);
       }
     }
-    expect(attachedAws).toHaveLength(10);
+    // The seed's ten, and AdministratorAccess of the default user admin.
+    expect(attachedAws).toHaveLength(11);
     expect(attachedAws).toContain('PowerUserAccess');
+    expect(attachedAws).toContain('AdministratorAccess');
 
     // The whole AWS catalogue pages to its end (1000 a page) without a Marker on the last page.
     let total = 0;
@@ -154,7 +156,7 @@ describe('SDK v3: policy lifecycle', () => {
 
 describe('AWS CLI: policy lifecycle', () => {
   it('create-policy → create-policy-version --set-as-default → attach → list-entities → detach → delete', async () => {
-    const root = iam.credentials;
+    const root = iam.rootCredentials;
     const created = await aws(root, 'iam', 'create-policy', '--policy-name', 'CliPolicy', '--policy-document', doc('dynamodb:GetItem'));
     expect(created.ok).toBe(true);
     const arn = JSON.parse(created.out).Policy.Arn;
@@ -179,7 +181,7 @@ describe('AWS CLI: policy lifecycle', () => {
   }, 90_000);
 
   it('list-policies --scope AWS pages with the CLI paginator; attaching an unknown policy names it', async () => {
-    const root = iam.credentials;
+    const root = iam.rootCredentials;
     const listed = await aws(root, 'iam', 'list-policies', '--scope', 'AWS', '--path-prefix', '/job-function/', '--page-size', '3');
     expect(listed.ok).toBe(true);
     const names = JSON.parse(listed.out).Policies.map((p: { PolicyName: string }) => p.PolicyName);

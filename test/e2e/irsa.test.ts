@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_CREDENTIALS } from '../../src/config';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { MSG_NOT_VALIDATED } from '../../src/oidc/index';
 import { admin, mintToken } from '../helpers/admin-client';
@@ -106,7 +107,7 @@ describe('IRSA: the SDK web-identity providers get payments-api credentials', ()
   it('botocore, environment only, with the token file written by `iamlocal mint-token`', async () => {
     const file = join(dir, 'cli-token');
     const { stderr } = await run('npx', ['tsx', CLI, 'mint-token', '--cluster', 'demo', '--namespace', 'payments', '--service-account', 'payments-api', '--out', file, '--endpoint', iam.endpoint], {
-      env: { ...process.env, IAMLOCAL_ROOT_ACCESS_KEY_ID: 'test', IAMLOCAL_ROOT_SECRET_ACCESS_KEY: 'test' },
+      env: { ...process.env, IAMLOCAL_ROOT_ACCESS_KEY_ID: ROOT_CREDENTIALS.accessKeyId, IAMLOCAL_ROOT_SECRET_ACCESS_KEY: ROOT_CREDENTIALS.secretAccessKey },
       encoding: 'utf8',
     });
     expect(stderr).toContain(`token written to ${file}`);

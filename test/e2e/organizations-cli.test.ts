@@ -71,7 +71,7 @@ describe('AWS CLI organizations', () => {
   });
 
   it('errors render as botocore prints them', async () => {
-    const member = await aws(iam.credentials, 'organizations', 'list-accounts');
+    const member = await aws(iam.rootCredentials, 'organizations', 'list-accounts');
     expect(member.out).toContain("An error occurred (AccessDeniedException) when calling the ListAccounts operation: You don't have permissions to access this resource.");
     const missing = await aws(ORG_ADMIN, 'organizations', 'describe-policy', '--policy-id', 'p-doesnotexist');
     expect(missing.out).toContain("An error occurred (PolicyNotFoundException) when calling the DescribePolicy operation: We can't find a policy with the PolicyId that you specified.");

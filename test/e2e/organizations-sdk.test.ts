@@ -150,9 +150,9 @@ describe('SDK v3 Organizations: paginators, shapes and errors', () => {
 
   it('a member account can describe its organization but not list its accounts', async () => {
     // The member account's root user (full access in its own account); dev has no organizations:* grant.
-    const o = (await orgs(iam.credentials, 'eu-west-1').send(new DescribeOrganizationCommand({}))).Organization!;
+    const o = (await orgs(iam.rootCredentials, 'eu-west-1').send(new DescribeOrganizationCommand({}))).Organization!;
     expect(o).toMatchObject({ Id: ORG_ID, MasterAccountId: '999999999999', MasterAccountEmail: 'management@example.com', FeatureSet: 'ALL' });
-    expect(await error(orgs(iam.credentials).send(new ListAccountsCommand({})))).toEqual({
+    expect(await error(orgs(iam.rootCredentials).send(new ListAccountsCommand({})))).toEqual({
       name: 'AccessDeniedException',
       status: 400,
       message: "You don't have permissions to access this resource.",

@@ -2,12 +2,13 @@
 // unsigned requests, oversized bodies, GET with query parameters, admin endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignUrl, signRequest } from '../../src/auth/sigv4';
+import { ROOT_CREDENTIALS } from '../../src/config';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed } from '../helpers/e2e-seed';
 import { errorOf, send, signedQuery } from '../helpers/raw-client';
 
 let iam: IamLocal;
-const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
+const ROOT = { ...ROOT_CREDENTIALS };
 
 beforeAll(async () => {
   iam = await startIamLocal({ seed: e2eSeed });

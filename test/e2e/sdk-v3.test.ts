@@ -5,12 +5,13 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { DEV, e2eSeed, NOBODY, trustAccount, trustLambdaOnly } from '../helpers/e2e-seed';
+import { admin } from '../helpers/admin-client';
 import { error } from '../helpers/sdk-error';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 let iam: IamLocal;
-const sts = (credentials: Creds) => new STSClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const sts = (credentials: Creds, endpoint = iam.endpoint) => new STSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 const iamClient = (credentials: Creds) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 
 beforeAll(async () => {
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe('SDK v3: create role → assume → caller identity', () => {
   it('root key identifies as the account root', async () => {
-    const id = await sts(iam.credentials).send(new GetCallerIdentityCommand({}));
+    const id = await sts(iam.rootCredentials).send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root', UserId: '000000000000' });
   });
 
@@ -43,8 +44,35 @@ describe('SDK v3: create role → assume → caller identity', () => {
     expect(who.UserId).toBe(`${created.Role!.RoleId}:sess1`);
   });
 
+  it('test/test (the default, as in LocalStack and moto) is the IAM user admin, which can create and assume a role at once', async () => {
+    const defaults = { accessKeyId: 'test', secretAccessKey: 'test' };
+    expect(iam.credentials).toEqual(defaults);
+    const id = await sts(defaults).send(new GetCallerIdentityCommand({}));
+    expect(id).toMatchObject({ Account: '000000000000', Arn: 'arn:aws:iam::000000000000:user/admin' });
+    const created = await iamClient(defaults).send(new CreateRoleCommand({ RoleName: 'first-hour', AssumeRolePolicyDocument: trustAccount() }));
+    const assumed = await sts(defaults).send(new AssumeRoleCommand({ RoleArn: created.Role!.Arn!, RoleSessionName: 'demo' }));
+    expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/first-hour/demo');
+  });
+
+  it('the default user comes back after a reset, and defaultUser: false issues no test/test key', async () => {
+    const other = await startIamLocal({ defaultUser: false });
+    try {
+      expect(other.credentials).toEqual({ accessKeyId: '', secretAccessKey: '' });
+      expect((await error(sts({ accessKeyId: 'test', secretAccessKey: 'test' }, other.endpoint).send(new GetCallerIdentityCommand({})))).name).toBe('InvalidClientTokenId');
+    } finally {
+      await other.stop();
+    }
+    const fresh = await startIamLocal();
+    try {
+      expect((await admin(fresh.endpoint, 'POST', '/_iamlocal/reset')).status).toBe(200);
+      expect((await sts({ accessKeyId: 'test', secretAccessKey: 'test' }, fresh.endpoint).send(new GetCallerIdentityCommand({}))).Arn).toBe('arn:aws:iam::000000000000:user/admin');
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('root cannot assume roles', async () => {
-    const e = await error(sts(iam.credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/e2e-app', RoleSessionName: 'x1' })));
+    const e = await error(sts(iam.rootCredentials).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/e2e-app', RoleSessionName: 'x1' })));
     expect(e).toMatchObject({ name: 'AccessDenied', message: 'Roles may not be assumed by root accounts.', status: 403 });
   });
 

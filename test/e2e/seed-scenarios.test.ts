@@ -1,9 +1,11 @@
 // e2e over the shipped seed/ directory with SDK v3: the DeveloperBoundary delegation pattern, the
-// cross-account DeploymentRole with its ExternalId, and the mock EKS issuer of the IRSA scenario.
+// cross-account DeploymentRole with its ExternalId, the mock EKS issuer of the IRSA scenario and the
+// mock SAML IdP of the SSO scenario.
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
+import { admin } from '../helpers/admin-client';
 import { send } from '../helpers/raw-client';
 
 const DEVELOPER = { accessKeyId: 'AKIAQAAAAAAADO3VFQIT', secretAccessKey: '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' };
@@ -89,10 +91,23 @@ describe('IRSA mock EKS issuer', () => {
 
 describe('quick-start admin user', () => {
   it('creates a role and assumes it (root cannot)', async () => {
-    const ADMIN = { accessKeyId: 'AKIAQAAAAAAAOJVTEHVZ', secretAccessKey: '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' };
+    const ADMIN = { accessKeyId: 'test', secretAccessKey: 'test' };
     const account = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'sts:AssumeRole' }] });
     const role = await iamAs(ADMIN).send(new CreateRoleCommand({ RoleName: 'quick-start', AssumeRolePolicyDocument: account }));
     const out = await stsAs(ADMIN).send(new AssumeRoleCommand({ RoleArn: role.Role!.Arn!, RoleSessionName: 'me' }));
     expect(out.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000000:assumed-role/quick-start/me');
+  });
+});
+
+describe('SAML SSO (70-saml-sso.yaml)', () => {
+  it('a response from the mock IdP corp gets SSODeveloper credentials', async () => {
+    const role = 'arn:aws:iam::000000000000:role/SSODeveloper';
+    const minted = await admin<{ samlResponse: string }>(iam.endpoint, 'POST', '/_iamlocal/saml-idps/corp/responses', { subject: 'alice@corp.example', roles: [role] });
+    expect(minted.status, minted.text).toBe(200);
+    const out = await stsAs({ accessKeyId: 'x', secretAccessKey: 'x' }).send(new AssumeRoleWithSAMLCommand({ RoleArn: role, PrincipalArn: 'arn:aws:iam::000000000000:saml-provider/corp', SAMLAssertion: minted.json.samlResponse }));
+    expect(out.Issuer).toBe('https://sso.corp.example/saml');
+    const c = out.Credentials!;
+    const who = await stsAs({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toBe('arn:aws:sts::000000000000:assumed-role/SSODeveloper/alice@corp.example');
   });
 });

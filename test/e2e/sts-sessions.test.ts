@@ -161,7 +161,7 @@ describe('GetSessionToken', () => {
   });
 
   it('the root user’s session is capped at one hour; 129601 s is a ValidationError', async () => {
-    const out = await sts(iam.credentials).send(new GetSessionTokenCommand({ DurationSeconds: 129600 }));
+    const out = await sts(iam.rootCredentials).send(new GetSessionTokenCommand({ DurationSeconds: 129600 }));
     expect(out.Credentials!.Expiration!.getTime() - Date.now()).toBeLessThanOrEqual(3600_000);
     expect(await error(sts(DEV).send(new GetSessionTokenCommand({ DurationSeconds: 129601 })))).toEqual({
       name: 'ValidationError',

@@ -1,8 +1,10 @@
 // Owns calling iamlocal's admin endpoints from tests: JSON bodies signed with the root key (any service name).
 import { signRequest } from '../../src/auth/sigv4';
+import { ROOT_CREDENTIALS } from '../../src/config';
 import { send, type Creds } from './raw-client';
 
-export const ROOT: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** The default account's root key: the admin endpoints' credentials. */
+export const ROOT: Creds = { ...ROOT_CREDENTIALS };
 
 export async function admin<T = any>(endpoint: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, creds: Creds = ROOT): Promise<{ status: number; json: T; text: string }> {
   const text = body === undefined ? '' : JSON.stringify(body);

@@ -51,7 +51,7 @@ export async function harness(seed?: Record<string, unknown>): Promise<Harness> 
       config: defaults,
       logger: silentLogger,
     }),
-    root: () => ({ kind: 'root', accountId: '000000000000', arn: arns.root('000000000000'), userId: '000000000000', accessKeyId: 'test', session: null }),
+    root: () => ({ kind: 'root', accountId: '000000000000', arn: arns.root('000000000000'), userId: '000000000000', accessKeyId: 'AKIAIAMLOCALROOTUSER', session: null }),
     user(name, account = '000000000000') {
       const user = store.users.getByName(account, name)!;
       return { kind: 'user', accountId: account, arn: user.arn, userId: user.id, accessKeyId: 'AKIAFAKE', session: null, user };

@@ -73,9 +73,9 @@ describe('CreateAccessKey / ListAccessKeys', () => {
     expect(h.run(listAccessKeys, {}, h.user('me')).AccessKeyMetadata.map((m: { AccessKeyId: string }) => m.AccessKeyId)).toEqual([mine.AccessKeyId]);
     expect(createAccessKey.resource(createAccessKey.input({}, h.call(h.user('me'))), h.call(h.user('me')))).toBe('arn:aws:iam::000000000000:user/me');
 
-    // The bootstrap root key `test` is one of root's two.
+    // The bootstrap root key (AKIAIAMLOCALROOTUSER) is one of root's two.
     const rootKeys = h.run(listAccessKeys, {}, h.root()).AccessKeyMetadata;
-    expect(rootKeys.map((m: { AccessKeyId: string }) => m.AccessKeyId)).toEqual(['test']);
+    expect(rootKeys.map((m: { AccessKeyId: string }) => m.AccessKeyId)).toEqual(['AKIAIAMLOCALROOTUSER']);
     expect(rootKeys[0].UserName).toBeUndefined();
     const rootKey = h.run(createAccessKey, {}, h.root()).AccessKey;
     expect(h.store.accessKeys.get(rootKey.AccessKeyId)).toMatchObject({ isRoot: true, userId: null });

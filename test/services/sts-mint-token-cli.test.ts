@@ -6,10 +6,10 @@ import { MintTokenUsageError, parseMintTokenArgs, runMintToken } from '../../src
 const base = ['--cluster', 'demo', '--namespace', 'payments', '--service-account', 'payments-api'];
 
 describe('mint-token arguments', () => {
-  it('defaults: local endpoint, test/test, no audience (server default sts.amazonaws.com)', () => {
+  it('defaults: local endpoint, the root key, no audience (server default sts.amazonaws.com)', () => {
     expect(parseMintTokenArgs(base, {})).toEqual({
       cluster: 'demo', namespace: 'payments', serviceAccount: 'payments-api', audience: [],
-      endpoint: 'http://127.0.0.1:4599', credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      endpoint: 'http://127.0.0.1:4599', credentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' },
     });
   });
 

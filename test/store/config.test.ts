@@ -1,11 +1,14 @@
 // Configuration: defaults, IAMLOCAL_* environment, flags (flags win), and clear errors.
 import { describe, expect, it } from 'vitest';
-import { dataFile, defaults, resolveConfig } from '../../src/config';
+import type { OptionSpec } from '../../src/cli-args';
+import { HEALTH_OPTIONS, HEALTH_USAGE } from '../../src/cli-health';
+import { MINT_TOKEN_OPTIONS, MINT_TOKEN_USAGE } from '../../src/cli-mint-token';
+import { dataFile, defaults, resolveConfig, SERVER_OPTIONS, USAGE } from '../../src/config';
 
 describe('config', () => {
-  it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, test/test, info', () => {
+  it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, root AKIAIAMLOCALROOTUSER/root, user admin test/test, info, enforce', () => {
     const c = resolveConfig([], {});
-    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' }, defaultUser: { userName: 'admin', accessKeyId: 'test', secretAccessKey: 'test' }, enforcement: 'enforce' });
     expect(dataFile(c)).toBe('.iamlocal/iamlocal.db');
     expect(dataFile({ ...c, inMemory: true })).toBe(':memory:');
   });
@@ -15,6 +18,10 @@ describe('config', () => {
     expect(resolveConfig([], env)).toMatchObject({ port: 5000, host: '0.0.0.0', dataDir: '/data', seeds: ['a.yaml', 'seed/'], logLevel: 'warn', inMemory: true });
     const c = resolveConfig(['--port', '6000', '--seed', 'x.yaml', '--seed=y/', '--log-level', 'silent', '--data', '/tmp/d'], env);
     expect(c).toMatchObject({ port: 6000, seeds: ['x.yaml', 'y/'], logLevel: 'silent', dataDir: '/tmp/d', inMemory: false });
+  });
+
+  it('IAMLOCAL_SEED splits on commas and colons, but keeps iamlocal:examples whole', () => {
+    expect(resolveConfig([], { IAMLOCAL_SEED: 'a.yaml:b/,iamlocal:examples, iamlocal:examples/10-irsa-payments.yaml' }).seeds).toEqual(['a.yaml', 'b/', 'iamlocal:examples', 'iamlocal:examples/10-irsa-payments.yaml']);
   });
 
   it('root credentials from env, or off', () => {
@@ -40,5 +47,24 @@ describe('config', () => {
   it('defaults object is not mutated', () => {
     resolveConfig(['--seed', 'a'], {});
     expect(defaults.seeds).toEqual([]);
+  });
+
+  it.each([
+    ['iamlocal', SERVER_OPTIONS, USAGE],
+    ['iamlocal mint-token', MINT_TOKEN_OPTIONS, MINT_TOKEN_USAGE],
+    ['iamlocal health', HEALTH_OPTIONS, HEALTH_USAGE],
+  ] as [string, OptionSpec<never>[], string][])('%s --help lists every flag and environment variable of its option table', (_cmd, options, usage) => {
+    for (const o of options) {
+      if (o.flag) expect(usage).toMatch(new RegExp(`^  ${o.flag}\\b`, 'm'));
+      if (o.env) expect(usage).toContain(o.env);
+      if (o.default) expect(usage).toContain(`default ${o.default}`);
+    }
+  });
+
+  it('admin user credentials from env, or off', () => {
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'AKIAADMIN', IAMLOCAL_ADMIN_SECRET_ACCESS_KEY: 's' }).defaultUser).toEqual({ userName: 'admin', accessKeyId: 'AKIAADMIN', secretAccessKey: 's' });
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'off' }).defaultUser).toBe(false);
+    expect(resolveConfig([], { IAMLOCAL_ADMIN_SECRET_ACCESS_KEY: 'other' }).defaultUser).toEqual({ userName: 'admin', accessKeyId: 'test', secretAccessKey: 'other' });
+    expect(() => resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'AKIAADMIN' })).toThrow('IAMLOCAL_ADMIN_ACCESS_KEY_ID is set but IAMLOCAL_ADMIN_SECRET_ACCESS_KEY is not');
   });
 });

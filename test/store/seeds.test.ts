@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT_CREDENTIALS } from '../../src/config';
 import { seededIds } from '../../src/runtime';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
 import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
@@ -12,7 +13,7 @@ import { Store } from '../../src/store/store';
 import fixtures from '../fixtures/seed/bad-seeds.json';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
-const config = { defaultAccountId: '000000000000', defaultRegion: 'us-east-1', rootCredentials: { accessKeyId: 'test', secretAccessKey: 'test' } as const };
+const config = { defaultAccountId: '000000000000', defaultRegion: 'us-east-1', rootCredentials: ROOT_CREDENTIALS };
 
 async function seeded(sources: Parameters<typeof loadSeedSources>[0]): Promise<Store> {
   const store = new Store();
@@ -32,9 +33,6 @@ describe('seed/ (shipped scenarios)', () => {
     expect(provider.clientIds).toEqual(['sts.amazonaws.com']);
     expect(JSON.parse(provider.jwks!).keys[0].kid).toBe(cluster.kid);
 
-    const admin = store.users.getByName('000000000000', 'admin')!;
-    expect(store.managedPolicies.attachedTo('user', admin.id).map((p) => p.arn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
-
     const dev = store.users.getByName('000000000000', 'developer')!;
     expect(store.managedPolicies.attachedTo('user', dev.id).map((p) => p.name)).toEqual(['DeveloperDelegation']);
     expect(store.accessKeys.get('AKIAQAAAAAAADO3VFQIT')?.userId).toBe(dev.id);
@@ -49,6 +47,9 @@ describe('seed/ (shipped scenarios)', () => {
     expect(store.organizations.attachedTo(member.path[0].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyLeavingOrganization', 'FullAWSAccess']);
     expect(store.organizations.attachedTo(member.path[1].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyRegionsOutsideUS', 'FullAWSAccess', 'RequireIMDSv2']);
 
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
+    expect(idp.entityId).toBe('https://sso.corp.example/saml');
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')).toMatchObject({ entityId: idp.entityId, signingCertificates: [idp.certificatePem] });
     const web = store.ec2Instances.get('i-0a1b2c3d4e5f60718')!;
     expect(web).toMatchObject({ httpTokens: 'required', hopLimit: 2, vpcId: 'vpc-0a1b2c3d4e5f60718', association: { profileArn: 'arn:aws:iam::000000000000:instance-profile/web-server', state: 'associated' } });
     const profile = store.instanceProfiles.getByName('000000000000', 'web-server')!;
@@ -60,6 +61,7 @@ describe('seed/ (shipped scenarios)', () => {
   it('applying the same seeds again changes nothing (restarts on a data file)', async () => {
     const store = await seeded(['seed']);
     const before = store.roles.getByName('000000000000', 'payments-api')!;
+    const idp = store.mockSamlIdps.get('000000000000', 'corp')!;
     const users = store.users.count('000000000000');
     const keys = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n;
     const instances = store.ec2Instances.list();
@@ -69,6 +71,9 @@ describe('seed/ (shipped scenarios)', () => {
     expect(store.ec2Instances.list()).toEqual(instances);
     expect(store.ecsTasks.list()).toEqual(tasks);
     expect(store.roles.getByName('000000000000', 'payments-api')).toEqual(before);
+    // The mock IdP keeps its key, and its provider still trusts that key.
+    expect(store.mockSamlIdps.get('000000000000', 'corp')).toEqual(idp);
+    expect(store.samlProviders.get('arn:aws:iam::000000000000:saml-provider/corp')!.signingCertificates).toEqual([idp.certificatePem]);
     expect(store.users.count('000000000000')).toBe(users);
     expect(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n).toBe(keys);
     store.close();

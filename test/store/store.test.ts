@@ -28,7 +28,7 @@ describe('store', () => {
     a.close();
     const b = new Store({ filename: file });
     expect(b.roles.getByName('000000000000', 'KEPT')?.id).toBe('AROAAAAAAAAAAAAAAAAA1');
-    expect(b.accessKeys.get('test')?.isRoot).toBe(true);
+    expect(b.accessKeys.get('AKIAIAMLOCALROOTUSER')?.isRoot).toBe(true);
     b.close();
   });
 
@@ -56,7 +56,7 @@ describe('store', () => {
     const s = new Store();
     bootstrapDefaults(s, defaults, new Date(AT));
     bootstrapDefaults(s, { ...defaults, rootCredentials: { accessKeyId: 'AKIAROOT', secretAccessKey: 'new' } }, new Date(AT));
-    expect(s.accessKeys.get('test')).toBeNull();
+    expect(s.accessKeys.get('AKIAIAMLOCALROOTUSER')).toBeNull();
     expect(s.accessKeys.get('AKIAROOT')?.secret).toBe('new');
     bootstrapDefaults(s, { ...defaults, rootCredentials: false }, new Date(AT));
     expect(s.accessKeys.listFor('000000000000', null)).toEqual([]);

@@ -38,12 +38,14 @@ import { getContextKeysForCustomPolicy, getContextKeysForPrincipalPolicy } from 
 import { getAccountAuthorizationDetails } from './account-authorization-details';
 import { tagOperations } from './tags';
 import { oidcProviderOperations } from './oidc-providers';
+import { samlProviderOperations } from './saml-providers';
 import { instanceProfileOperations } from './instance-profiles';
 import { accountSettingsOperations } from './account-settings';
 import { loginProfileOperations } from './login-profiles';
 import { serviceLinkedRoleOperations } from './service-linked-roles';
 import { userCredentialOperations } from './user-credentials';
 import { credentialReportOperations } from './credential-report';
+import { serverCertificateOperations } from './server-certificates';
 
 export const iamOperations = operationTable([
   createRole,
@@ -87,6 +89,7 @@ export const iamOperations = operationTable([
   getAccountAuthorizationDetails,
   ...tagOperations,
   ...oidcProviderOperations,
+  ...samlProviderOperations,
   ...instanceProfileOperations,
   // users, groups, inline user/group policies, access keys, virtual MFA devices
   createUser,
@@ -129,4 +132,5 @@ export const iamOperations = operationTable([
   ...serviceLinkedRoleOperations,
   ...userCredentialOperations,
   ...credentialReportOperations,
+  ...serverCertificateOperations,
 ]);

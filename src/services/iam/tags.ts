@@ -1,5 +1,5 @@
 // Owns tagging of every taggable IAM entity: Tag/Untag/List…Tags for roles, users, customer managed
-// policies, OIDC providers, instance profiles and MFA devices, with IAM's tagging rules.
+// policies, OIDC and SAML providers, instance profiles and MFA devices, with IAM's tagging rules.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html ; aws-protocol §6.3, §6.7, §6.8.
 //
 // Rules: ≤ 50 tags per entity; key 1–128 / value 0–256 from the model's character set; `aws:` is
@@ -47,7 +47,27 @@ function oidcProvider(call: Call, arn: string): string {
   return p.arn;
 }
 
+/** ⚠ Same text as GetSAMLProvider's (saml-providers.ts), kept here so tags.ts imports no operation module. */
+function samlProvider(call: Call, arn: string): string {
+  const p = call.store.samlProviders.get(arn);
+  if (!p || p.accountId !== accountOf(call)) throw awsErrors.noSuchEntity(`Manifest not found for arn ${arn}`);
+  return p.arn;
+}
+
 export const TAGGABLES: Taggable[] = [
+  {
+    noun: 'ServerCertificate',
+    kind: 'server-certificate',
+    caseInsensitive: false,
+    param: 'ServerCertificateName',
+    rule: { required: true, min: 1, max: 128, pattern: patterns.name },
+    resource: (call, name) => call.store.serverCertificates.getByName(accountOf(call), name)?.arn ?? arns.serverCertificate(accountOf(call), '/', name),
+    find: (call, name) => {
+      const c = call.store.serverCertificates.getByName(accountOf(call), name);
+      if (!c) throw awsErrors.noSuchEntity(`The Server Certificate with name ${name} cannot be found.`);
+      return c.arn;
+    },
+  },
   {
     noun: 'Role',
     kind: 'role',
@@ -83,6 +103,15 @@ export const TAGGABLES: Taggable[] = [
     rule: arnRule,
     resource: (_call, arn) => arn,
     find: oidcProvider,
+  },
+  {
+    noun: 'SAMLProvider',
+    kind: 'saml-provider',
+    caseInsensitive: false,
+    param: 'SAMLProviderArn',
+    rule: arnRule,
+    resource: (_call, arn) => arn,
+    find: samlProvider,
   },
   {
     noun: 'InstanceProfile',

@@ -11,12 +11,12 @@ import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
 import { checkPolicyDocument } from '../policy-documents';
-import { defineOperation, type AuthzCheck, type Call } from '../types';
+import { defineOperation, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
 import { discoverProviderKeys } from './oidc-discovery';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
-import { resolveSessionTags } from './session-tags';
+import { federatedSessionChecks, federatedSessionKeys, resolveSessionTags } from './session-tags';
 
 export interface AssumeRoleWithWebIdentityInput {
   roleArn: string;
@@ -168,23 +168,9 @@ export const assumeRoleWithWebIdentity = defineOperation({
   resourcePolicy: (input, call) => trustPolicyOf(findRole(call, input.roleArn), input.roleArn),
   conditionKeys(input, call): RequestContext {
     const p = prepared(call);
-    const ctx: RequestContext = { ...webIdentityContextKeys(p.verified.provider.url, p.verified.claims, p.verified.audience), 'sts:RoleSessionName': input.roleSessionName };
-    if (p.sourceIdentity) ctx['sts:SourceIdentity'] = p.sourceIdentity;
-    if (p.tags.length > 0) {
-      for (const t of p.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
-      ctx['aws:TagKeys'] = p.tags.map((t) => t.Key);
-    }
-    if (p.transitiveTagKeys.length > 0) ctx['sts:TransitiveTagKeys'] = p.transitiveTagKeys;
-    return ctx;
+    return { ...webIdentityContextKeys(p.verified.provider.url, p.verified.claims, p.verified.audience), 'sts:RoleSessionName': input.roleSessionName, ...federatedSessionKeys(p) };
   },
-  extraChecks(input, call) {
-    const p = prepared(call);
-    const checks: AuthzCheck[] = [];
-    const trust = trustPolicyOf(findRole(call, input.roleArn), input.roleArn);
-    if (p.tags.length > 0) checks.push({ action: 'sts:TagSession', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
-    if (p.sourceIdentity) checks.push({ action: 'sts:SetSourceIdentity', resource: input.roleArn, resourceAccount: roleAccount(input), resourcePolicy: trust });
-    return checks;
-  },
+  extraChecks: (input, call) => federatedSessionChecks(prepared(call), input.roleArn, roleAccount(input), trustPolicyOf(findRole(call, input.roleArn), input.roleArn)),
   handler(input, call) {
     const p = prepared(call);
     const role = findRole(call, input.roleArn);

@@ -2,6 +2,7 @@
 // resource declared next to its handler. An Action not listed here is InvalidAction, never unauthorized.
 import { operationTable } from '../types';
 import { assumeRole } from './assume-role';
+import { assumeRoleWithSAML } from './assume-role-with-saml';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { decodeAuthorizationMessageOp } from './decode-authorization-message';
 import { getAccessKeyInfo } from './get-access-key-info';
@@ -13,6 +14,7 @@ export const stsOperations = operationTable([
   getCallerIdentity,
   assumeRole,
   assumeRoleWithWebIdentity,
+  assumeRoleWithSAML,
   getSessionToken,
   getFederationToken,
   getAccessKeyInfo,

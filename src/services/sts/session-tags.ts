@@ -2,7 +2,9 @@
 // case-insensitive duplicate keys, transitive keys ⊆ passed keys, inherited transitive tags that may not be re-set.
 import { AwsError, awsError } from '../../aws/errors';
 import type { Session } from '../../store/repos/sessions';
+import type { PolicySource, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
+import type { AuthzCheck } from '../types';
 
 const invalidParameterValue = (m: string) => awsError('InvalidParameterValue', m);
 
@@ -36,4 +38,31 @@ export function resolveSessionTags(requested: Tag[], transitive: string[], calle
     }
   }
   return { tags: [...inherited, ...requested], transitiveTagKeys: [...inheritedKeys, ...transitive] };
+}
+
+/** What an IdP's token or assertion asks the session to carry (AssumeRoleWithWebIdentity / AssumeRoleWithSAML). */
+export interface FederatedSessionRequest {
+  tags: Tag[];
+  transitiveTagKeys: string[];
+  sourceIdentity?: string;
+}
+
+/** The request keys of those asks: sts:SourceIdentity, aws:RequestTag/*, aws:TagKeys, sts:TransitiveTagKeys. */
+export function federatedSessionKeys(r: FederatedSessionRequest): RequestContext {
+  const ctx: RequestContext = {};
+  if (r.sourceIdentity) ctx['sts:SourceIdentity'] = r.sourceIdentity;
+  if (r.tags.length > 0) {
+    for (const t of r.tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
+    ctx['aws:TagKeys'] = r.tags.map((t) => t.Key);
+  }
+  if (r.transitiveTagKeys.length > 0) ctx['sts:TransitiveTagKeys'] = r.transitiveTagKeys;
+  return ctx;
+}
+
+/** The trust policy must also allow sts:TagSession for tags and sts:SetSourceIdentity for a source identity. */
+export function federatedSessionChecks(r: FederatedSessionRequest, roleArn: string, account: string, trust: PolicySource): AuthzCheck[] {
+  const checks: AuthzCheck[] = [];
+  if (r.tags.length > 0) checks.push({ action: 'sts:TagSession', resource: roleArn, resourceAccount: account, resourcePolicy: trust });
+  if (r.sourceIdentity) checks.push({ action: 'sts:SetSourceIdentity', resource: roleArn, resourceAccount: account, resourcePolicy: trust });
+  return checks;
 }

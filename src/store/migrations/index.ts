@@ -4,8 +4,10 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-generations';
 import { migration003 } from './003-sessions-token-index';
 import { migration010 } from './010-workloads';
+import { migration011 } from './011-saml';
 import { migration012 } from './012-account-settings';
 import { migration013 } from './013-org-lifecycle';
+import { migration014 } from './014-server-certificates';
 
 export interface Migration {
   version: number;
@@ -18,6 +20,8 @@ export const migrations: Migration[] = [
   { version: 2, name: 'generations', sql: migration002 },
   { version: 3, name: 'sessions-token-index', sql: migration003 },
   { version: 10, name: 'workloads', sql: migration010 },
+  { version: 11, name: 'saml', sql: migration011 },
   { version: 12, name: 'account-settings', sql: migration012 },
   { version: 13, name: 'org-lifecycle', sql: migration013 },
+  { version: 14, name: 'server-certificates', sql: migration014 },
 ];

