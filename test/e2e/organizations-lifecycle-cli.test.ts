@@ -103,6 +103,7 @@ describe('AWS CLI organizations: account lifecycle', () => {
     expect(leave.out).toContain('An error occurred (MasterCannotLeaveOrganizationException) when calling the LeaveOrganization operation');
     const remove = await aws(ADMIN, 'organizations', 'remove-account-from-organization', '--account-id', '999999999999');
     expect(remove.out).toContain('An error occurred (MasterCannotLeaveOrganizationException) when calling the RemoveAccountFromOrganization operation');
+    await ok(ADMIN, 'organizations', 'create-account', '--email', 'keeper@example.com', '--account-name', 'Keeper');
     const del = await aws(ADMIN, 'organizations', 'delete-organization');
     expect(del.out).toContain('An error occurred (OrganizationNotEmptyException) when calling the DeleteOrganization operation');
   });
