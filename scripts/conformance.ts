@@ -1,8 +1,9 @@
 // Owns the conformance runner: evaluates every case of every *.json in a directory (schema:
-// ../shared/conformance/README.md) and reports failures and a closing `N passed, N failed` line.
+// test/fixtures/conformance/README.md, the public sample shipped in the repo) and reports failures and a
+// closing `N passed, N failed` line.
 // Usage: npx tsx scripts/conformance.ts <dir>   (npm run conformance -- <dir>)
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evaluate } from '../src/policy/index';
@@ -99,7 +100,18 @@ function main(): void {
     console.error('usage: conformance <dir>');
     process.exit(2);
   }
-  const results = runConformance(resolve(dir));
+  const abs = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    console.error(`conformance: ${dir} is not a directory of *.json case files`);
+    process.exit(2);
+  }
+  const results = runConformance(abs);
   let passed = 0;
   let failed = 0;
   for (const r of results) {

@@ -3,8 +3,9 @@
 // resolve principal → decode input → authorize → handle (in a store transaction) → encode.
 // One structured log line per request. Admin endpoints (/_iamlocal/*) live in src/admin/.
 import { Hono, type Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
+import { mountPodIdentityAgent } from './http/pod-identity-agent';
 import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
+import type { AppDeps } from './app-deps';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
@@ -13,40 +14,32 @@ import { AwsError, awsError, awsErrors } from './aws/errors';
 import { authorize } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
-import type { Config, Logger } from './config';
 import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
+import { recordDecision } from './observe/request-record';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
+import { encodeQueryJsonError, encodeQueryJsonSuccess, wantsQueryJson } from './http/query-json';
+import { incoming, readBody } from './http/read-body';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeRestJsonError, encodeRestJsonSuccess, restInput, RestRouter, signingNameOf } from './http/rest-json';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { WorkloadEndpoints } from './metadata/listeners';
 import type { RequestContext } from './policy/types';
-import type { Clock, IdSource } from './runtime';
+import { eksOperations } from './services/eks/index';
+import { eksAuthOperations } from './services/eks-auth/index';
+import { accessAnalyzerOperations } from './services/access-analyzer/index';
 import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
-import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './authz/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
-import type { Store } from './store/store';
-import type { ServerSummary } from './summary';
 
-export interface AppDeps {
-  store: Store;
-  clock: Clock;
-  ids: IdSource;
-  config: Config;
-  logger: Logger;
-  /** What was loaded and how it runs, for GET /_iamlocal/health (absent in a bare createApp). */
-  summary?: () => ServerSummary;
-  /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
-  reset?: () => Promise<void>;
-  /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
-  workloads?: WorkloadEndpoints;
-}
+import type { Store } from './store/store';
+
+export type { AppDeps };
 
 /** How one emulated service speaks: its operation table and wire protocol. */
 export interface ServiceSpec {
@@ -72,7 +65,10 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
   organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  eks: { table: eksOperations, protocol: 'rest-json', namespace: '', version: '2017-11-01' },
+  'eks-auth': { table: eksAuthOperations, protocol: 'rest-json', namespace: '', version: '2023-11-26' },
   ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
+  'access-analyzer': { table: accessAnalyzerOperations, protocol: 'rest-json', namespace: '', version: '2019-11-01' },
 };
 
 /** restJson1 services: one router per service, from the `http` binding each operation declares. */
@@ -116,57 +112,6 @@ export interface RequestState {
 
 type Stage = { name: string; run(s: RequestState): void | Promise<void> };
 
-function isReadableBody(method: string): boolean {
-  return method !== 'GET' && method !== 'HEAD';
-}
-
-/** Reads the raw body, refusing more than config.maxBodyBytes with 413 (never a 5xx). */
-async function readBody(c: Context, max: number): Promise<Buffer> {
-  const tooLarge = () =>
-    awsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`);
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  if (!isReadableBody(c.req.method)) return Buffer.alloc(0);
-  const node = incoming(c);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (node) {
-    // Straight from Node's request stream: much cheaper than a WHATWG stream per request.
-    try {
-      for await (const chunk of node as AsyncIterable<Buffer>) {
-        size += chunk.byteLength;
-        if (size > max) {
-          node.resume();
-          throw tooLarge();
-        }
-        chunks.push(chunk);
-      }
-    } catch (e) {
-      if (e instanceof AwsError) throw e;
-      // The client went away mid-body: a client error, not a server failure.
-      throw awsError('IncompleteBody', 'The request body ended before it was complete');
-    }
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-  }
-  if (!c.req.raw.body) return Buffer.alloc(0);
-  const reader = c.req.raw.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function incoming(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-}
-
 /**
  * A request signed for a service iamlocal does not emulate (an S3 or DynamoDB client pointed at it):
  * 501 with the service named, rather than a signature error scoped to 'sts'. 501 is not retried by
@@ -191,6 +136,26 @@ function unsignedOperation(action: string | undefined): Operation<any, any> | un
   if (!action) return undefined;
   const op = stsOperations.get(action);
   return op?.unsigned ? op : undefined;
+}
+
+/** The Call a handler gets: the request's facts and the injected I/O. */
+function buildCall(s: RequestState, region: string): Call {
+  const { deps } = s;
+  return {
+    requestId: s.requestId,
+    now: s.now,
+    service: s.service,
+    region,
+    principal: s.principal,
+    sourceIp: sourceIp(s.c),
+    userAgent: s.c.req.header('user-agent') ?? null,
+    secureTransport: false,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    config: deps.config,
+    logger: deps.logger,
+  };
 }
 
 // ------------------------------------------------------------------ the stages, in order
@@ -264,7 +229,15 @@ export const stages: Stage[] = [
         return;
       }
       s.auth = parseSigV4(s.parts!);
-      if (!s.auth) throw awsErrors.missingAuthenticationToken();
+      if (!s.auth) {
+        // AWS names an operation it does not have before asking for credentials: an unsigned
+        // `Action=NoSuchThing` gets InvalidAction, an unsigned known one MissingAuthenticationToken.
+        if (s.protocol === 'query' && s.action && !stsOperations.has(s.action) && !iamOperations.has(s.action)) {
+          const version = typeof s.params.Version === 'string' ? s.params.Version : SERVICES.sts.version;
+          throw awsErrors.invalidAction(s.action, version);
+        }
+        throw awsErrors.missingAuthenticationToken();
+      }
       const scoped = s.auth.service;
       if (s.protocol === 'json' || s.protocol === 'rest-json') return; // service named by target / signing name
       const spec = Object.hasOwn(SERVICES, scoped) ? SERVICES[scoped as ServiceName] : undefined;
@@ -315,22 +288,7 @@ export const stages: Stage[] = [
     name: 'resolve-principal',
     run(s) {
       s.principal = s.credential ? resolvePrincipal(s.deps.store, s.credential) : ANONYMOUS;
-      const { deps } = s;
-      s.call = {
-        requestId: s.requestId,
-        now: s.now,
-        service: s.service,
-        region: s.auth?.region ?? deps.config.defaultRegion,
-        principal: s.principal,
-        sourceIp: sourceIp(s.c),
-        userAgent: s.c.req.header('user-agent') ?? null,
-        secureTransport: false,
-        store: deps.store,
-        clock: deps.clock,
-        ids: deps.ids,
-        config: deps.config,
-        logger: deps.logger,
-      };
+      s.call = buildCall(s, s.auth?.region ?? s.deps.config.defaultRegion);
     },
   },
   {
@@ -364,26 +322,30 @@ export const stages: Stage[] = [
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
-          authorize(store, {
-            principal: call.principal,
-            evalPrincipal,
-            action: op.action,
-            resource,
-            resourceAccount: op.resourceAccount?.(input, call),
-            resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-            context: { ...base, ...extra },
-            resourceLabel: op.resourceLabel?.(input, call),
-          });
-          for (const check of op.extraChecks?.(input, call) ?? []) {
+          recorded(store, call, op.action, resource, () =>
             authorize(store, {
               principal: call.principal,
               evalPrincipal,
-              action: check.action,
-              resource: check.resource,
-              resourceAccount: check.resourceAccount,
-              resourcePolicy: check.resourcePolicy ?? null,
-              context: { ...base, ...extra, ...check.context },
-            });
+              action: op.action,
+              resource,
+              resourceAccount: op.resourceAccount?.(input, call),
+              resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
+              context: { ...base, ...extra },
+              resourceLabel: op.resourceLabel?.(input, call),
+            }),
+          );
+          for (const check of op.extraChecks?.(input, call) ?? []) {
+            recorded(store, call, check.action, check.resource, () =>
+              authorize(store, {
+                principal: call.principal,
+                evalPrincipal,
+                action: check.action,
+                resource: check.resource,
+                resourceAccount: check.resourceAccount,
+                resourcePolicy: check.resourcePolicy ?? null,
+                context: { ...base, ...extra, ...check.context },
+              }),
+            );
           }
           s.decision = 'allowed';
         }, store);
@@ -394,6 +356,19 @@ export const stages: Stage[] = [
     },
   },
 ];
+
+/** Runs one authorization and records its decision (allowed, or denied when it throws AccessDenied). */
+function recorded(store: Store, call: Call, action: string, resource: string, check: () => void): void {
+  const p = call.principal;
+  const base = { time: call.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource };
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'AccessDenied') recordDecision(store, { ...base, decision: 'denied' });
+    throw e;
+  }
+  recordDecision(store, { ...base, decision: 'allowed' });
+}
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {
   s.deps.logger.info('request', {
@@ -441,6 +416,10 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
       logLine(s, 200);
       return c.body(encodeEc2Success(op.name, s.output as Record<string, unknown> | null, s.requestId), 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': s.requestId });
     }
+    if (s.protocol === 'query' && wantsQueryJson(c.req.header('accept'))) {
+      logLine(s, 200);
+      return c.body(encodeQueryJsonSuccess(op.name, s.output as Record<string, unknown> | null | undefined, s.requestId), 200, { 'content-type': 'application/json', 'x-amzn-RequestId': s.requestId });
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -455,7 +434,7 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
     const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
-    const { status, body, headers } =
+    const encoded =
       s.protocol === 'rest-json'
         ? encodeRestJsonError(err, s.requestId)
         : s.protocol === 'json'
@@ -463,14 +442,64 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
           : s.protocol === 'ec2-query'
             ? encodeEc2Error(err, s.requestId, err.headers?.[AUTHORIZATION_MESSAGE_HEADER])
           : encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const { status } = encoded;
+    let { body, headers } = encoded;
+    if (s.protocol === 'query' && wantsQueryJson(c.req.header('accept'))) {
+      body = encodeQueryJsonError(err, status, s.requestId);
+      headers = { ...headers, 'content-type': 'application/json' };
+    }
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
+  }
+}
+
+/** The stages an internal call runs: the same input decoding, preparation, authorization and handler. */
+const INTERNAL_STAGES = new Set(['decode-input', 'prepare', 'authorize-and-handle']);
+
+/**
+ * Runs one operation as `principal` without HTTP, SigV4 or a wire codec: what iamlocal itself calls
+ * on a caller's behalf (the Pod Identity Agent endpoint calling EKS Auth). Authorization, the store
+ * transaction and the decision log are the pipeline's own. Throws AwsError like any request.
+ */
+export async function invokeOperation(
+  deps: AppDeps,
+  c: Context,
+  req: { service: ServiceName; operation: string; params: Params; principal: Principal; region: string },
+): Promise<{ output: unknown; requestId: string }> {
+  const op = SERVICES[req.service].table.get(req.operation);
+  if (!op) throw new Error(`no operation ${req.service}:${req.operation}`);
+  const s: RequestState = {
+    deps,
+    c,
+    requestId: deps.ids.requestId(),
+    started: performance.now(),
+    now: deps.clock.now(),
+    params: req.params,
+    auth: null,
+    service: req.service,
+    principal: req.principal,
+    protocol: SERVICES[req.service].protocol,
+    op,
+    action: op.name,
+  };
+  s.call = buildCall(s, req.region);
+  try {
+    for (const stage of stages) if (INTERNAL_STAGES.has(stage.name)) await stage.run(s);
+    logLine(s, 200);
+    return { output: s.output, requestId: s.requestId };
+  } catch (e) {
+    const err = toAwsError(e);
+    if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
+    logLine(s, err.status, err);
+    throw err.withHeaders({ 'x-amzn-RequestId': s.requestId });
   }
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   mountAdmin(app, deps);
+  // The EKS Pod Identity Agent's credentials endpoint (docs/pod-identity.md), before the AWS catch-all.
+  mountPodIdentityAgent(app, deps, (c, req) => invokeOperation(deps, c, { ...req, service: 'eks-auth', operation: 'AssumeRoleForPodIdentity' }));
   // Every admin path not mounted above is unknown: 404, never an AWS request.
   app.all(`${ADMIN_PREFIX}/*`, (c) => c.json({ error: 'NotFound', message: `No iamlocal admin endpoint ${c.req.method} ${c.req.path}` }, 404));
   app.all('*', (c) => handleAwsRequest(deps, c));

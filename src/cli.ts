@@ -3,6 +3,7 @@
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
 import { runHealth } from './cli-health';
 import { runMintSaml } from './cli-mint-saml';
+import { runKind } from './cli-kind';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'health') process.exit(await runHealth(process.argv.slice(3)));
   // `iamlocal mint-saml …`: a signed SAML response from a running server's mock IdP (src/cli-mint-saml.ts).
   if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
+  // `iamlocal kind …`: kind cluster config, key pair and manifests from a running server (src/cli-kind.ts).
+  if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     throw e;
   }
   for (const line of startupLines(server.url, server.summary(), config)) process.stdout.write(line + '\n');
+  if (server.webhook) process.stdout.write(`pod identity webhook on ${server.webhook.url} (CA: GET /_iamlocal/webhook)\n`);
   if (server.imdsUrl) process.stdout.write(`iamlocal instance metadata service on ${server.imdsUrl}\n`);
   if (server.ecsUrl) process.stdout.write(`iamlocal ECS task credentials on ${server.ecsUrl}/v2/credentials/<id>\n`);
 

@@ -40,9 +40,18 @@ export interface Config {
   defaultUser: DefaultUser | false;
   enforcement: EnforcementMode;
   defaultAccountId: string;
+  /**
+   * The account whose principals may call the admin endpoints (/_iamlocal/reset, clock, clusters):
+   * its root user, and its IAM users / role sessions allowed `iamlocal:<Name>` by their policies.
+   */
+  adminAccountId: string;
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
+  /** HTTPS port of the pod identity webhook (src/webhook/); null = not served. 0 picks a free port. */
+  webhookPort: number | null;
+  /** Extra DNS names / IPs for the webhook's serving certificate (beside the kind Service names and loopback). */
+  webhookSans: string[];
   /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
   imdsPort: number | null;
   /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
@@ -65,8 +74,11 @@ export const defaults: Config = {
   defaultUser: DEFAULT_USER,
   enforcement: 'enforce',
   defaultAccountId: DEFAULT_ACCOUNT_ID,
+  adminAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
+  webhookPort: null,
+  webhookSans: [],
   imdsPort: null,
   ecsPort: null,
 };
@@ -86,6 +98,11 @@ function parsePort(v: string, what: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: not a port number: ${JSON.stringify(v)}`);
   return n;
+}
+
+function parseAccount(v: string, what: string): string {
+  if (!/^\d{12}$/.test(v.trim())) throw new ConfigError(`${what}: an account id is 12 digits, got ${JSON.stringify(v)}`);
+  return v.trim();
 }
 
 function parseLevel(v: string, what: string): LogLevel {
@@ -146,6 +163,12 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     } },
   { env: 'IAMLOCAL_ADMIN_SECRET_ACCESS_KEY', value: 'SECRET', default: DEFAULT_USER.secretAccessKey, help: 'its secret',
     fromEnv: (c, v, env) => void (env.IAMLOCAL_ADMIN_ACCESS_KEY_ID === undefined && v && (c.defaultUser = { ...DEFAULT_USER, secretAccessKey: v })) },
+  { flag: '--admin-account', value: 'ID', env: 'IAMLOCAL_ADMIN_ACCOUNT_ID', default: '000000000000', help: 'account whose root and authorized IAM principals may call the /_iamlocal/* admin endpoints',
+    fromFlag: (c, v) => void (c.adminAccountId = parseAccount(v, '--admin-account')), fromEnv: (c, v) => void (c.adminAccountId = parseAccount(v, 'IAMLOCAL_ADMIN_ACCOUNT_ID')) },
+  { flag: '--webhook-port', value: 'N|off', env: 'IAMLOCAL_WEBHOOK_PORT', default: 'off', help: 'serve the pod identity webhook over HTTPS on port N (4600 in docs/irsa.md; 0 = any free port)',
+    fromFlag: (c, v) => void (c.webhookPort = parsePort(v, '--webhook-port')), fromEnv: (c, v) => void (c.webhookPort = offValue(v) && v.trim() !== '0' ? null : parsePort(v, 'IAMLOCAL_WEBHOOK_PORT')) },
+  { flag: '--webhook-san', value: 'NAME', env: 'IAMLOCAL_WEBHOOK_SANS', help: "extra DNS name or IP for the webhook's certificate; repeatable (env: comma-separated)",
+    fromFlag: (c, v) => void c.webhookSans.push(v), fromEnv: (c, v) => void c.webhookSans.push(...v.split(',').map((x) => x.trim()).filter(Boolean)) },
   { flag: '--imds-port', value: 'N|off', env: 'IAMLOCAL_IMDS_PORT', default: 'off', help: 'serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N (0 = any free port)',
     fromFlag: (c, v) => void (c.imdsPort = parseOptionalPort(v, '--imds-port')), fromEnv: (c, v) => void (c.imdsPort = parseOptionalPort(v, 'IAMLOCAL_IMDS_PORT')) },
   { flag: '--ecs-port', value: 'N|off', env: 'IAMLOCAL_ECS_PORT', default: 'off', help: 'serve the ECS task credentials endpoint /v2/credentials/<id> on port N (0 = any free port)',
@@ -156,6 +179,7 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
 export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-token --cluster C --namespace NS --service-account SA [options]   (iamlocal mint-token --help)
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
+       iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
 
 A local AWS STS/IAM emulator. Flags win over the environment.
@@ -167,7 +191,7 @@ and its root user has the key ${ROOT_CREDENTIALS.accessKeyId} / ${ROOT_CREDENTIA
 
 /** Config from defaults ← environment ← command-line flags. Throws ConfigError on bad input. */
 export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
-  const c: ResolvedConfig = { ...defaults, seeds: [], help: false, cliSeeds: null };
+  const c: ResolvedConfig = { ...defaults, seeds: [], webhookSans: [], help: false, cliSeeds: null };
   applyOptions(SERVER_OPTIONS, c, argv, env, {
     missing: (flag) => new ConfigError(`${flag} needs a value`),
     unknown: (arg) => new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`),

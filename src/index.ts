@@ -4,6 +4,7 @@ import { createLogger, defaults, type Config, type DefaultUser, type LogLevel, t
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
 import type { SeedSource } from './store/seed-load';
+import type { PodIdentityAssociations } from './webhook/identities';
 
 export interface StartOptions {
   /** Listen port; 0 (default) picks a free one. */
@@ -22,6 +23,12 @@ export interface StartOptions {
   rootCredentials?: RootCredentials | false;
   /** The IAM user `admin` (AdministratorAccess) and its key; false for none. Default test/test. */
   defaultUser?: DefaultUser | false;
+  /** Serve the pod identity webhook over HTTPS on this port (0 = a free one); default: not served. */
+  webhookPort?: number;
+  /** Extra SANs for the webhook's serving certificate. */
+  webhookSans?: string[];
+  /** Where the webhook finds EKS Pod Identity associations (default: none). */
+  podIdentityAssociations?: PodIdentityAssociations;
   /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
   imdsPort?: number;
   /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
@@ -37,6 +44,8 @@ export interface IamLocal {
   /** The root user's key (admin endpoints, root-only behaviour; empty strings when switched off). */
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
+  /** The pod identity webhook (https URL, its CA's PEM), when webhookPort was given. */
+  webhook: { url: string; port: number; caCert: string } | null;
   /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
   imdsEndpoint: string | null;
   /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
@@ -55,6 +64,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
     defaultUser: opts.defaultUser === undefined ? defaults.defaultUser : opts.defaultUser,
     seeds: [],
+    webhookPort: opts.webhookPort ?? null,
+    webhookSans: opts.webhookSans ?? [],
     imdsPort: opts.imdsPort ?? null,
     ecsPort: opts.ecsPort ?? null,
   };
@@ -65,7 +76,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     if (opts.clock) clock.set(opts.clock.now());
   }
   const seeds = opts.seed === undefined ? [] : Array.isArray(opts.seed) ? opts.seed : [opts.seed];
-  const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds });
+  const server = await startServer({ config, logger: createLogger(config.logLevel), clock, extraSeeds: seeds, podIdentityAssociations: opts.podIdentityAssociations });
   const pair = (k: RootCredentials | false) => (k ? { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' });
   return {
     endpoint: server.url,
@@ -74,6 +85,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     credentials: pair(config.defaultUser),
     rootCredentials: pair(config.rootCredentials),
     clock: server.clock,
+    webhook: server.webhook ? { url: server.webhook.url, port: server.webhook.port, caCert: server.webhook.caCert } : null,
     imdsEndpoint: server.imdsUrl,
     ecsEndpoint: server.ecsUrl,
     stop: server.stop,
@@ -87,3 +99,4 @@ export { Store, openStore } from './store/store';
 export { SeedError } from './store/seed-schema';
 export type { SeedSource } from './store/seed-load';
 export { AwsError } from './aws/errors';
+export type { PodIdentityAssociations } from './webhook/identities';

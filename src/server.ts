@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { recorderFor } from './observe/request-record';
 import { createApp } from './app';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
 import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
@@ -13,12 +14,19 @@ import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed }
 import { parseSeedDocument } from './store/seed-schema';
 import { Store } from './store/store';
 import type { ServerSummary } from './summary';
+import { restoreVaultedClusters } from './store/cluster-vault';
+import type { WebhookTlsRecord } from './store/repos/webhook';
+import type { PodIdentityAssociations } from './webhook/identities';
+import { startWebhookServer, type RunningWebhook } from './webhook/server';
+import { DEFAULT_WEBHOOK_SANS, ensureWebhookTls } from './webhook/tls';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface RunningServer {
   url: string;
+  /** The pod identity webhook, when config.webhookPort is set. */
+  webhook: (RunningWebhook & { caCert: string }) | null;
   port: number;
   host: string;
   store: Store;
@@ -40,6 +48,8 @@ export interface ServerOptions {
   ids?: IdSource;
   /** Seeds given programmatically (objects or paths); config.seeds are loaded too, first. */
   extraSeeds?: SeedSource[];
+  /** Where the webhook finds EKS Pod Identity associations (default: none). */
+  podIdentityAssociations?: PodIdentityAssociations;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -58,6 +68,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const applyAll = async () => {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
+    // Clusters made through the admin API (e.g. by `iamlocal kind`) come back after a reset with their key.
+    const restored = restoreVaultedClusters(store, clock.now());
+    if (restored > 0) logger.debug('restored clusters from their kept keys', { restored });
   };
   let workloads: WorkloadEndpoints;
   try {
@@ -71,7 +84,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let summary: () => ServerSummary = () => {
     throw new Error('not listening yet');
   };
+  // The webhook's CA and serving certificate are made (or re-issued for new SANs) before anything is served.
+  let webhookTls: WebhookTlsRecord | null = null;
+  if (config.webhookPort !== null) {
+    const specific = config.host !== '0.0.0.0' && config.host !== '::' ? [config.host] : [];
+    const { tls, changed } = await ensureWebhookTls(store.webhook.tls(), [...DEFAULT_WEBHOOK_SANS, ...specific, ...config.webhookSans], clock.now(), ids);
+    if (changed) store.transaction(() => store.webhook.putTls(tls));
+    webhookTls = tls;
+  }
+  let webhook: RunningServer['webhook'] = null;
+
   const app = createApp({
+    webhook: () => (webhook && webhookTls ? { url: webhook.url, port: webhook.port, caCert: webhookTls.caCert, sans: webhookTls.sans } : null),
     store,
     clock,
     ids,
@@ -81,6 +105,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     workloads,
     reset: async () => {
       store.wipe();
+      // The request record is state too: a reset forgets what was requested before it.
+      recorderFor(store).clear();
       await applyAll();
       workloads.clear();
       await workloads.sync();
@@ -96,6 +122,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     });
   });
+  if (config.webhookPort !== null && webhookTls) {
+    try {
+      const running = await startWebhookServer({ store, clock, ids, logger, host: config.host, port: config.webhookPort, tls: { cert: webhookTls.servingCert, key: webhookTls.servingKey }, podIdentityAssociations: opts.podIdentityAssociations });
+      webhook = { ...running, caCert: webhookTls.caCert };
+    } catch (e) {
+      await new Promise<void>((r) => server.close(() => r()));
+      await workloads.close();
+      store.close();
+      throw e;
+    }
+  }
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
@@ -125,7 +162,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      let pending = 2;
+      let pending = 3;
       const done = () => {
         if (--pending > 0) return;
         store.close();
@@ -133,9 +170,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       };
       server.close(done);
       void workloads.close().then(done);
+      void (webhook ? webhook.stop() : Promise.resolve()).then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
+  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), webhook, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

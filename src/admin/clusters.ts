@@ -5,7 +5,7 @@
 // Endpoints are documented in docs/irsa.md.
 import type { Context, Hono } from 'hono';
 import type { JWK } from 'jose';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { arns } from '../aws/arn';
 import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';
@@ -27,8 +27,9 @@ import {
 } from '../oidc/index';
 import type { EksCluster } from '../store/repos/eks-clusters';
 import type { OidcProvider } from '../store/repos/oidc-providers';
+import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from '../store/cluster-vault';
 import type { Store } from '../store/store';
-import { requireRoot } from './admin-auth';
+import { requireAdmin, type AdminAction } from './admin-auth';
 
 export const CLUSTERS_PATH = '/_iamlocal/clusters';
 export const OIDC_PROVIDER_JWKS_PATH = '/_iamlocal/oidc-providers/jwks';
@@ -78,69 +79,22 @@ export function clusterView(store: Store, cl: EksCluster) {
   };
 }
 
-export interface NewClusterSpec {
-  accountId: string;
-  region: string;
-  name: string;
-  id?: string;
-  key: ClusterKey;
-  /** Client ids of the IAM OIDC provider to create for the issuer; null = create none. */
-  oidcProviderClientIds: string[] | null;
-}
+// Creating a cluster (and its IAM OIDC provider) is shared with EKS CreateCluster and the seeds.
+import { createCluster } from '../store/eks-cluster-create';
+export { createCluster, type NewClusterSpec } from '../store/eks-cluster-create';
 
-/** Stores a cluster (and, if asked, the IAM OIDC provider that trusts its key). Synchronous: run in a transaction. */
-export function createCluster(store: Store, spec: NewClusterSpec, ids: AppDeps['ids'], now: Date): EksCluster {
-  const at = now.toISOString();
-  if (!store.accounts.get(spec.accountId)) throw awsErrors.noSuchEntity(`Account ${spec.accountId} does not exist.`);
-  if (store.eksClusters.get(spec.accountId, spec.region, spec.name)) {
-    throw awsErrors.entityAlreadyExists(`Cluster ${spec.name} already exists in ${spec.accountId}/${spec.region}.`);
-  }
-  const id = spec.id ?? newClusterOidcId(ids);
-  if (store.eksClusters.getById(id)) throw awsErrors.entityAlreadyExists(`Cluster OIDC id ${id} is already used by another cluster.`);
-  const cluster = store.eksClusters.create({
-    accountId: spec.accountId,
-    region: spec.region,
-    name: spec.name,
-    id,
-    issuer: eksIssuerUrl(spec.region, id),
-    privateJwk: JSON.stringify(spec.key.privateJwk),
-    publicJwk: JSON.stringify(spec.key.publicJwk),
-    kid: spec.key.kid,
-    createdAt: at,
-  });
-  if (spec.oidcProviderClientIds) {
-    const url = providerUrlFromIssuer(cluster.issuer);
-    const pinned = JSON.stringify(jwks([spec.key.publicJwk]));
-    const existing = store.oidcProviders.findByUrl(spec.accountId, url);
-    if (existing) store.oidcProviders.update(existing.arn, { clientIds: spec.oidcProviderClientIds, jwks: pinned });
-    else {
-      store.oidcProviders.create({
-        arn: arns.oidcProvider(spec.accountId, url),
-        accountId: spec.accountId,
-        url,
-        clientIds: spec.oidcProviderClientIds,
-        thumbprints: [],
-        jwks: pinned,
-        allowNetworkFetch: false,
-        createdAt: at,
-      });
-    }
-  }
-  return cluster;
-}
-
-function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
+export function findCluster(store: Store, name: string, account: string, region: string | undefined): EksCluster {
   const matches = store.eksClusters.list().filter((cl) => cl.name === name && cl.accountId === account && (region === undefined || cl.region === region));
   if (matches.length === 0) throw awsErrors.noSuchEntity(`No cluster named ${name} in account ${account}${region ? ` region ${region}` : ''}.`);
   if (matches.length > 1) throw invalid(`Several clusters are named ${name}; pass ?region=.`);
   return matches[0];
 }
 
-/** The IAM OIDC provider named by the body's providerArn in the caller's account, or NoSuchEntity. */
-function ownProvider(store: Store, accountId: string, b: Record<string, unknown>): { arn: string; provider: OidcProvider } {
+/** The IAM OIDC provider named by the body's providerArn (any account: the admin operates them all), or NoSuchEntity. */
+function ownProvider(store: Store, _adminAccount: string, b: Record<string, unknown>): { arn: string; provider: OidcProvider } {
   const arn = typeof b.providerArn === 'string' ? b.providerArn : '';
   const provider = store.oidcProviders.get(arn);
-  if (!provider || provider.accountId !== accountId) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
+  if (!provider) throw awsErrors.noSuchEntity(`OpenIDConnect provider not found for ARN ${arn}`);
   return { arn, provider };
 }
 
@@ -168,11 +122,11 @@ export function checkUploadedJwks(v: unknown): { keys: JWK[] } {
 
 export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   const { store } = deps;
-  const rootCall = (c: Context) => requireRoot(c, store, deps.clock.now());
+  const adminCall = (c: Context, action: AdminAction) => requireAdmin(c, deps, action);
 
   app.get(CLUSTERS_PATH, async (c) => {
     try {
-      await rootCall(c);
+      await adminCall(c, 'ListClusters');
       return c.json({ clusters: store.eksClusters.list().map((cl) => clusterView(store, cl)) });
     } catch (e) {
       return adminError(c, deps, e);
@@ -182,7 +136,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // {"name", "region"?, "accountId"?, "id"?, "privateKeyPem"?, "oidcProvider"?: {"clientIds": [...]} | false}
   app.post(CLUSTERS_PATH, async (c) => {
     try {
-      const { accountId: caller, body } = await rootCall(c);
+      const { accountId: caller, body } = await adminCall(c, 'CreateCluster');
       const b = jsonBody(body);
       const name = typeof b.name === 'string' && CLUSTER_NAME.test(b.name) && b.name.length <= 100 ? b.name : null;
       if (!name) throw invalid('name is required: 1–100 characters [0-9A-Za-z][A-Za-z0-9-_]*.');
@@ -190,12 +144,15 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       if (!REGION.test(region)) throw invalid(`region ${JSON.stringify(region)} is not a region name.`);
       const accountId = b.accountId === undefined ? caller : String(b.accountId);
       if (!ACCOUNT.test(accountId)) throw invalid('accountId must be 12 digits.');
-      // A root key administers its own account only.
-      if (accountId !== caller) throw awsErrors.accessDenied(`The root user of ${caller} cannot create clusters in account ${accountId}.`);
+      // The admin account operates the whole emulator: clusters may live in any account (default: its own).
       const id = b.id === undefined ? undefined : String(b.id);
-      if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case hex characters.');
+      if (id !== undefined && !isEksOidcId(id)) throw invalid('id must be 32 upper-case letters or digits.');
       let key: ClusterKey;
-      if (b.privateKeyPem !== undefined) {
+      // The same cluster created again (after a reset) keeps its OIDC id and key,
+      // so a kind cluster configured with them keeps working; an explicit key or id replaces them.
+      const vaulted = b.privateKeyPem === undefined ? vaultedClusterKey(store, accountId, region, name, id) : null;
+      if (vaulted) key = vaulted.key;
+      else if (b.privateKeyPem !== undefined) {
         try {
           key = clusterKeyFromPem(String(b.privateKeyPem));
         } catch (e) {
@@ -204,7 +161,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
       } else key = await generateClusterKey();
       const clientIds = b.oidcProvider === false ? null : stringList((b.oidcProvider as { clientIds?: unknown } | undefined)?.clientIds ?? ['sts.amazonaws.com'], 'oidcProvider.clientIds');
       const now = deps.clock.now();
-      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id, key, oidcProviderClientIds: clientIds }, deps.ids, now));
+      const cluster = store.transaction(() => createCluster(store, { accountId, region, name, id: id ?? vaulted?.id, createdAt: vaulted?.createdAt, key, oidcProviderClientIds: clientIds }, deps.ids, now));
       deps.logger.info('cluster created', { name, accountId, region, issuer: cluster.issuer });
       return c.json(clusterView(store, cluster), 201);
     } catch (e) {
@@ -212,10 +169,28 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
     }
   });
 
+  // Forgets a cluster for good: its row, its vaulted key (so a reset no longer restores it) and what the
+  // webhook knew of it. The IAM OIDC provider stays (it is IAM state; delete it with IAM).
+  app.delete(`${CLUSTERS_PATH}/:name`, async (c) => {
+    try {
+      const { accountId } = await adminCall(c, 'DeleteCluster');
+      const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+      store.transaction(() => {
+        store.eksClusters.delete(cl.id);
+        store.clusterKeys.delete(cl.accountId, cl.region, cl.name);
+        store.webhook.forgetCluster(cl.id);
+      });
+      deps.logger.info('cluster deleted', { name: cl.name, accountId: cl.accountId, region: cl.region });
+      return c.json({ deleted: cl.name, id: cl.id });
+    } catch (e) {
+      return adminError(c, deps, e);
+    }
+  });
+
   app.get(`${CLUSTERS_PATH}/:name`, async (c) => {
     try {
-      const { accountId } = await rootCall(c);
-      return c.json(clusterView(store, findCluster(store, c.req.param('name'), accountId, c.req.query('region'))));
+      const { accountId } = await adminCall(c, 'GetCluster');
+      return c.json(clusterView(store, findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'))));
     } catch (e) {
       return adminError(c, deps, e);
     }
@@ -225,8 +200,8 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   for (const file of ['sa.key', 'sa.pub'] as const) {
     app.get(`${CLUSTERS_PATH}/:name/${file}`, async (c) => {
       try {
-        const { accountId } = await rootCall(c);
-        const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+        const { accountId } = await adminCall(c, 'GetClusterSigningKey');
+        const cl = findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'));
         const pems = clusterKeyPems(JSON.parse(cl.privateJwk) as JWK);
         return c.text(file === 'sa.key' ? pems.privateKeyPem : pems.publicKeyPem, 200, { 'content-type': 'application/x-pem-file' });
       } catch (e) {
@@ -238,8 +213,8 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // {"namespace", "serviceAccount", "audience"?: string | string[], "lifetimeSeconds"?, "podName"?}
   app.post(`${CLUSTERS_PATH}/:name/tokens`, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
-      const cl = findCluster(store, c.req.param('name'), accountId, c.req.query('region'));
+      const { accountId, body } = await adminCall(c, 'MintServiceAccountToken');
+      const cl = findCluster(store, c.req.param('name'), c.req.query('accountId') ?? accountId, c.req.query('region'));
       const b = jsonBody(body);
       if (typeof b.namespace !== 'string' || typeof b.serviceAccount !== 'string') throw invalid('namespace and serviceAccount are required strings.');
       const audience = b.audience === undefined ? undefined : stringList(b.audience, 'audience');
@@ -280,7 +255,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // Trust mode B: {"providerArn", "jwks": {"keys": [...]}} pins the keys an IAM OIDC provider verifies with.
   app.put(OIDC_PROVIDER_JWKS_PATH, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
+      const { accountId, body } = await adminCall(c, 'PutOidcProviderJwks');
       const b = jsonBody(body);
       const { arn } = ownProvider(store, accountId, b);
       const set = checkUploadedJwks(b.jwks);
@@ -296,7 +271,7 @@ export function mountClusterAdmin(app: Hono, deps: AppDeps): void {
   // issuer's discovery document and JWKS over the network (off by default).
   app.put(OIDC_PROVIDER_FETCH_PATH, async (c) => {
     try {
-      const { accountId, body } = await rootCall(c);
+      const { accountId, body } = await adminCall(c, 'PutOidcProviderNetworkFetch');
       const b = jsonBody(body);
       const { arn, provider } = ownProvider(store, accountId, b);
       if (typeof b.enabled !== 'boolean') throw invalid('enabled must be true or false.');

@@ -1,16 +1,18 @@
-// Owns the /_iamlocal/* endpoints: health (public), reset and clock (root credentials only), and the
+// Owns the /_iamlocal/* endpoints: health (public), reset and clock (the admin account, admin-auth.ts), and the
 // mock EKS clusters' OIDC discovery/JWKS documents (public, like EKS's own issuer URLs).
 import type { Hono, Context } from 'hono';
 import type { JWK } from 'jose';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';
 import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
 import { AdjustableClock } from '../runtime';
-import { requireRoot } from './admin-auth';
+import { clearDiscoveryCache } from '../services/sts/oidc-discovery';
+import { requireAdmin } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 import { mountSamlIdpAdmin } from './saml-idps';
+import { mountWebhookAdmin } from './webhook';
 import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
@@ -22,6 +24,20 @@ function jsonError(c: Context, deps: AppDeps, e: unknown): Response {
   const requestId = deps.ids.requestId();
   const { status } = encodeError(err, requestId, STS_NAMESPACE);
   return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
+}
+
+// The test clock stays within years 2000–2100: past them SigV4 dates, session expiries and ISO
+// timestamps stop being representable (Date's limit answers RangeError → 500 on every request).
+export const CLOCK_MIN_MS = Date.UTC(2000, 0, 1);
+export const CLOCK_MAX_MS = Date.UTC(2101, 0, 1) - 1;
+
+function saneClockTime(ms: number, what: string): Date {
+  if (!(ms >= CLOCK_MIN_MS && ms <= CLOCK_MAX_MS)) {
+    throw awsErrors.validation(
+      `${what} would put the clock outside the years 2000–2100 (${new Date(CLOCK_MIN_MS).toISOString()} to ${new Date(CLOCK_MAX_MS).toISOString()}); the clock was not changed.`,
+    );
+  }
+  return new Date(ms);
 }
 
 function clockState(deps: AppDeps) {
@@ -45,9 +61,11 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   app.post(`${ADMIN_PREFIX}/reset`, async (c) => {
     try {
-      await requireRoot(c, deps.store, deps.clock.now());
+      await requireAdmin(c, deps, 'Reset');
       if (!deps.reset) throw awsErrors.serviceFailure('reset is not available');
       await deps.reset();
+      // Keys fetched from OIDC issuers are state too (trust mode C): a reset refetches them.
+      clearDiscoveryCache(deps.store);
       deps.logger.info('reset', {});
       return c.json({ status: 'reset' });
     } catch (e) {
@@ -57,7 +75,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   app.get(`${ADMIN_PREFIX}/clock`, async (c) => {
     try {
-      await requireRoot(c, deps.store, deps.clock.now());
+      await requireAdmin(c, deps, 'GetClock');
       return c.json(clockState(deps));
     } catch (e) {
       return jsonError(c, deps, e);
@@ -67,7 +85,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
   // {"time": ISO} jumps; {"advanceSeconds": N} moves forward/back; {"reset": true} returns to the system clock.
   app.post(`${ADMIN_PREFIX}/clock`, async (c) => {
     try {
-      const { body } = await requireRoot(c, deps.store, deps.clock.now());
+      const { body } = await requireAdmin(c, deps, 'SetClock');
       const clock = deps.clock;
       if (!(clock instanceof AdjustableClock)) throw awsErrors.validation('This server was started with a clock that cannot be adjusted.');
       let req: { time?: unknown; advanceSeconds?: unknown; reset?: unknown };
@@ -77,9 +95,12 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
         throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
       }
       if (req.reset === true) clock.reset();
-      else if (typeof req.time === 'string' && !Number.isNaN(Date.parse(req.time))) clock.set(new Date(req.time));
-      else if (typeof req.advanceSeconds === 'number' && Number.isFinite(req.advanceSeconds)) clock.advance(req.advanceSeconds * 1000);
-      else throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
+      else if (typeof req.time === 'string' && !Number.isNaN(Date.parse(req.time))) {
+        clock.set(saneClockTime(Date.parse(req.time), `time ${JSON.stringify(req.time)}`));
+      } else if (typeof req.advanceSeconds === 'number' && Number.isFinite(req.advanceSeconds)) {
+        saneClockTime(clock.now().getTime() + req.advanceSeconds * 1000, `advanceSeconds ${req.advanceSeconds}`);
+        clock.advance(req.advanceSeconds * 1000);
+      } else throw awsErrors.validation('Body must be JSON: {"time": ISO-8601} | {"advanceSeconds": N} | {"reset": true}');
       return c.json(clockState(deps));
     } catch (e) {
       return jsonError(c, deps, e);
@@ -88,6 +109,7 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
   mountClusterAdmin(app, deps);
+  mountWebhookAdmin(app, deps);
 
   // Mock SAML IdPs: metadata and signed SAML responses (src/admin/saml-idps.ts; docs/saml.md).
   mountSamlIdpAdmin(app, deps);

@@ -10,7 +10,7 @@ import { mintSamlResponse, normalizeRsaPrivateKey, type RoleGrant } from '../sam
 import type { MockSamlIdp } from '../store/repos/saml-providers';
 import { ensureMockIdp, mockIdpMetadata } from '../store/seed-saml';
 import type { Store } from '../store/store';
-import { requireRoot } from './admin-auth';
+import { requireAdmin } from './admin-auth';
 import { adminError, jsonBody } from './clusters';
 
 export const SAML_IDPS_PATH = '/_iamlocal/saml-idps';
@@ -76,7 +76,7 @@ function roleGrants(store: Store, idp: MockSamlIdp, b: Record<string, unknown>):
 
 export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
   const { store } = deps;
-  const rootCall = (c: Context) => requireRoot(c, store, deps.clock.now());
+  const rootCall = (c: Context) => requireAdmin(c, deps, 'ManageSamlIdps');
 
   app.get(SAML_IDPS_PATH, async (c) => {
     try {

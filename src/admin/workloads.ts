@@ -12,7 +12,7 @@ import type { Ec2Instance } from '../store/repos/ec2-instances';
 import type { EcsTask } from '../store/repos/ecs-tasks';
 import { Ctx, SeedError } from '../store/seed-schema';
 import { applyInstance, applyTask, parseInstanceEntry, parseTaskEntry } from '../store/seed-workloads';
-import { requireRoot } from './admin-auth';
+import { requireAdmin } from './admin-auth';
 import { adminError, jsonBody } from './clusters';
 
 export const INSTANCES_PATH = '/_iamlocal/instances';
@@ -84,7 +84,7 @@ export function mountWorkloadAdmin(app: Hono, deps: AppDeps): void {
     (fn: (c: Context, root: { accountId: string; body: Buffer }) => Response | Promise<Response>) =>
     async (c: Context): Promise<Response> => {
       try {
-        return await fn(c, await requireRoot(c, store, deps.clock.now()));
+        return await fn(c, await requireAdmin(c, deps, 'ManageWorkloads'));
       } catch (e) {
         return adminError(c, deps, e);
       }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { awsErrors } from '../aws/errors';
 import { accessDeniedMessage, evaluate } from '../policy/index';
 import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext } from '../policy/types';
-import { authorizationMessageHeader } from '../services/sts/authorization-message';
+import { authorizationMessageHeader } from './authorization-message';
 import type { Store } from '../store/store';
 import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from './gather-policies';
 import { resourceKeys, resourceTagContext } from './request-context';

@@ -19,6 +19,16 @@ export function parseArn(arn: string): ParsedArn | null {
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
 
+/**
+ * An ARN STS accepts as a RoleArn: six colon-separated parts with a non-empty partition, service
+ * and resource (region and account may be empty, as in `arn:aws:iam::…`). AWS answers anything else
+ * with ValidationError `{arn} is invalid` before authorizing (recorded responses; aws-protocol §5.2).
+ */
+export function parseWellFormedArn(arn: string): ParsedArn | null {
+  const p = parseArn(arn);
+  return p && p.partition !== '' && p.service !== '' && p.resource !== '' ? p : null;
+}
+
 export const arns = {
   root: (account: string) => `arn:${PARTITION}:iam::${account}:root`,
   user: (account: string, path: string, name: string) => `arn:${PARTITION}:iam::${account}:user${path}${name}`,
@@ -37,6 +47,10 @@ export const arns = {
   assumedRole: (account: string, roleName: string, sessionName: string) =>
     `arn:${PARTITION}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
   federatedUser: (account: string, name: string) => `arn:${PARTITION}:sts::${account}:federated-user/${name}`,
+  /** EKS resource types (Service Authorization Reference for Amazon EKS). */
+  eksCluster: (region: string, account: string, name: string) => `arn:${PARTITION}:eks:${region}:${account}:cluster/${name}`,
+  eksPodIdentityAssociation: (region: string, account: string, cluster: string, id: string) =>
+    `arn:${PARTITION}:eks:${region}:${account}:podidentityassociation/${cluster}/${id}`,
 };
 
 export interface RoleArnParts {

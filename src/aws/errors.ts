@@ -101,6 +101,26 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  // EKS (botocore eks/2017-11-01/service-2.json; its AccessDeniedException is 403, which the restJson1
+  // codec gives the pipeline's AccessDenied) and EKS Auth (eks-auth/2023-11-26: AccessDeniedException
+  // and ExpiredTokenException 400, the same statuses as the entries above)
+  ResourceNotFoundException: 404,
+  InvalidParameterException: 400,
+  InvalidRequestException: 400,
+  ResourceInUseException: 409,
+  ResourceLimitExceededException: 400,
+  ServerException: 500,
+  BadRequestException: 400,
+  NotFoundException: 404,
+  InvalidTokenException: 400,
+  // IAM Access Analyzer (botocore accessanalyzer/2019-11-01/service-2.json `error.httpStatusCode`;
+  // its AccessDeniedException is 403, answered by the restJson1 codec for the pipeline's AccessDenied)
+  ValidationException: 400,
+  ConflictException: 409,
+  ServiceQuotaExceededException: 402,
+  UnprocessableEntityException: 422,
+  ThrottlingException: 429,
+  InternalServerException: 500,
   // EC2 (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html: client errors are 400,
   // UnauthorizedOperation 403, DryRunOperation 412); InvalidParameterValue is shared with the Query services above
   MissingParameter: 400,
@@ -120,8 +140,8 @@ export interface AwsErrorOptions {
   headers?: Record<string, string>;
   /** Opaque details kept for the decision log / DecodeAuthorizationMessage. */
   detail?: unknown;
-  /** Extra members a JSON error body carries next to the message (Organizations' `Reason`). */
-  fields?: Record<string, string>;
+  /** Extra members a JSON error body carries next to the message (Organizations' `Reason`, Access Analyzer's `fieldList`). */
+  fields?: Record<string, unknown>;
 }
 
 export class AwsError extends Error {
@@ -129,7 +149,7 @@ export class AwsError extends Error {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly detail?: unknown;
-  readonly fields?: Record<string, string>;
+  readonly fields?: Record<string, unknown>;
 
   /** Build errors with `awsError()` (or a factory below); this module is the only caller. */
   constructor(code: AwsErrorCode, message: string, opts: AwsErrorOptions = {}) {

@@ -74,3 +74,10 @@ export function newEksClusterId(ids: IdSource): string {
 export function isAccountId(s: string): boolean {
   return /^\d{12}$/.test(s);
 }
+
+const ASSOCIATION_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** EKS Pod Identity association id: `a-` + 17 lower-case alphanumerics (e.g. a-j3gyfla9wahgsrs6y). */
+export function newPodIdentityAssociationId(ids: IdSource): string {
+  return `a-${[...ids.bytes(17)].map((b) => ASSOCIATION_ID_ALPHABET[b % ASSOCIATION_ID_ALPHABET.length]).join('')}`;
+}

@@ -60,8 +60,11 @@ function isIndex(s: string): boolean {
  *   (`querystring[key][0]`) and LocalStack (werkzeug `MultiDict.get`) all take the first ⚠.
  *   The signature covers the whole body, so a duplicate cannot be smuggled past SigV4.
  * - A name with a malformed list index (`A.member.0`, `A.member.x`), an empty path segment
- *   (`A..B`, `A.`) or a `__proto__` segment is ignored like any unknown parameter
- *   (aws-protocol.md §2.1 "Unknown params").
+ *   (`A..B`, `A.`), a `__proto__` segment or more than MAX_NAME_SEGMENTS segments is ignored like
+ *   any unknown parameter (aws-protocol.md §2.1 "Unknown params"). The deepest name any STS/IAM/
+ *   Organizations input has is 6 segments (`ContextEntries.member.1.ContextKeyValues.member.1`);
+ *   the cap keeps the (recursive) expansion shallow, so a 20,000-level name cannot overflow the
+ *   stack before the signature is even looked at.
  */
 export function expandParams(flat: Map<string, string[]> | Record<string, string>): Record<string, unknown> {
   const root: Node = { kind: 'branch', children: new Map() };
@@ -75,8 +78,12 @@ function* firstValues(flat: Map<string, string[]>): Iterable<[string, string]> {
   for (const [name, values] of flat) if (values.length > 0) yield [name, values[0]];
 }
 
+/** No awsQuery input nests deeper than 6 segments; anything past this is not a parameter of ours. */
+export const MAX_NAME_SEGMENTS = 32;
+
 function insert(root: Node & { kind: 'branch' }, name: string, value: string): void {
-  const parts = name.split('.');
+  const parts = name.split('.', MAX_NAME_SEGMENTS + 1);
+  if (parts.length > MAX_NAME_SEGMENTS) return;
   // Malformed path, or a prototype-polluting segment → ignored like any unknown parameter.
   for (const p of parts) if (p.length === 0 || p === '__proto__') return;
   // Validate list/map indices before touching the tree so a bad name leaves no trace.

@@ -15,9 +15,10 @@ export const LOCAL_OIDC_PREFIX = '/_iamlocal/oidc';
 
 // Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 …
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-// EKS OIDC ids are 32 upper-case hex characters, e.g. D43CF17C27A865933144EA99A26FB128.
-const OIDC_ID = /^[0-9A-F]{32}$/;
-const EKS_ISSUER = /^https:\/\/oidc\.eks\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com\/id\/([0-9A-F]{32})$/;
+// EKS OIDC ids are 32 upper-case characters: EKS mints hex (D43CF17C27A865933144EA99A26FB128), and its
+// documentation's example id EXAMPLED539D4633E53DE1B71EXAMPLE is accepted too, so any A–Z/0–9 will do.
+const OIDC_ID = /^[0-9A-Z]{32}$/;
+const EKS_ISSUER = /^https:\/\/oidc\.eks\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com\/id\/([0-9A-Z]{32})$/;
 
 export function isEksOidcId(id: string): boolean {
   return OIDC_ID.test(id);
@@ -31,7 +32,7 @@ export function newClusterOidcId(ids: IdSource): string {
 /** `https://oidc.eks.<region>.amazonaws.com/id/<ID>`, the issuer EKS gives a cluster. */
 export function eksIssuerUrl(region: string, id: string): string {
   if (!REGION.test(region)) throw new RangeError(`invalid region ${JSON.stringify(region)}`);
-  if (!OIDC_ID.test(id)) throw new RangeError(`invalid EKS OIDC id ${JSON.stringify(id)}: want 32 upper-case hex characters`);
+  if (!OIDC_ID.test(id)) throw new RangeError(`invalid EKS OIDC id ${JSON.stringify(id)}: want 32 upper-case letters or digits`);
   return `https://oidc.eks.${region}.amazonaws.com/id/${id}`;
 }
 

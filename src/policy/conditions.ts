@@ -59,7 +59,6 @@ const OPS: OpInfo[] = [
 ];
 const OPS_BY_LOWER = new Map(OPS.map((o) => [o.name.toLowerCase(), o]));
 
-export const CONDITION_OPERATOR_NAMES: readonly string[] = OPS.map((o) => o.name);
 
 export interface ParsedOperator {
   info: OpInfo;
@@ -217,7 +216,14 @@ function compileValue(info: OpInfo, raw: unknown, variables: boolean): CValue {
       const n = parseDate(text);
       return n === null ? { k: 'bad', text } : { k: 'num', n };
     }
-    case 'bool':
+    case 'bool': {
+      // Policy variables are supported in Bool values (condition operators page, Boolean section):
+      // resolved per request, so an absent key behaves as for every other operator.
+      const parts = parseTemplate(text, { variables, wildcards: false });
+      if (hasVariables(parts)) return { k: 'tpl', parts };
+      const b = parseBool(text);
+      return b === null ? { k: 'bad', text } : { k: 'bool', b };
+    }
     case 'null': {
       const b = parseBool(text);
       return b === null ? { k: 'bad', text } : { k: 'bool', b };
@@ -339,6 +345,12 @@ function matchOne(c: CompiledCondition, info: OpInfo, r: string, env: CondEnv): 
       for (const v of c.values) {
         if (v.k === 'bool') {
           if (v.b === b) return T;
+        } else if (v.k === 'tpl') {
+          const pieces = resolveTemplate(v.parts, env);
+          if (!pieces) continue; // unresolvable variable: matches nothing
+          const pb = parseBool(piecesToString(pieces));
+          if (pb === null) sawU = true; // resolved to something that is not a boolean
+          else if (pb === b) return T;
         } else sawU = true;
       }
       return sawU ? U : F;
@@ -450,12 +462,16 @@ export function evalCondition(c: CompiledCondition, env: CondEnv): Tri {
     return info.negated ? T : F;
   }
   if (typeof v === 'string') return single(c, info, v, env);
-  // A multivalued key with a plain operator (undocumented): any request value satisfying it.
-  let sawU = false;
-  for (const r of v) {
-    const t = single(c, info, r, env);
-    if (t === T) return T;
-    if (t === U) sawU = true;
-  }
-  return sawU ? U : F;
+  if (v.length === 1) return single(c, info, v[0]!, env);
+  // A plain operator on a key with several values: "Multivalued context keys require a condition
+  // set operator" (Single-valued vs. multivalued context keys) and no page says what a plain one
+  // means, so the condition cannot be evaluated: an Allow does not apply, a Deny does.
+  return U;
+}
+
+/** Why evalCondition answered U for a plain operator on a multivalued request value. */
+export function multivaluedWithoutSetOperator(c: CompiledCondition, env: CondEnv): boolean {
+  if (!c.parsed || c.parsed.set !== 0 || c.parsed.info.type === 'null') return false;
+  const v = env.lookup(c.key, c.keyLower);
+  return Array.isArray(v) && v.length > 1;
 }

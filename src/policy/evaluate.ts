@@ -30,6 +30,9 @@ const TRUST_ACTIONS = new Set([
   'sts:setcontext',
 ]);
 
+/** Distinct policy ids whose match records one compiled policy keeps per kind (a cache; see record). */
+export const MATCH_RECORD_IDS_MAX = 64;
+
 /** Per-layer phrases, in AWS's AccessDenied wording. */
 const KIND_NAME: Record<PolicyKind, string> = {
   identity: 'an identity-based policy',
@@ -113,6 +116,9 @@ class Evaluation implements StatementEnv {
     }
     let recs = byId.get(id);
     if (!recs) {
+      // One text can serve any number of ids (every session that passed the same session policy):
+      // the records are a cache, bounded per compiled policy and kind whatever the number of ids.
+      if (byId.size >= MATCH_RECORD_IDS_MAX) byId.clear();
       recs = [];
       byId.set(id, recs);
     }
@@ -138,7 +144,14 @@ class Evaluation implements StatementEnv {
       const src = policies[p];
       if (!src) continue;
       const c = compilePolicy(src.document);
-      if (c.errors.length) this.notes.push(`${kind} policy ${src.id}: ${c.errors[0]} — it does not apply`);
+      if (c.errors.length) {
+        // A document that fails as a whole (not JSON, not an object, no Statement) may hold a Deny
+        // we cannot see: it applies like an unevaluable Deny (fail closed), never silently skipped.
+        this.notes.push(`${kind} policy ${src.id}: ${c.errors[0]} — treated as an applying Deny (fail closed)`);
+        if (!res.deny) res.denyPolicyId = src.id;
+        res.deny = true;
+        continue;
+      }
       const stmts = c.statements;
       for (let i = 0; i < stmts.length; i++) {
         const st = stmts[i]!;
@@ -211,10 +224,6 @@ function notAuthorized(caller: Caller, principal: EvalRequest['principal'] | und
   if (action === 'sts:getcalleridentity') return true;
   if (action === 'sts:getsessiontoken') return (caller.type === 'IAMUser' || caller.type === 'Root') && principal?.credentials !== 'temporary';
   return false;
-}
-
-function nonEmpty<T>(x: T[] | null | undefined): x is T[] {
-  return !!x && x.length > 0;
 }
 
 export function evaluate(req: EvalRequest): Decision {

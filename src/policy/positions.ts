@@ -109,7 +109,10 @@ export function statementPositions(text: string): { start: StatementPosition; en
         } else {
           const end = skipValue(text, i);
           if (end < 0) return null;
-          spans.push([i, end]);
+          // A lone statement object (no array) starts one column later in AWS's answer: the AWS CLI
+          // reference's simulate-custom-policy example ('{"Version":"2012-10-17","Statement":{…}}',
+          // brace in column 37) reports StartPosition Column 38, EndPosition Column 167 as for arrays.
+          spans.push([i + 1, end]);
         }
         // Both positions point at characters: the opening and the closing brace.
         return spans.map(([a, b]) => ({ start: toPos(text, a), end: toPos(text, b - 1) }));

@@ -1,7 +1,7 @@
 // Owns deciding whether one compiled statement applies to a request (three-valued).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
-import { evalCondition, F, T, U, type CondEnv, type Tri } from './conditions';
+import { evalCondition, F, multivaluedWithoutSetOperator, T, U, type CondEnv, type Tri } from './conditions';
 import type { CompiledStatement } from './document';
 import { ACCOUNT, DIRECT, exemptedByNotPrincipal, matchPrincipal, NONE, PARENT, type Caller, type PrincipalForm } from './principal';
 import type { PolicyKind } from './types';
@@ -33,10 +33,18 @@ function matchActions(st: CompiledStatement, action: string): boolean {
   return st.notAction ? !hit : hit;
 }
 
-function matchResources(st: CompiledStatement, env: StatementEnv): boolean {
+/**
+ * T / F, or U when a NotResource entry holds a variable with no value. "If AWS cannot resolve a
+ * variable this might cause the entire statement to be invalid" (policy variables page): in
+ * `Resource` such an entry matches nothing (the statement cannot apply through it); in
+ * `NotResource` we cannot tell which resources it excludes, so the statement is unevaluable — an
+ * Allow never grants "everything but an unknown set", a Deny applies (fail closed).
+ */
+function matchResources(st: CompiledStatement, env: StatementEnv): Tri {
   const list = st.resources!;
   const r = env.resource;
   let hit = false;
+  let unresolved: string | undefined;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
     if (e.g) {
@@ -45,15 +53,21 @@ function matchResources(st: CompiledStatement, env: StatementEnv): boolean {
         break;
       }
     } else if (e.tpl) {
-      // A variable without a value makes the entry match nothing (Resource and NotResource alike).
       const pieces = resolveTemplate(e.tpl, env);
-      if (pieces && matchGlob(compileGlob(pieces), r)) {
+      if (!pieces) unresolved ??= e.raw;
+      else if (matchGlob(compileGlob(pieces), r)) {
         hit = true;
         break;
       }
     }
   }
-  return st.notResource ? !hit : hit;
+  if (!st.notResource) return hit ? T : F;
+  if (hit) return F;
+  if (unresolved !== undefined) {
+    env.why = `NotResource entry ${unresolved} holds a variable with no value`;
+    return U;
+  }
+  return T;
 }
 
 /**
@@ -71,7 +85,9 @@ export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: Stat
 
   const resourceSide = kind === 'resource' || kind === 'rcp';
   if (st.resources !== null) {
-    if (!matchResources(st, env)) return F;
+    const m = matchResources(st, env);
+    if (m === F) return F;
+    if (m === U) unknown = true;
   } else if (!resourceSide) {
     // Identity-side statements must name resources ("Policy statement must contain resources.").
     unknown = true;
@@ -110,7 +126,11 @@ export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: Stat
     if (t === F) return F;
     if (t === U) {
       unknown = true;
-      env.why = c.error ?? `condition ${c.op} on ${c.key} could not be evaluated against the request value`;
+      env.why =
+        c.error ??
+        (multivaluedWithoutSetOperator(c, env)
+          ? `condition ${c.op} on ${c.key}: the request has several values and the operator has no ForAllValues/ForAnyValue`
+          : `condition ${c.op} on ${c.key} could not be evaluated against the request value`);
     }
   }
   // "You can specify the role ARN in the Principal element or the aws:PrincipalArn condition key":

@@ -1,7 +1,7 @@
 // Owns input decoding and model-constraint validation with AWS's ValidationError grammar
 // (aws-protocol §6.8): "{N} validation error{s} detected: Value '{v}' at '{path}' failed to satisfy
 // constraint: …; …". STS echoes the value; current IAM omits it ("Value at 'roleName'").
-import { AwsError, awsErrors } from '../aws/errors';
+import { awsErrors } from '../aws/errors';
 import type { Params, ServiceName } from './types';
 
 export interface StringRule {
@@ -10,6 +10,11 @@ export interface StringRule {
   max?: number;
   /** The model's pattern as AWS prints it, and the JS RegExp that implements it (anchored). */
   pattern?: { text: string; re: RegExp };
+  /**
+   * IAM's own message for a pattern failure of a value within the model's length limits, answered
+   * alone (Path / PathPrefix: "The specified value for path is invalid. …").
+   */
+  patternMessage?: string;
 }
 
 export interface IntRule {
@@ -51,6 +56,9 @@ export class Validator {
     }
     const s = typeof v === 'string' ? v : String(v);
     const len = [...s].length;
+    // IAM's own pattern text (Path/PathPrefix) answers alone, once the model's length limits hold.
+    const lengthOk = (rule.min === undefined || len >= rule.min) && (rule.max === undefined || len <= rule.max);
+    if (rule.pattern && rule.patternMessage && lengthOk && !rule.pattern.re.test(s)) throw awsErrors.validation(rule.patternMessage);
     if (rule.pattern && !rule.pattern.re.test(s)) this.fail(s, path, `Member must satisfy regular expression pattern: ${rule.pattern.text}`);
     if (rule.min !== undefined && len < rule.min) this.fail(s, path, `Member must have length greater than or equal to ${rule.min}`);
     if (rule.max !== undefined && len > rule.max) this.fail(s, path, `Member must have length less than or equal to ${rule.max}`);
@@ -144,6 +152,26 @@ export const patterns = {
   tagValue: { text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
 } as const;
 
+/**
+ * Path and PathPrefix of users, groups, roles and instance profiles: IAM answers a pattern failure
+ * with its own text (moto and recorded AWS responses agree); a length violation keeps the model's text
+ * (recorded: a 513-character path gets "Member must have length less than or equal to 512").
+ */
+export const pathRules = {
+  path: {
+    min: 1,
+    max: 512,
+    pattern: patterns.path,
+    patternMessage: 'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+  },
+  pathPrefix: {
+    min: 1,
+    max: 512,
+    pattern: patterns.pathPrefix,
+    patternMessage: 'The specified value for pathPrefix is invalid. It must begin with the / character and contain only alphanumeric characters and/or / characters.',
+  },
+} as const;
+
 /** Tags.member.N.{Key,Value} → [{Key, Value}] with per-element constraint clauses. */
 export function readTags(v: Validator, name = 'Tags'): { Key: string; Value: string }[] | undefined {
   const items = v.structList(name);
@@ -167,9 +195,4 @@ export function readTags(v: Validator, name = 'Tags'): { Key: string; Value: str
   return tags;
 }
 
-export const MAX_ITEMS = { min: 1, max: 1000 } as const;
 export const DEFAULT_MAX_ITEMS = 100;
-
-export function isAwsError(e: unknown): e is AwsError {
-  return e instanceof AwsError;
-}

@@ -13,6 +13,12 @@ export interface DbOptions {
   filename: string;
 }
 
+/**
+ * Tables a reset keeps: change counters, and what belongs to a kind cluster rather than to IAM
+ * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
+ */
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['generations', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+
 export class Db {
   readonly raw: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
@@ -89,7 +95,7 @@ export class Db {
     try {
       this.raw.transaction(() => {
         // Generations are counters, not data: they keep counting so caches see the wipe as a change.
-        for (const t of tables) if (t.name !== 'generations') this.raw.exec(`DELETE FROM "${t.name}"`);
+        for (const t of tables) if (!KEPT_ON_RESET.has(t.name)) this.raw.exec(`DELETE FROM "${t.name}"`);
         if (tables.some((t) => t.name === 'generations')) this.raw.exec('UPDATE generations SET value = value + 1');
       })();
     } finally {

@@ -10,11 +10,11 @@ import { newUniqueId, type UniqueIdPrefix } from '../aws/ids';
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import type { IdSource } from '../runtime';
-import { checkTrustPrincipals } from '../services/policy-documents';
+import { checkTrustPrincipals } from './policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { Tag } from './repos/tags';
-import { SeedError } from './seed-schema';
+import { SeedError } from './seed-error';
 import type { Store } from './store';
 
 /** Top-level keys of a GetAccountAuthorizationDetails result (CLI output, boto3 or raw API). */

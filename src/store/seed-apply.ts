@@ -4,17 +4,18 @@
 import type { JWK } from 'jose';
 import { arns, parseArn } from '../aws/arn';
 import { AwsError } from '../aws/errors';
-import { newUniqueId, orgIds } from '../aws/ids';
+import { newPodIdentityAssociationId, newUniqueId, orgIds } from '../aws/ids';
 import { eksIssuerUrl, jwks, newClusterOidcId, providerUrlFromIssuer, type ClusterKey } from '../oidc/index';
 import type { IdSource } from '../runtime';
-import { checkTrustPrincipals } from '../services/policy-documents';
+import { checkTrustPrincipals } from './policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
+import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from './cluster-vault';
 import { applyAccountDetails } from './seed-account-details';
 import { applySamlSeed } from './seed-saml';
 import { applyInstance, applyTask } from './seed-workloads';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { OrgPolicyType } from './repos/organizations';
-import { SeedError, type SeedDocument, type SeedKey, type SeedOrganization, type SeedPolicyRefs } from './seed-schema';
+import { SeedError, type SeedDocument, type SeedKey, type SeedOrganization, type SeedPodIdentityAssociation, type SeedPolicyRefs } from './seed-schema';
 import type { Store } from './store';
 
 export interface ApplyContext {
@@ -199,7 +200,8 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
       let cluster = store.eksClusters.get(c.account, c.region, c.name);
       if (!cluster) {
         const key = ctx.clusterKeys.get(`${c.account}/${c.region}/${c.name}`) ?? fail('signing key was not prepared');
-        const id = c.id ?? newClusterOidcId(ctx.ids);
+        const vaulted = c.privateKeyPem ? null : vaultedClusterKey(store, c.account, c.region, c.name, c.id ?? undefined);
+        const id = c.id ?? vaulted?.id ?? newClusterOidcId(ctx.ids);
         if (store.eksClusters.getById(id)) fail(`cluster OIDC id ${id} is already used by another cluster`);
         cluster = store.eksClusters.create({
           accountId: c.account,
@@ -210,17 +212,12 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
           privateJwk: JSON.stringify(key.privateJwk),
           publicJwk: JSON.stringify(key.publicJwk),
           kid: key.kid,
-          createdAt: at,
+          createdAt: vaulted?.createdAt ?? at,
         });
       } else if (c.id && cluster.id !== c.id) fail(`cluster exists with OIDC id ${cluster.id}, not ${c.id}`);
-      if (c.oidcProvider) {
-        const url = providerUrlFromIssuer(cluster.issuer);
-        const pinned = JSON.stringify(jwks([JSON.parse(cluster.publicJwk) as JWK]));
-        const existing = store.oidcProviders.findByUrl(c.account, url);
-        if (!existing) {
-          store.oidcProviders.create({ arn: arns.oidcProvider(c.account, url), accountId: c.account, url, clientIds: c.oidcProvider.clientIds, thumbprints: [], jwks: pinned, allowNetworkFetch: false, createdAt: at });
-        } else store.oidcProviders.update(existing.arn, { clientIds: c.oidcProvider.clientIds, jwks: pinned });
-      }
+      if (c.oidcProvider) ensureClusterOidcProvider(store, cluster, c.oidcProvider.clientIds, at);
+      recordClusterKey(store, cluster, c.oidcProvider?.clientIds ?? null);
+      for (const sa of c.serviceAccounts) store.webhook.putServiceAccount({ clusterId: cluster.id, namespace: sa.namespace, name: sa.name, annotations: sa.annotations, source: 'seed', updatedAt: at });
     }),
   );
 
@@ -269,9 +266,62 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
   // Principals named in trust policies must exist once everything in the document is in place.
   doc.roles.forEach((r, i) => forEntry(doc, entryLabel('roles', i, r.name), () => checkTrustPrincipals(store, r.trustPolicy)));
 
+  doc.podIdentityAssociations.forEach((p, i) =>
+    forEntry(doc, entryLabel('podIdentityAssociations', i, `${p.cluster}/${p.namespace}/${p.serviceAccount}`), () => applyPodIdentityAssociation(store, ctx, p, at)),
+  );
+
   if (doc.accountDetails) applyAccountDetails(store, doc.accountDetails, doc.source, ctx);
 
   // Workloads last: their instance profiles and task roles refer to the roles above.
   doc.instances.forEach((s, i) => forEntry(doc, entryLabel('instances', i, s.id ?? ''), () => applyInstance(store, ctx.ids, ctx.now, s)));
   doc.tasks.forEach((s, i) => forEntry(doc, entryLabel('tasks', i, s.taskId ?? s.cluster), () => applyTask(store, ctx.ids, ctx.now, s)));
+}
+
+/**
+ * One Pod Identity association: its cluster and role(s) must exist (in this or an earlier seed); an
+ * association of the same service account is updated in place, so re-applying a seed is idempotent.
+ */
+function applyPodIdentityAssociation(store: Store, ctx: ApplyContext, p: SeedPodIdentityAssociation, at: string): void {
+  const cluster = p.region
+    ? store.eksClusters.get(p.account, p.region, p.cluster)
+    : (store.eksClusters.list().find((c) => c.accountId === p.account && c.name === p.cluster) ?? null);
+  if (!cluster) fail(`cluster ${p.cluster} is not defined (eksClusters)`);
+  const roleArn = p.role.startsWith('arn:') ? p.role : store.roles.getByName(p.account, p.role)?.arn;
+  if (!roleArn || !store.roles.getByArn(roleArn)) fail(`role ${p.role} does not exist`);
+  if (p.targetRoleArn && !store.roles.getByArn(p.targetRoleArn)) fail(`targetRoleArn ${p.targetRoleArn} does not exist`);
+  const existing = store.podIdentity.findAssociation(cluster!.accountId, cluster!.name, p.namespace, p.serviceAccount, cluster!.region);
+  if (existing) {
+    if (p.id && existing.id !== p.id) fail(`an association ${existing.id} exists for ${p.namespace}/${p.serviceAccount}, not ${p.id}`);
+    store.podIdentity.update(existing.id, {
+      modifiedAt: at,
+      roleArn: roleArn!,
+      targetRoleArn: p.targetRoleArn,
+      externalId: p.targetRoleArn ? (existing.externalId ?? ctx.ids.requestId()) : null,
+      disableSessionTags: p.disableSessionTags,
+    });
+    if (p.tags.length) store.tags.put('eks-pod-identity-association', existing.arn, p.tags, false);
+    return;
+  }
+  const id = p.id ?? newPodIdentityAssociationId(ctx.ids);
+  const arn = arns.eksPodIdentityAssociation(cluster!.region, cluster!.accountId, cluster!.name, id);
+  if (store.podIdentity.getByArn(arn)) fail(`association id ${id} is already used`);
+  store.podIdentity.create({
+    id,
+    arn,
+    accountId: cluster!.accountId,
+    region: cluster!.region,
+    clusterName: cluster!.name,
+    namespace: p.namespace,
+    serviceAccount: p.serviceAccount,
+    roleArn: roleArn!,
+    targetRoleArn: p.targetRoleArn,
+    externalId: p.targetRoleArn ? ctx.ids.requestId() : null,
+    disableSessionTags: p.disableSessionTags,
+    policy: null,
+    ownerArn: null,
+    clientRequestToken: null,
+    createdAt: at,
+    modifiedAt: at,
+  });
+  if (p.tags.length) store.tags.put('eks-pod-identity-association', arn, p.tags, false);
 }

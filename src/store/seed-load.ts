@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ACCOUNT_ID, type Config } from '../config';
 import { clusterKeyFromPem, generateClusterKey, type ClusterKey } from '../oidc/index';
+import { vaultedClusterKey } from './cluster-vault';
 import type { IdSource } from '../runtime';
 import { applySeedDocument } from './seed-apply';
 import { parseSeedDocument, SeedError, type SeedDocument } from './seed-schema';
@@ -103,8 +104,10 @@ export async function applySeedDocuments(store: Store, docs: SeedDocument[], ctx
     for (const [i, c] of doc.eksClusters.entries()) {
       const existing = store.eksClusters.get(c.account, c.region, c.name);
       if (existing) continue;
+      // A cluster created before (and reset since) keeps its key unless the seed names its own.
+      const vaulted = c.privateKeyPem ? null : vaultedClusterKey(store, c.account, c.region, c.name, c.id ?? undefined);
       try {
-        keys.set(`${c.account}/${c.region}/${c.name}`, c.privateKeyPem ? clusterKeyFromPem(c.privateKeyPem) : await generateClusterKey());
+        keys.set(`${c.account}/${c.region}/${c.name}`, vaulted?.key ?? (c.privateKeyPem ? clusterKeyFromPem(c.privateKeyPem) : await generateClusterKey()));
       } catch (e) {
         throw new SeedError(`${doc.source}: eksClusters[${i}] (${c.name}): privateKeyPem: ${(e as Error).message}`);
       }

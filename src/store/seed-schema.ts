@@ -8,13 +8,9 @@ import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetails
 import { parseSamlSeed, type SeedSamlIdp, type SeedSamlProvider } from './seed-saml';
 import { parseInstanceEntry, parseTaskEntry, type SeedInstance, type SeedTask } from './seed-workloads';
 import { checkFields, list, obj, str, toJsonSchema, unknownNameProblem, type FieldSpec, type ObjectSpec } from './seed-fields';
+import { SeedError } from './seed-error';
 
-export class SeedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SeedError';
-  }
-}
+export { SeedError };
 
 export interface SeedKey {
   accessKeyId: string;
@@ -92,6 +88,23 @@ export interface SeedEksCluster {
   privateKeyPem: string | null;
   /** Also create the IAM OIDC provider for the issuer (default true), with these client ids. */
   oidcProvider: { clientIds: string[] } | null;
+  /** Service accounts the pod identity webhook knows for this cluster (their eks.amazonaws.com/* annotations). */
+  serviceAccounts: { namespace: string; name: string; annotations: Record<string, string> }[];
+}
+export interface SeedPodIdentityAssociation {
+  account: string;
+  cluster: string;
+  /** null = the region of the account's cluster with that name. */
+  region: string | null;
+  namespace: string;
+  serviceAccount: string;
+  /** A role of the same account by name, or a role ARN. */
+  role: string;
+  targetRoleArn: string | null;
+  disableSessionTags: boolean;
+  /** Fixed association id (a- + 17 lower-case alphanumerics); generated when omitted. */
+  id: string | null;
+  tags: { Key: string; Value: string }[];
 }
 export interface SeedOrgPolicy {
   name: string;
@@ -355,9 +368,10 @@ export const SEED_SECTIONS = {
       account,
       name: str({ pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, maxLength: 100 }),
       region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
-      id: str({ pattern: /^[0-9A-F]{32}$/, description: 'OIDC id: 32 upper-case hex (generated when omitted)' }),
+      id: str({ pattern: /^[0-9A-Z]{32}$/, description: 'OIDC id: 32 upper-case letters or digits (generated when omitted)' }),
       privateKeyPem: str({ description: 'PEM of the service-account signing key (generated when omitted)' }),
       oidcProvider: { type: 'either', description: 'false: no IAM OIDC provider for the issuer', options: [{ type: 'boolean' }, obj({ clientIds: list(str()) })] },
+      serviceAccounts: list(obj({ namespace: str(), name: str(), roleArn: str(), annotations: { type: 'map', values: str() } }, ['namespace', 'name']), 'service accounts the pod identity webhook knows (docs/irsa.md)'),
     }, ['name']),
     parse: (c, e, d) => {
       const withProvider = e.oidcProvider !== false;
@@ -366,9 +380,28 @@ export const SEED_SECTIONS = {
         account: acct(c, e, d),
         name: c.str(e, 'name', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
         region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }) ?? 'us-east-1',
-        id: c.str(e, 'id', { re: /^[0-9A-F]{32}$/ }),
+        id: c.str(e, 'id', { re: /^[0-9A-Z]{32}$/ }),
         privateKeyPem: c.str(e, 'privateKeyPem'),
         oidcProvider: withProvider ? { clientIds: po.clientIds ? c.strList(po, 'clientIds') : ['sts.amazonaws.com'] } : null,
+        serviceAccounts: c.list(e, 'serviceAccounts').map((v, j) => {
+          const sc = new Ctx(c.source, `${c.where}.serviceAccounts[${j}]`);
+          const s = sc.obj(v, 'service account');
+          const annotations: Record<string, string> = {};
+          const extra = s.annotations === undefined || s.annotations === null ? {} : sc.obj(s.annotations, 'annotations');
+          for (const [k, a] of Object.entries(extra)) {
+            if (!k.startsWith('eks.amazonaws.com/')) sc.fail(`annotation ${JSON.stringify(k)} is not an eks.amazonaws.com/ annotation`);
+            if (typeof a !== 'string' && typeof a !== 'number' && typeof a !== 'boolean') sc.fail(`annotation ${k} must be a string`);
+            annotations[k] = String(a);
+          }
+          const role = sc.str(s, 'roleArn', { re: /^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w\-/.@+=,]+$/ });
+          if (role !== null) annotations['eks.amazonaws.com/role-arn'] = role;
+          if (!annotations['eks.amazonaws.com/role-arn']) sc.fail('roleArn (or the annotation eks.amazonaws.com/role-arn) is required');
+          return {
+            namespace: sc.str(s, 'namespace', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63 })!,
+            name: sc.str(s, 'name', { required: true, re: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, max: 253 })!,
+            annotations,
+          };
+        }),
       };
     },
   }),
@@ -408,6 +441,38 @@ export const SEED_SECTIONS = {
         }),
         scps: orgPolicies('scps'),
         rcps: orgPolicies('rcps'),
+      };
+    },
+  }),
+  // EKS Pod Identity associations (applied after the clusters and roles of the same document).
+  podIdentityAssociations: section<SeedPodIdentityAssociation>({
+    entry: obj({
+      account,
+      cluster: str({ pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, maxLength: 100 }),
+      region: str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+      namespace: str({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 }),
+      serviceAccount: str({ maxLength: 253 }),
+      role: str({ description: 'a role of the same account by name' }),
+      roleArn: str(),
+      targetRoleArn: str(),
+      disableSessionTags: { type: 'boolean' },
+      id: str({ pattern: /^a-[a-z0-9]{17}$/ }),
+      tags,
+    }, ['cluster', 'namespace', 'serviceAccount']),
+    parse: (c, e, d) => {
+      const role = c.str(e, 'roleArn') ?? c.str(e, 'role', { re: NAME, max: 64 });
+      if (!role) c.fail('role (a role name) or roleArn is required');
+      return {
+        account: c.str(e, 'account', { re: ACCOUNT }) ?? d,
+        cluster: c.str(e, 'cluster', { required: true, re: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, max: 100 })!,
+        region: c.str(e, 'region', { re: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/ }),
+        namespace: c.str(e, 'namespace', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63 })!,
+        serviceAccount: c.str(e, 'serviceAccount', { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, max: 253 })!,
+        role: role!,
+        targetRoleArn: c.str(e, 'targetRoleArn', { re: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/ }),
+        disableSessionTags: e.disableSessionTags === true,
+        id: c.str(e, 'id', { re: /^a-[a-z0-9]{17}$/ }),
+        tags: c.tags(e),
       };
     },
   }),

@@ -1,9 +1,11 @@
 // Owns the Store: one SQLite database plus one repository per aggregate. Services reach state only
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
+import { AccessAnalyzerRepo } from './repos/access-analyzer';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
+import { ClusterKeysRepo } from './repos/cluster-keys';
 import { Ec2InstancesRepo } from './repos/ec2-instances';
 import { EcsTasksRepo } from './repos/ecs-tasks';
 import { EksClustersRepo } from './repos/eks-clusters';
@@ -15,6 +17,7 @@ import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
 import { OrganizationsRepo } from './repos/organizations';
+import { PodIdentityRepo } from './repos/pod-identity';
 import { RolesRepo } from './repos/roles';
 import { ServerCertificatesRepo } from './repos/server-certificates';
 import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
@@ -22,6 +25,7 @@ import { SessionsRepo } from './repos/sessions';
 import { TagsRepo } from './repos/tags';
 import { UserCredentialsRepo } from './repos/user-credentials';
 import { UsersRepo } from './repos/users';
+import { WebhookRepo } from './repos/webhook';
 
 export interface StoreOptions {
   /** SQLite file path; omit (or ':memory:') for an in-memory store. */
@@ -50,11 +54,17 @@ export class Store {
   readonly sessions: SessionsRepo;
   readonly oidcProviders: OidcProvidersRepo;
   readonly eksClusters: EksClustersRepo;
+  /** Cluster signing keys, kept across reset (migration 007). */
+  readonly clusterKeys: ClusterKeysRepo;
+  /** The pod identity webhook's settings, service accounts and TLS, kept across reset. */
+  readonly webhook: WebhookRepo;
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
   readonly samlProviders: SamlProvidersRepo;
   readonly mockSamlIdps: MockSamlIdpsRepo;
+  readonly podIdentity: PodIdentityRepo;
+  readonly accessAnalyzer: AccessAnalyzerRepo;
   readonly ec2Instances: Ec2InstancesRepo;
   readonly ecsTasks: EcsTasksRepo;
   readonly accountSettings: AccountSettingsRepo;
@@ -75,11 +85,15 @@ export class Store {
     this.sessions = new SessionsRepo(this.db);
     this.oidcProviders = new OidcProvidersRepo(this.db);
     this.eksClusters = new EksClustersRepo(this.db);
+    this.clusterKeys = new ClusterKeysRepo(this.db);
+    this.webhook = new WebhookRepo(this.db);
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
     this.samlProviders = new SamlProvidersRepo(this.db);
     this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
+    this.podIdentity = new PodIdentityRepo(this.db);
+    this.accessAnalyzer = new AccessAnalyzerRepo(this.db);
     this.ec2Instances = new Ec2InstancesRepo(this.db);
     this.ecsTasks = new EcsTasksRepo(this.db);
     this.accountSettings = new AccountSettingsRepo(this.db);

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   DeleteRolePermissionsBoundaryCommand,
@@ -142,4 +145,34 @@ describe('AWS CLI: the same delegation', () => {
     expect(removed.out).toContain('An error occurred (AccessDenied) when calling the DeleteRolePermissionsBoundary operation:');
     expect(removed.out).toContain('with an explicit deny in an identity-based policy');
   }, 60_000);
+});
+
+describe('the escalation the old seed taught is closed (issue 8)', () => {
+  // An administrator's /app/ role made without the boundary, trusted by EC2 only, with AdministratorAccess.
+  const ec2Trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const OPS = `arn:aws:iam::${ACCT}:role/app/ops`;
+
+  it('developer cannot rewrite its trust policy, assume it, or give itself AdministratorAccess', async () => {
+    const root = iamClient(iam.credentials);
+    await root.send(new CreateRoleCommand({ RoleName: 'ops', Path: '/app/', AssumeRolePolicyDocument: ec2Trust }));
+    await root.send(new AttachRolePolicyCommand({ RoleName: 'ops', PolicyArn: ADMIN }));
+
+    const dev = iamClient(DEVELOPER);
+    // 1. Rewrite the trust policy to trust the account (so the developer's own AssumeRole grant applies).
+    expect(await error(dev.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ops', PolicyDocument: trust })))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: arn:aws:iam::${ACCT}:user/developer is not authorized to perform: iam:UpdateAssumeRolePolicy on resource: ${OPS} with an explicit deny in an identity-based policy`,
+    });
+    // 2. So assuming it fails: the trust policy still names EC2 only.
+    expect(await error(sts(DEVELOPER).send(new AssumeRoleCommand({ RoleArn: OPS, RoleSessionName: 'escalate' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    // 3. Nor may the developer retag the role or attach AdministratorAccess to itself.
+    expect(await error(dev.send(new TagRoleCommand({ RoleName: 'ops', Tags: [{ Key: 'team', Value: 'dev' }] })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await error(dev.send(new AttachUserPolicyCommand({ UserName: 'developer', PolicyArn: ADMIN })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    // 4. And attaching policies to the unbounded role is refused (it does not carry the boundary).
+    expect(await error(dev.send(new AttachRolePolicyCommand({ RoleName: 'ops', PolicyArn: ADMIN })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    // The role is as the administrator left it.
+    const role = await root.send(new GetRoleCommand({ RoleName: 'ops' }));
+    expect(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!)).toBe(ec2Trust);
+  });
 });

@@ -140,4 +140,12 @@ describe('network fetch of an issuer’s keys (opt-in per provider)', () => {
     expect(on.json).toEqual({ providerArn: providerArn('toggled'), allowNetworkFetch: true, pinnedKeys: false });
     expect((await assume('toggled')).status).toBe(200);
   });
+
+  it('POST /_iamlocal/reset forgets fetched keys with the rest of the state', async () => {
+    expect((await assume('good')).status).toBe(200);
+    const before = hits.filter((h) => h.startsWith('/good/')).length;
+    expect((await admin(endpoint, 'POST', '/_iamlocal/reset', {})).status).toBe(200);
+    expect((await assume('good')).status).toBe(200);
+    expect(hits.filter((h) => h.startsWith('/good/')).length).toBe(before + 2);
+  });
 });

@@ -205,7 +205,7 @@ describe('organization condition keys on real STS/IAM calls', () => {
   });
 
   it('aws:ResourceOrgID is the organization of the account that owns the resource', async () => {
-    expect((await iamClient(key('same-org-reader')).send(new ListRolesCommand({}))).Roles).toBeDefined();
+    expect((await iamClient(key('same-org-reader')).send(new ListRolesCommand({}))).Roles).toEqual(expect.any(Array));
     expect(await error(iamClient(key('other-org-reader')).send(new ListRolesCommand({})))).toMatchObject({ name: 'AccessDenied', status: 403 });
   });
 });

@@ -22,7 +22,7 @@ describe('envelope', () => {
     const r = await signedQuery(iam.endpoint, { Action: 'GetCallerIdentity', Version: '2011-06-15' }, ROOT);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/xml/);
-    expect(r.headers['date']).toBeTruthy();
+    expect(r.headers['date']).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     const id = r.headers['x-amzn-requestid'];
     expect(r.body).toContain(`<RequestId>${id}</RequestId>`);
     expect(r.body).toMatch(/^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);

@@ -18,7 +18,7 @@ import { newAccessKeyId } from '../../src/aws/ids';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { seededIds } from '../../src/runtime';
 import { totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
-import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER } from '../../src/authz/authorization-message';
 import { admin } from '../helpers/admin-client';
 import { DEV, e2eSeed, NOBODY, trustAccount } from '../helpers/e2e-seed';
 import { errorOf, signedQuery } from '../helpers/raw-client';
@@ -238,7 +238,7 @@ describe('DecodeAuthorizationMessage', () => {
     expect(errorOf(denied.body).message).toBe(
       'User: arn:aws:iam::000000000000:user/nobody is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action',
     );
-    expect(denied.headers[AUTHORIZATION_MESSAGE_HEADER]).toBeTruthy();
+    expect(denied.headers[AUTHORIZATION_MESSAGE_HEADER]).toMatch(/^\S{16,}$/);
   });
 
   it('an explicit deny decodes with the matched statement', async () => {

@@ -11,8 +11,10 @@ export interface CliTarget {
   home: string;
   region: string;
   /** Services whose endpoint (AWS_ENDPOINT_URL_<SERVICE>) is the test server. */
-  services: ReadonlyArray<'IAM' | 'STS' | 'ORGANIZATIONS' | 'EC2'>;
+  services: ReadonlyArray<'IAM' | 'STS' | 'ORGANIZATIONS' | 'EC2' | 'EKS' | 'EKS_AUTH' | 'ACCESSANALYZER'>;
   maxBuffer?: number;
+  /** An AWS config file (default: none, /dev/null). */
+  configFile?: string;
 }
 
 /** `aws ARGS --output json`: ok with stdout, or not ok with stderr. */
@@ -20,7 +22,7 @@ export async function awsCli(target: CliTarget, creds: CliCreds, args: string[])
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: target.home,
-    AWS_CONFIG_FILE: '/dev/null',
+    AWS_CONFIG_FILE: target.configFile ?? '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_ACCESS_KEY_ID: creds.accessKeyId,
     AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,

@@ -15,9 +15,11 @@ export interface Pipeline {
   /** An unsigned awsQuery POST (AssumeRoleWithWebIdentity). */
   unsigned(params: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed awsQuery POST, signed at the server's current time. */
-  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam'): Promise<PipelineResponse>;
+  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam', extraHeaders?: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed AWS JSON 1.1 POST (Organizations: `X-Amz-Target: AWSOrganizationsV20161128.{operation}`). */
   json(target: string, input: Record<string, unknown>, creds: Creds, service?: string): Promise<PipelineResponse>;
+  /** A SigV4-signed restJson1 request (`service` is the signing name). */
+  rest(method: string, path: string, input: Record<string, unknown> | undefined, creds: Creds, service: string): Promise<PipelineResponse>;
 }
 
 export interface PipelineResponse {
@@ -55,10 +57,18 @@ export async function pipeline(seed: Record<string, unknown> | Record<string, un
     async unsigned(params) {
       return wrap(await app.request(url, { method: 'POST', headers, body: form(params) }));
     },
-    async signed(params, creds, service = 'sts') {
+    async signed(params, creds, service = 'sts', extraHeaders = {}) {
       const body = form(params);
-      const sig = signRequest({ method: 'POST', url, headers, body }, creds, { region: 'us-east-1', service, now: clock.now() });
-      return wrap(await app.request(url, { method: 'POST', headers: { ...headers, host: 'localhost', ...sig }, body }));
+      const all = { ...headers, ...extraHeaders };
+      const sig = signRequest({ method: 'POST', url, headers: all, body }, creds, { region: 'us-east-1', service, now: clock.now() });
+      return wrap(await app.request(url, { method: 'POST', headers: { ...all, host: 'localhost', ...sig }, body }));
+    },
+    async rest(method, path, input, creds, service) {
+      const body = input === undefined ? '' : JSON.stringify(input);
+      const restHeaders: Record<string, string> = input === undefined ? {} : { 'content-type': 'application/json' };
+      const target = `http://localhost${path}`;
+      const sig = signRequest({ method, url: target, headers: restHeaders, body }, creds, { region: 'us-east-1', service, now: clock.now() });
+      return wrap(await app.request(target, { method, headers: { ...restHeaders, host: 'localhost', ...sig }, body: method === 'GET' || method === 'HEAD' ? undefined : body }));
     },
     async json(target, input, creds, service = 'organizations') {
       const body = JSON.stringify(input);

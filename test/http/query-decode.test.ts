@@ -1,7 +1,8 @@
 // awsQuery decoding, table-driven from test/fixtures/http/query-decode.json.
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/http/query-decode.json';
-import { decodeForm, expandParams } from '../../src/http/query-decode';
+import { decodeForm, expandParams, MAX_NAME_SEGMENTS } from '../../src/http/query-decode';
+import { pipeline } from '../helpers/pipeline';
 
 describe('decodeForm', () => {
   for (const c of fixtures.decodeForm) {
@@ -67,5 +68,22 @@ describe('decodeForm properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('bounded nesting (negative suite: a 20,000-level name once overflowed the stack → 500)', () => {
+  const deep = `A${'.b'.repeat(20_000)}`;
+
+  it('ignores a name nested past MAX_NAME_SEGMENTS like any unknown parameter', () => {
+    expect(expandParams(decodeForm(`Action=GetCallerIdentity&${deep}=x`))).toEqual({ Action: 'GetCallerIdentity' });
+    expect(expandParams({ [`A${'.b'.repeat(MAX_NAME_SEGMENTS - 1)}`]: 'x' })).not.toEqual({});
+    expect(expandParams({ [`A${'.b'.repeat(MAX_NAME_SEGMENTS)}`]: 'x' })).toEqual({});
+  });
+
+  it('an unsigned request carrying it gets MissingAuthenticationToken, as AWS answers unsigned calls', async () => {
+    const p = await pipeline({});
+    const r = await p.unsigned({ Action: 'GetCallerIdentity', Version: '2011-06-15', [deep]: 'x' });
+    expect(r.status).toBe(403);
+    expect(r.error.code).toBe('MissingAuthenticationToken');
   });
 });

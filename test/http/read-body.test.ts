@@ -1,22 +1,30 @@
-// readNodeBody: exact bytes, chunked bodies, the size bound (413, never 5xx), empty bodies.
-import { createServer, request, type Server } from 'node:http';
+// readBody: exact bytes, chunked bodies, the size bound (413, never 5xx, enforced while the bytes
+// arrive), empty bodies. Served by @hono/node-server as iamlocal is.
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors';
-import { readNodeBody } from '../../src/http/read-body';
+import { readBody } from '../../src/http/read-body';
 
 const MAX = 1024;
-let server: Server;
+let server: ServerType;
 let port = 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    readNodeBody(req, MAX).then(
-      (body) => res.writeHead(200).end(`${body.length}:${body.toString('hex').slice(0, 16)}`),
-      (e) => res.writeHead(e instanceof AwsError ? e.status : 500).end(e instanceof AwsError ? `${e.code}:${e.message}` : String(e)),
-    );
+  const app = new Hono();
+  app.all('*', async (c) => {
+    try {
+      const body = await readBody(c, MAX);
+      return c.text(`${body.length}:${body.toString('hex').slice(0, 16)}`, 200);
+    } catch (e) {
+      return c.text(e instanceof AwsError ? `${e.code}:${e.message}` : String(e), (e instanceof AwsError ? e.status : 500) as 413);
+    }
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
   port = (server.address() as AddressInfo).port;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -34,7 +42,7 @@ function send(method: string, chunks: Buffer[], headers: Record<string, string> 
   });
 }
 
-describe('readNodeBody', () => {
+describe('readBody', () => {
   it('returns the raw bytes (non-UTF-8 included)', async () => {
     const body = Buffer.from([0xff, 0x00, 0x41, 0xe2, 0x82]);
     expect(await send('POST', [body], { 'content-length': String(body.length) })).toEqual({ status: 200, text: '5:ff0041e282' });
@@ -59,5 +67,19 @@ describe('readNodeBody', () => {
     expect(chunked.status).toBe(413);
     // Exactly the limit is fine.
     expect((await send('POST', [Buffer.alloc(MAX, 0x61)], { 'content-length': String(MAX) })).status).toBe(200);
+  });
+
+  it('answers 413 for an over-long chunked body before the client has finished sending it', async () => {
+    // The request is never ended: a reader that buffered to the end first would never answer.
+    const status = await new Promise<number>((resolve, reject) => {
+      const r = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        r.destroy();
+      });
+      r.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+      r.write(Buffer.alloc(MAX + 1, 0x61));
+    });
+    expect(status).toBe(413);
   });
 });

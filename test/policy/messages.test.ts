@@ -84,7 +84,7 @@ describe('decision details', () => {
   });
   it('never throws on garbage input', () => {
     expect(evaluate({} as EvalRequest).decision).not.toBe('allowed');
-    expect(evaluate(base({ identity: [src('p', 'not json'), src('q', 42 as never), null as never] })).decision).toBe('implicitDeny');
+    expect(evaluate(base({ identity: [src('p', 'not json'), src('q', 42 as never), null as never] })).decision).toBe('explicitDeny');
   });
 });
 

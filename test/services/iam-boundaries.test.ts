@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { arns } from '../../src/aws/arn';
 import { newUniqueId } from '../../src/aws/ids';
-import type { Principal } from '../../src/auth/principal';
 import { decide } from '../../src/authz/authorize';
 import { buildRequestContext } from '../../src/authz/request-context';
 import { defaults } from '../../src/config';

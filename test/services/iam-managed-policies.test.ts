@@ -53,7 +53,7 @@ describe('managed policy validation', () => {
   for (const c of fixtures.cases) {
     it(`${c.op}: ${c.name}`, async () => {
       const h = await harness();
-      expect(thrown(() => run(h, iamOperations.get(c.op)!, c.params, h.root()))).toEqual({ code: 'ValidationError', message: c.message, status: 400 });
+      expect(thrown(() => run(h, iamOperations.get(c.op)!, c.params, h.root()))).toEqual({ code: (c as { code?: string }).code ?? 'ValidationError', message: c.message, status: 400 });
     });
   }
 });

@@ -37,8 +37,11 @@ describe('SimulatePrincipalPolicy on the example role (seed/50-simulator-example
       { SourcePolicyId: 'read-example-bucket', SourcePolicyType: 'role', StartPosition: { Line: 10, Column: 5 }, EndPosition: { Line: 15, Column: 6 } },
     ]);
     expect(results[0]!.ResourceSpecificResults).toEqual([
-      { EvalResourceName: OBJECT, EvalResourceDecision: 'allowed', MatchedStatements: results[0]!.MatchedStatements, MissingContextValues: [], EvalDecisionDetails: expect.anything(), PermissionsBoundaryDecisionDetail: undefined },
+      { EvalResourceName: OBJECT, EvalResourceDecision: 'allowed', MatchedStatements: results[0]!.MatchedStatements, MissingContextValues: [], EvalDecisionDetails: undefined, PermissionsBoundaryDecisionDetail: undefined },
     ]);
+    // Same account, named resource: `EvalDecisionDetails: {}` on the result, none repeated inside
+    // ResourceSpecificResults (AWS's recorded answers).
+    expect(results[0]!.EvalDecisionDetails).toEqual({ entries: {} });
     expect(results[0]!.OrganizationsDecisionDetail).toBeUndefined();
     expect(out.IsTruncated).toBe(false);
   });
@@ -59,7 +62,7 @@ describe('SimulatePrincipalPolicy on the example role (seed/50-simulator-example
     const extra = doc({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' });
     const [put] = h.run(simulatePrincipalPolicy, { PolicySourceArn: APP_READER, ActionNames: ['s3:PutObject'], ResourceArns: [OBJECT], PolicyInputList: [extra] }, h.root()).EvaluationResults as Result[];
     expect(put!.EvalDecision).toBe('allowed');
-    expect(put!.MatchedStatements[0]).toMatchObject({ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'none', StartPosition: { Line: 1, Column: 38 } });
+    expect(put!.MatchedStatements[0]).toMatchObject({ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy', StartPosition: { Line: 1, Column: 38 } });
 
     const onlyPut = doc({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' });
     const res = h.run(simulatePrincipalPolicy, { PolicySourceArn: APP_READER, ActionNames: ['s3:GetObject'], ResourceArns: [OBJECT], PermissionsBoundaryPolicyInputList: [onlyPut] }, h.root()).EvaluationResults as Result[];
@@ -224,6 +227,30 @@ describe('SimulatePrincipalPolicy on the example role (seed/50-simulator-example
 });
 
 describe('SimulateCustomPolicy', () => {
+  it("answers the AWS CLI reference's example as AWS does: 'IAM Policy', columns 38–167", async () => {
+    const h = await harness({});
+    // The policy text of the simulate-custom-policy example in the AWS CLI reference, whose recorded
+    // output is StartPosition {Line 1, Column 38}, EndPosition {Line 1, Column 167}.
+    const policy = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}';
+    const [r] = h.run(simulateCustomPolicy, {
+      PolicyInputList: [policy],
+      ActionNames: ['dynamodb:CreateBackup'],
+      ContextEntries: [{ ContextKeyName: 'aws:CurrentTime', ContextKeyValues: ['2019-04-25T11:00:00Z'], ContextKeyType: 'date' }],
+    }, h.root()).EvaluationResults as Result[];
+    expect(r).toMatchObject({ EvalActionName: 'dynamodb:CreateBackup', EvalResourceName: '*', EvalDecision: 'allowed', MissingContextValues: [] });
+    expect(r!.MatchedStatements).toEqual([
+      { SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy', StartPosition: { Line: 1, Column: 38 }, EndPosition: { Line: 1, Column: 167 } },
+    ]);
+  });
+
+  it('a statement array keeps the brace column (recorded: column 41 for json.dumps output)', async () => {
+    const h = await harness({});
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::smoketurner-test-iam-bucket/*' }] }).replace(/":/g, '": ').replace(/,"/g, ', "');
+    const [r] = h.run(simulateCustomPolicy, { PolicyInputList: [policy], ActionNames: ['s3:GetObject'], ResourceArns: ['arn:aws:s3:::smoketurner-test-iam-bucket/*'] }, h.root()).EvaluationResults as Result[];
+    expect(r!.MatchedStatements[0]).toMatchObject({ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy', StartPosition: { Line: 1, Column: 41 } });
+    expect(r!.ResourceSpecificResults[0].EvalDecisionDetails).toBeUndefined();
+  });
+
   it('names input policies PolicyInputList.N; cross-account resource policies fill EvalDecisionDetails', async () => {
     const h = await harness({ users: [{ name: 'bob' }] });
     const identity = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });

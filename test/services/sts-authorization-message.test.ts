@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/policy/index';
 import type { EvalRequest } from '../../src/policy/types';
-import { authorizationMessageHeader, AUTHORIZATION_MESSAGE_HEADER, decodeAuthorizationMessage, decodedMessageOf, encodeAuthorizationMessage } from '../../src/services/sts/authorization-message';
+import { authorizationMessageHeader, AUTHORIZATION_MESSAGE_HEADER, decodeAuthorizationMessage, decodedMessageOf, encodeAuthorizationMessage } from '../../src/authz/authorization-message';
 
 const request: EvalRequest = {
   principal: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ana', account: '111122223333', userId: 'AIDAEXAMPLEEXAMPLE001', name: 'ana' },

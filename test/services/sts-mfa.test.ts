@@ -53,6 +53,18 @@ const credsOf = (r: PipelineResponse) => ({ accessKeyId: r.tag('AccessKeyId')!, 
 const outcome = (r: PipelineResponse) => ({ status: r.status, ...r.error });
 
 describe('AssumeRole with MFA', () => {
+  it('a call denied after the code was checked does not use the code up (the replay record rolls back)', async () => {
+    const p = await setup();
+    const c = code(p);
+    // A role that does not exist trusts nobody: the code is valid, the call is denied.
+    const denied = await assume(p, { RoleArn: 'arn:aws:iam::000000000000:role/ghost', SerialNumber: SERIAL, TokenCode: c });
+    expect(denied.error.code).toBe('AccessDenied');
+    expect(p.store.mfaDevices.get(SERIAL)!.lastCodes).toEqual([]);
+    // The same code still works for an allowed call, once.
+    expect((await assume(p, { SerialNumber: SERIAL, TokenCode: c })).status).toBe(200);
+    expect(outcome(await assume(p, { SerialNumber: SERIAL, TokenCode: c }))).toMatchObject({ status: 403, code: 'AccessDenied', message: MFA_INVALID_CODE });
+  });
+
   it('a trust policy requiring MFA refuses the call without a code and accepts a valid one', async () => {
     const p = await setup();
     expect(outcome(await assume(p))).toEqual({
@@ -144,7 +156,7 @@ describe('GetSessionToken with MFA', () => {
 
 describe('refusals made before policy evaluation', () => {
   it('still carry an authorization message, which names the reason', async () => {
-    const { decodeAuthorizationMessage } = await import('../../src/services/sts/authorization-message');
+    const { decodeAuthorizationMessage } = await import('../../src/authz/authorization-message');
     const p = await setup();
     const res = await assume(p, { SerialNumber: SERIAL, TokenCode: '000000' === code(p) ? '111111' : '000000' });
     expect(res.status).toBe(403);

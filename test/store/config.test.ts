@@ -37,6 +37,16 @@ describe('config', () => {
     expect(() => resolveConfig(['--seed'], {})).toThrow('--seed needs a value');
   });
 
+  it('the pod identity webhook is off by default; --webhook-port / --webhook-san and their env override', () => {
+    expect(resolveConfig([], {})).toMatchObject({ webhookPort: null, webhookSans: [] });
+    expect(resolveConfig(['--webhook-port', '4600', '--webhook-san', 'a.example', '--webhook-san=10.0.0.5'], {})).toMatchObject({ webhookPort: 4600, webhookSans: ['a.example', '10.0.0.5'] });
+    expect(resolveConfig([], { IAMLOCAL_WEBHOOK_PORT: '4601', IAMLOCAL_WEBHOOK_SANS: 'x.example, 10.0.0.6' })).toMatchObject({ webhookPort: 4601, webhookSans: ['x.example', '10.0.0.6'] });
+    expect(resolveConfig([], { IAMLOCAL_WEBHOOK_PORT: 'off' }).webhookPort).toBeNull();
+    expect(() => resolveConfig(['--webhook-port', 'https'], {})).toThrow('--webhook-port: not a port number: "https"');
+    resolveConfig(['--webhook-san', 'b'], {});
+    expect(defaults.webhookSans).toEqual([]);
+  });
+
   it('workload credential ports: off by default, a port (0 = any free one) from env or flags, `off` again', () => {
     expect(resolveConfig([], {})).toMatchObject({ imdsPort: null, ecsPort: null });
     expect(resolveConfig([], { IAMLOCAL_IMDS_PORT: '1338', IAMLOCAL_ECS_PORT: '0' })).toMatchObject({ imdsPort: 1338, ecsPort: 0 });

@@ -6,7 +6,7 @@ import { encodePolicyDocument } from '../../aws/policy-encoding';
 import type { Role } from '../../store/repos/roles';
 import type { Store } from '../../store/store';
 import type { Call, Params } from '../types';
-import { DEFAULT_MAX_ITEMS, patterns, Validator } from '../validate';
+import { DEFAULT_MAX_ITEMS, pathRules, patterns, Validator } from '../validate';
 
 /** IAM is account-scoped: every operation acts in the caller's account. */
 export function accountOf(call: Call): string {
@@ -89,7 +89,7 @@ export interface PathListingInput extends PagingInput {
 /** ListRoles, ListUsers, ListGroups, ListInstanceProfiles: PathPrefix and paging, nothing else. */
 export function readPathListing(params: Params): PathListingInput {
   const v = new Validator(params, 'iam');
-  const pathPrefix = v.string('PathPrefix', { min: 1, max: 512, pattern: patterns.pathPrefix });
+  const pathPrefix = v.string('PathPrefix', pathRules.pathPrefix);
   const paging = readPaging(v);
   v.done();
   return { pathPrefix, ...paging };

@@ -5,7 +5,7 @@ import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
 import { defineOperation } from '../types';
-import { Validator } from '../validate';
+import { pathRules, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing, readPaging } from './common';
 import {
   existingUserNameRule,
@@ -35,7 +35,7 @@ export const createGroup = defineOperation({
   mutating: true,
   input(params) {
     const v = new Validator(params, 'iam');
-    const path = v.string('Path', pathRule) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const groupName = v.string('GroupName', groupNameRule);
     v.done();
     return { path, groupName };
@@ -196,7 +196,9 @@ export const removeUserFromGroup = defineOperation({
     const account = accountOf(call);
     const group = requireGroup(store, account, input.groupName);
     const user = requireUser(store, account, input.userName);
-    // Removing a user who is not a member succeeds as well ⚠ (observed, not documented).
+    // Removing a user who is not a member succeeds, as AWS does: "in both the cases [already a
+    // member / not a member], there's no error returned. I tried both the cases using the policy and
+    // cli" (cloud-custodian/cloud-custodian#4730, against AWS). Not documented on the API page.
     store.groups.removeMember(group.id, user.id);
     return undefined;
   },

@@ -6,7 +6,7 @@ import { encodePolicyDocument, policySize } from '../../aws/policy-encoding';
 import type { RequestContext } from '../../policy/types';
 import type { PolicyOwnerKind } from '../../store/repos/inline-policies';
 import type { Store } from '../../store/store';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type Call, type Operation, type Params } from '../types';
 import { Validator } from '../validate';
 import { accountOf, pageFields, policyDocumentRule, policyNameRule, readPaging, type PagingInput } from './common';

@@ -8,7 +8,7 @@ import type { InstanceProfile } from '../../store/repos/instance-profiles';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
 import { defineOperation, type Call, type Params } from '../types';
-import { patterns, readTags, Validator } from '../validate';
+import { pathRules, patterns, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing, readPaging, requireRole, roleCreateShape, roleNameRule, roleResource } from './common';
 import { tagContext } from './roles';
 import { checkTagKeys } from './tags';
@@ -77,7 +77,7 @@ export const createInstanceProfile = defineOperation({
   input(params): { name: string; path: string; tags?: Tag[] } {
     const v = new Validator(params, 'iam');
     const name = v.string('InstanceProfileName', profileNameRule);
-    const path = v.string('Path', { min: 1, max: 512, pattern: patterns.path }) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const tags = readTags(v);
     v.done();
     return { name, path, tags };

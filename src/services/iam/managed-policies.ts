@@ -17,9 +17,9 @@ import {
 import { decodeMarker, encodeMarker } from '../../store/paging';
 import type { ManagedPolicy } from '../../store/repos/managed-policies';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type Call } from '../types';
-import { patterns, readTags, Validator } from '../validate';
+import { readTags, Validator } from '../validate';
 import { accountOf, pageFields, policyDocumentRule, policyNameRule, readPaging } from './common';
 import { tagContext } from './roles';
 
@@ -44,10 +44,15 @@ export function readEnum<T extends string>(v: Validator, name: string, values: r
 }
 
 /** Reads a PolicyArn-like member; a value that is no ARN at all is `ARN {v} is not valid.` (aws-protocol §6.7). */
-export function readPolicyArn(v: Validator, name = 'PolicyArn'): string {
+export function readPolicyArn(v: Validator, name = 'PolicyArn', opts: { attach?: boolean } = {}): string {
   const arn = v.string(name, arnRule);
   v.done();
-  if (!parseArn(arn)) throw awsErrors.validation(`ARN ${arn} is not valid.`);
+  if (!parseArn(arn)) {
+    // Attach/Detach*Policy answer a non-ARN with this text, two spaces included (recorded
+    // responses); the code is InvalidInput as for IAM's other ARN checks ⚠.
+    if (opts.attach) throw awsErrors.invalidInput('Invalid ARN:  Could not be parsed!');
+    throw awsErrors.validation(`ARN ${arn} is not valid.`);
+  }
   return arn;
 }
 

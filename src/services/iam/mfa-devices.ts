@@ -7,7 +7,7 @@ import { awsErrors } from '../../aws/errors';
 import type { MfaDevice } from '../../store/repos/mfa-devices';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type Call } from '../types';
-import { patterns, readTags, Validator } from '../validate';
+import { pathRules, patterns, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPaging } from './common';
 import { qrCodePng } from './mfa-qr-png';
 import { matchConsecutiveCodes, mfaProvisioningUri, newMfaSeed, rememberCodes } from './mfa-totp';
@@ -15,7 +15,6 @@ import { checkEntityTags, tagContext } from './roles';
 import {
   existingUserNameRule,
   optionalUserNameRule,
-  pathRule,
   requireUser,
   requireUserCaller,
   subjectUser,
@@ -68,7 +67,7 @@ export const createVirtualMFADevice = defineOperation({
   mutating: true,
   input(params): CreateVirtualMfaDeviceInput {
     const v = new Validator(params, 'iam');
-    const path = v.string('Path', pathRule) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const name = v.string('VirtualMFADeviceName', { required: true, min: 1, pattern: patterns.name });
     const tags = readTags(v);
     v.done();

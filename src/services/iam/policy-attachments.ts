@@ -102,7 +102,7 @@ interface AttachInput {
 function readAttachInput(spec: EntityKindSpec, params: Params): AttachInput {
   const v = new Validator(params, 'iam');
   const entityName = v.string(spec.nameParam, spec.nameRule);
-  const policyArn = readPolicyArn(v);
+  const policyArn = readPolicyArn(v, 'PolicyArn', { attach: true });
   return { entityName, policyArn };
 }
 

@@ -8,9 +8,9 @@ import { policySize } from '../../aws/policy-encoding';
 import type { RequestContext } from '../../policy/types';
 import { findManagedPolicy } from '../../store/aws-managed-policies';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument, checkTrustPrincipals } from '../policy-documents';
+import { checkPolicyDocument, checkTrustPrincipals } from '../../store/policy-documents';
 import { defineOperation, type Call } from '../types';
-import { patterns, readTags, Validator } from '../validate';
+import { pathRules, patterns, readTags, Validator } from '../validate';
 import {
   accountOf,
   pageFields,
@@ -84,7 +84,7 @@ export const createRole = defineOperation({
   mutating: true,
   input(params): CreateRoleInput {
     const v = new Validator(params, 'iam');
-    const path = v.string('Path', { min: 1, max: 512, pattern: patterns.path }) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const roleName = v.string('RoleName', roleNameRule);
     const assumeRolePolicyDocument = v.string('AssumeRolePolicyDocument', policyDocumentRule);
     const description = v.string('Description', { max: 1000, pattern: patterns.description });

@@ -60,6 +60,9 @@ export function policyLabel(id: string): { SourcePolicyId: string; SourcePolicyT
     return { SourcePolicyId: name, SourcePolicyType: a?.account === 'aws' ? 'aws-managed' : 'user-managed' };
   }
   if (id === RESOURCE_POLICY_ID || id === TRUST_POLICY_ID) return { SourcePolicyId: id, SourcePolicyType: 'resource' };
+  // Outside the model's enum, but what AWS answers for request-supplied identity policies
+  // (recorded SimulateCustomPolicy / SimulatePrincipalPolicy responses: "SourcePolicyType": "IAM Policy").
+  if (/^PolicyInputList\.\d+$/.test(id)) return { SourcePolicyId: id, SourcePolicyType: 'IAM Policy' };
   return { SourcePolicyId: id, SourcePolicyType: 'none' };
 }
 
@@ -174,7 +177,9 @@ export function runSimulation(store: Store, subject: SimulationSubject, p: Simul
       EvalDecisionDetails: details,
       ResourceSpecificResults:
         resource === '*' ? undefined
-        : [{ EvalResourceName: resource, EvalResourceDecision: decision.decision, MatchedStatements: matched, MissingContextValues: missing, EvalDecisionDetails: details, PermissionsBoundaryDecisionDetail: boundaryDetail }],
+        // AWS's recorded same-account answers carry `EvalDecisionDetails: {}` on the result but none
+        // inside ResourceSpecificResults: only a filled one (cross-account) is repeated there.
+        : [{ EvalResourceName: resource, EvalResourceDecision: decision.decision, MatchedStatements: matched, MissingContextValues: missing, EvalDecisionDetails: crossAccount ? details : undefined, PermissionsBoundaryDecisionDetail: boundaryDetail }],
     };
   });
   const next = start + page.length;

@@ -13,7 +13,7 @@ import type { Group } from '../../store/repos/groups';
 import type { Role } from '../../store/repos/roles';
 import type { User } from '../../store/repos/users';
 import type { Store } from '../../store/store';
-import { defineOperation, type Call } from '../types';
+import { defineOperation } from '../types';
 import { patterns, Validator } from '../validate';
 import { accountOf, readPaging } from './common';
 import { contextFromEntries, readContextEntries } from './simulate-context';

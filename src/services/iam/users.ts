@@ -5,7 +5,7 @@ import { awsErrors } from '../../aws/errors';
 import { newUniqueId } from '../../aws/ids';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation } from '../types';
-import { readTags, Validator } from '../validate';
+import { pathRules, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPathListing } from './common';
 import { checkEntityTags, resolveBoundary, tagContext } from './roles';
 import {
@@ -45,7 +45,7 @@ export const createUser = defineOperation({
   mutating: true,
   input(params): CreateUserInput {
     const v = new Validator(params, 'iam');
-    const path = v.string('Path', pathRule) ?? '/';
+    const path = v.string('Path', pathRules.path) ?? '/';
     const userName = v.string('UserName', newUserNameRule);
     const permissionsBoundary = v.string('PermissionsBoundary', { min: 20, max: 2048 });
     const tags = readTags(v);

@@ -24,7 +24,7 @@ import {
   type VerifiedSamlAssertion,
 } from '../../saml/index';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type Call, type Params } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';

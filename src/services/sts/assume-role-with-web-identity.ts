@@ -4,14 +4,14 @@
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html ; aws-protocol §5.6;
 // irsa-and-pod-identity §1.5.
 import type { JWK } from 'jose';
-import { parseArn } from '../../aws/arn';
+import { parseArn, parseWellFormedArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
-import { checkPolicyDocument } from '../policy-documents';
-import { defineOperation, type Call } from '../types';
+import { checkPolicyDocument } from '../../store/policy-documents';
+import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
 import { discoverProviderKeys } from './oidc-discovery';
@@ -65,7 +65,7 @@ export function readWebIdentityInput(params: Record<string, unknown>): AssumeRol
   const policy = v.string('Policy', { min: 1, max: 2048, pattern: patterns.policyDocument });
   const durationSeconds = v.int('DurationSeconds', { min: 900, max: 43200 });
   v.done();
-  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (!parseWellFormedArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
   if (policyArns.length > 10) {
     throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }
@@ -108,13 +108,13 @@ function unverifiedIssuerAndKid(token: string): { iss?: string; kid?: string } {
  * on (allowNetworkFetch, off by default) gets its keys from the issuer, as AWS does; only the provider the
  * token names is ever fetched.
  */
-async function withDiscoveredKeys(providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
+async function withDiscoveredKeys(owner: object, providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
   const { iss, kid } = unverifiedIssuerAndKid(token);
   if (!iss) return providers;
   const url = normalizeProviderUrl(iss);
   return Promise.all(
     providers.map(async (p) =>
-      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(normalizeProviderUrl(p.url), now, kid) } : p,
+      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(owner, normalizeProviderUrl(p.url), now, kid) } : p,
     ),
   );
 }
@@ -154,7 +154,7 @@ export const assumeRoleWithWebIdentity = defineOperation({
   input: (params) => readWebIdentityInput(params),
   async prepare(input, call): Promise<PreparedWebIdentity> {
     // call.now comes from the server clock, so the admin test clock moves token expiry too.
-    const providers = await withDiscoveredKeys(webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
+    const providers = await withDiscoveredKeys(call.store, webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
     const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers, now: call.now });
     const si = verified.claims[SOURCE_IDENTITY_CLAIM];
     return { verified, sourceIdentity: typeof si === 'string' ? si : undefined, ...tagsFromClaims(verified.claims[TAGS_CLAIM]) };

@@ -1,12 +1,12 @@
 // Owns STS AssumeRole: input constraints, the trust-policy authorization context, duration and
 // role-chaining limits, session tags/policies/source identity, and the issued credentials.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html ; aws-protocol §5.1–5.5.
-import { parseArn, parseRoleArn } from '../../aws/arn';
+import { parseArn, parseRoleArn, parseWellFormedArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { Role } from '../../store/repos/roles';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
@@ -78,7 +78,7 @@ export function readAssumeRoleInput(params: Record<string, unknown>): AssumeRole
   readProvidedContexts(v);
   v.done();
   // Constraint checks first, then ARN shape: `{RoleArn} is invalid` (aws-protocol §5.2).
-  if (!parseArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
+  if (!parseWellFormedArn(roleArn)) throw awsErrors.validation(`${roleArn} is invalid`);
   if (policyArns.length > 10) {
     throw awsErrors.validation(`1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }
@@ -106,17 +106,20 @@ export function trustPolicyOf(role: Role | null, roleArn: string): PolicySource 
   return role ? { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy } : { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
 }
 
-/** What `prepare` verified: the MFA code passed with the call, if any. */
-export interface PreparedAssumeRole {
-  mfa: MfaResult | null;
-}
+/**
+ * The MFA code passed with the call, verified once per request the first time it is needed (the
+ * trust policy's condition keys, inside the request's transaction). Verifying records the code for
+ * replay protection, so it must happen inside the transaction: a call that is then denied rolls the
+ * record back and leaves the code usable (it used to be verified in `prepare`, outside it).
+ */
+const verifiedMfa = new WeakMap<Call, MfaResult | null>();
 
-/** The MFA verified in `prepare`; a SerialNumber/TokenCode that was not verified never counts as MFA. */
 function preparedMfa(input: AssumeRoleInput, call: Call): MfaResult | null {
   if (input.serialNumber === undefined && input.tokenCode === undefined) return null;
-  const p = call.prepared as PreparedAssumeRole | undefined;
-  if (!p) throw awsErrors.serviceFailure();
-  return p.mfa;
+  if (verifiedMfa.has(call)) return verifiedMfa.get(call)!;
+  const mfa = call.principal.kind === 'root' ? null : verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now);
+  verifiedMfa.set(call, mfa);
+  return mfa;
 }
 
 /** Condition keys STS adds to the trust-policy evaluation (iam-evaluation §12). */
@@ -141,11 +144,6 @@ export const assumeRole = defineOperation({
   action: 'sts:AssumeRole',
   mutating: true,
   input: (params) => readAssumeRoleInput(params),
-  async prepare(input, call): Promise<PreparedAssumeRole> {
-    if (call.principal.kind === 'root') return { mfa: null };
-    // TOTP check (and its replay record) before authorization, so the trust policy sees the MFA.
-    return { mfa: verifyMfa(call.store, call.principal, input.serialNumber, input.tokenCode, call.now) };
-  },
   guard(input, call) {
     // "You cannot use AWS account root user credentials to call AssumeRole" (API_AssumeRole.html).
     if (call.principal.kind === 'root') throw awsErrors.accessDenied('Roles may not be assumed by root accounts.');

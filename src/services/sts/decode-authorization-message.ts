@@ -4,7 +4,7 @@
 import { AwsError, awsError } from '../../aws/errors';
 import { defineOperation } from '../types';
 import { Validator } from '../validate';
-import { decodeAuthorizationMessage, MAX_ENCODED_MESSAGE } from './authorization-message';
+import { decodeAuthorizationMessage, MAX_ENCODED_MESSAGE } from '../../authz/authorization-message';
 
 /** ⚠ AWS's text is not recorded; worded after the model's documentation of the error. */
 export const invalidAuthorizationMessage = () =>

@@ -6,7 +6,7 @@ import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../policy-documents';
+import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, readTags, Validator } from '../validate';
 import { ROOT_SESSION_MAX_SECONDS, refuseSessionCredentials, SESSION_TOKEN_DEFAULT_SECONDS } from './get-session-token';

@@ -77,7 +77,16 @@ interface CacheEntry {
   fetchedAt: number;
   expiresAt: number;
 }
-const cache = new Map<string, CacheEntry>();
+/**
+ * One cache per server (keyed by its store): two in-process servers never share fetched keys, and
+ * POST /_iamlocal/reset forgets them with the rest of the state.
+ */
+let caches = new WeakMap<object, Map<string, CacheEntry>>();
+function cacheOf(owner: object): Map<string, CacheEntry> {
+  let c = caches.get(owner);
+  if (!c) caches.set(owner, (c = new Map()));
+  return c;
+}
 
 async function fetchKeys(providerUrl: string, now: Date): Promise<CacheEntry> {
   const base = `https://${providerUrl.replace(/\/+$/, '')}`;
@@ -98,7 +107,8 @@ async function fetchKeys(providerUrl: string, now: Date): Promise<CacheEntry> {
  * The provider's keys from its issuer, cached until the JWKS's max-age passes on the server clock (or a
  * token names a kid the cached set lacks). Throws the AwsError STS would answer.
  */
-export async function discoverProviderKeys(providerUrl: string, now: Date, kid?: string): Promise<JWK[]> {
+export async function discoverProviderKeys(owner: object, providerUrl: string, now: Date, kid?: string): Promise<JWK[]> {
+  const cache = cacheOf(owner);
   const hit = cache.get(providerUrl);
   const t = now.getTime();
   const fresh = hit && t < hit.expiresAt && t >= hit.fetchedAt;
@@ -114,7 +124,8 @@ export async function discoverProviderKeys(providerUrl: string, now: Date, kid?:
   }
 }
 
-/** Forgets fetched keys (admin reset, tests). */
-export function clearDiscoveryCache(): void {
-  cache.clear();
+/** Forgets the keys fetched for one server (admin reset), or for every server (tests). */
+export function clearDiscoveryCache(owner?: object): void {
+  if (owner) caches.delete(owner);
+  else caches = new WeakMap();
 }

@@ -12,6 +12,13 @@ export interface EksCluster {
   publicJwk: string;
   kid: string;
   createdAt: string;
+  /** EKS CreateCluster: the cluster IAM role (null for clusters made by the admin endpoint or a seed without one). */
+  roleArn?: string | null;
+  /** Kubernetes version (`major.minor`); null = the default EKS reports. */
+  version?: string | null;
+  clientRequestToken?: string | null;
+  /** resourcesVpcConfig as given to CreateCluster (JSON), echoed by DescribeCluster. */
+  vpcConfig?: string | null;
 }
 
 interface ClusterRow {
@@ -24,6 +31,10 @@ interface ClusterRow {
   public_jwk: string;
   kid: string;
   created_at: string;
+  role_arn: string | null;
+  version: string | null;
+  client_request_token: string | null;
+  vpc_config: string | null;
 }
 
 const toCluster = (r: ClusterRow): EksCluster => ({
@@ -36,6 +47,10 @@ const toCluster = (r: ClusterRow): EksCluster => ({
   publicJwk: r.public_jwk,
   kid: r.kid,
   createdAt: r.created_at,
+  roleArn: r.role_arn,
+  version: r.version,
+  clientRequestToken: r.client_request_token,
+  vpcConfig: r.vpc_config,
 });
 
 export class EksClustersRepo {
@@ -51,14 +66,21 @@ export class EksClustersRepo {
     return r ? toCluster(r) : null;
   }
 
+  /** The clusters of one account and region, by name (EKS ListClusters). */
+  listIn(accountId: string, region: string): EksCluster[] {
+    return this.db.all<ClusterRow>('SELECT * FROM eks_clusters WHERE account_id = ? AND region = ? ORDER BY name', accountId, region).map(toCluster);
+  }
+
   list(): EksCluster[] {
     return this.db.all<ClusterRow>('SELECT * FROM eks_clusters ORDER BY account_id, region, name').map(toCluster);
   }
 
   create(c: EksCluster): EksCluster {
     this.db.run(
-      `INSERT INTO eks_clusters (account_id, region, name, id, issuer, private_jwk, public_jwk, kid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO eks_clusters (account_id, region, name, id, issuer, private_jwk, public_jwk, kid, created_at, role_arn, version, client_request_token, vpc_config)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.accountId, c.region, c.name, c.id, c.issuer, c.privateJwk, c.publicJwk, c.kid, c.createdAt,
+      c.roleArn ?? null, c.version ?? null, c.clientRequestToken ?? null, c.vpcConfig ?? null,
     );
     return c;
   }

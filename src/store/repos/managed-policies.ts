@@ -57,11 +57,6 @@ const toPolicy = (r: PolicyRow): ManagedPolicy => ({
   updatedAt: r.updated_at,
 });
 
-export interface AttachedPolicy {
-  PolicyName: string;
-  PolicyArn: string;
-}
-
 export class ManagedPoliciesRepo {
   constructor(private readonly db: Db) {}
 

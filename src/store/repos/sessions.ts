@@ -10,7 +10,8 @@ export type SessionVia =
   | 'AssumeRoleWithSAML'
   | 'GetFederationToken'
   | 'GetSessionToken'
-  | 'AssumeRoot';
+  | 'AssumeRoot'
+  | 'AssumeRoleForPodIdentity';
 
 export interface Session {
   accessKeyId: string;

@@ -7,9 +7,9 @@
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Principal } from '../../auth/principal';
-import { AwsError } from '../../aws/errors';
-import type { Decision, EvalRequest, PolicySource } from '../../policy/types';
+import type { Principal } from '../auth/principal';
+import { AwsError } from '../aws/errors';
+import type { Decision, EvalRequest, PolicySource } from '../policy/types';
 
 export const AUTHORIZATION_MESSAGE_HEADER = 'x-amzn-authorization-message';
 

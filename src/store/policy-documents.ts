@@ -5,7 +5,7 @@ import { parseArn } from '../aws/arn';
 import { awsErrors } from '../aws/errors';
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
-import type { Store } from '../store/store';
+import type { Store } from './store';
 
 export function checkPolicyDocument(text: string, kind: DocumentKind): void {
   try {
