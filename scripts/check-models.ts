@@ -656,6 +656,11 @@ const MGMT_ACCOUNT = '999999999999';
 const ADMIN: Creds = { accessKeyId: 'AKIAMODELCHECKADMIN1', secretAccessKey: 'model-check-admin-secret-0000000000000001' };
 const NOBODY: Creds = { accessKeyId: 'AKIAMODELCHECKNOBODY', secretAccessKey: 'model-check-nobody-secret-000000000000001' };
 const MGMT: Creds = { accessKeyId: 'AKIAMODELCHECKMGMT01', secretAccessKey: 'model-check-mgmt-secret-0000000000000001' };
+/** Organizations: a member account that leaves, and an account in no organization that creates its own. */
+const MEMBER_ACCOUNT = '222222222222';
+const MEMBER: Creds = { accessKeyId: 'AKIAMODELCHECKMEMBR1', secretAccessKey: 'model-check-member-secret-00000000000001' };
+const LONE_ACCOUNT = '333333333333';
+const LONE: Creds = { accessKeyId: 'AKIAMODELCHECKLONE01', secretAccessKey: 'model-check-lone-secret-0000000000000001' };
 
 /** A key or certificate from test/fixtures/iam (made with ssh-keygen / openssl, not by iamlocal). */
 const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/iam/${name}`, import.meta.url), 'utf8');
@@ -696,17 +701,19 @@ interface JsonStep {
   op: string;
   params: Record<string, unknown> | ((ctx: Ctx) => Record<string, unknown>);
   after?: (res: PipelineResponse, body: Record<string, any>, ctx: Ctx) => void;
+  /** Who calls (the management account's root unless said otherwise). */
+  creds?: Creds;
 }
 
 type Step = QueryStep | JsonStep;
 
 const iam = (op: string, params: QueryStep['params'] = {}, extra: Partial<QueryStep> = {}): QueryStep => ({ service: 'iam', op, params, ...extra });
 const sts = (op: string, params: QueryStep['params'] = {}, extra: Partial<QueryStep> = {}): QueryStep => ({ service: 'sts', op, params, ...extra });
-const org = (op: string, params: JsonStep['params'] = {}, after?: JsonStep['after']): JsonStep => ({ service: 'organizations', op, params, after });
+const org = (op: string, params: JsonStep['params'] = {}, after?: JsonStep['after'], creds?: Creds): JsonStep => ({ service: 'organizations', op, params, after, creds });
 
 const seed = {
-  accounts: [{ id: MGMT_ACCOUNT, rootAccessKeys: [MGMT] }],
-  organization: { managementAccount: MGMT_ACCOUNT, accounts: [ACCOUNT] },
+  accounts: [{ id: MGMT_ACCOUNT, rootAccessKeys: [MGMT] }, { id: MEMBER_ACCOUNT, rootAccessKeys: [MEMBER] }, { id: LONE_ACCOUNT, rootAccessKeys: [LONE] }],
+  organization: { managementAccount: MGMT_ACCOUNT, accounts: [ACCOUNT, MEMBER_ACCOUNT] },
   users: [
     { name: 'admin', accessKeys: [ADMIN], managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
     { name: 'nobody', accessKeys: [NOBODY] },
@@ -994,6 +1001,18 @@ export const STEPS: Step[] = [
   org('MoveAccount', (ctx) => ({ AccountId: ACCOUNT, SourceParentId: ctx.vars.ouId, DestinationParentId: ctx.vars.rootId })),
   org('DeleteOrganizationalUnit', (ctx) => ({ OrganizationalUnitId: ctx.vars.ouId })),
   org('DisablePolicyType', (ctx) => ({ RootId: ctx.vars.rootId, PolicyType: 'RESOURCE_CONTROL_POLICY' })),
+  org('CreateAccount', { Email: 'model-check@example.com', AccountName: 'model-check', Tags: [{ Key: 'team', Value: 'a' }] }, (_r, b, ctx) => {
+    ctx.vars.carId = b.CreateAccountStatus.Id;
+    ctx.vars.newAccount = b.CreateAccountStatus.AccountId;
+  }),
+  org('DescribeCreateAccountStatus', (ctx) => ({ CreateAccountRequestId: ctx.vars.carId })),
+  org('ListCreateAccountStatus', { States: ['SUCCEEDED'] }),
+  org('CloseAccount', (ctx) => ({ AccountId: ctx.vars.newAccount })),
+  org('RemoveAccountFromOrganization', (ctx) => ({ AccountId: ctx.vars.newAccount })),
+  org('LeaveOrganization', {}, undefined, MEMBER),
+  org('CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' }, undefined, LONE),
+  org('EnableAllFeatures', {}, undefined, LONE),
+  org('DeleteOrganization', {}, undefined, LONE),
 ];
 
 /** AssumeRoleWithWebIdentity needs a token from a registered provider: its own account and clock. */
@@ -1071,7 +1090,7 @@ export async function runScenario(models: Models, findings: Finding[], onRespons
   for (const step of STEPS) {
     if (step.service === 'organizations') {
       const params = typeof step.params === 'function' ? step.params(ctx) : step.params;
-      const res = await p.json(`AWSOrganizationsV20161128.${step.op}`, params, MGMT);
+      const res = await p.json(`AWSOrganizationsV20161128.${step.op}`, params, step.creds ?? MGMT);
       if (record(models, findings, happy, 'organizations', step.op, params, res) && step.after) step.after(res, JSON.parse(res.body), ctx);
       continue;
     }
@@ -1158,7 +1177,7 @@ async function errorReplay(models: Models, findings: Finding[], first: Ctx): Pro
       let res: PipelineResponse;
       if (step.service === 'organizations') {
         const params = typeof step.params === 'function' ? step.params(ctx) : step.params;
-        res = await p.json(`AWSOrganizationsV20161128.${step.op}`, params, MGMT);
+        res = await p.json(`AWSOrganizationsV20161128.${step.op}`, params, step.creds ?? MGMT);
       } else {
         const params = { Action: step.op, Version: step.service === 'iam' ? '2010-05-08' : '2011-06-15', ...(typeof step.params === 'function' ? step.params(ctx) : step.params) };
         const creds = typeof step.creds === 'function' ? step.creds(ctx) : step.creds ?? ADMIN;

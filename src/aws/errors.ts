@@ -74,7 +74,12 @@ export const ERROR_CODES = {
   // AccessDenied to their own 403 AccessDeniedException in their codec)
   AWSOrganizationsNotInUseException: 400,
   AccessDeniedException: 400,
+  AccountAlreadyClosedException: 400,
   AccountNotFoundException: 400,
+  AlreadyInOrganizationException: 400,
+  CreateAccountStatusNotFoundException: 400,
+  MasterCannotLeaveOrganizationException: 400,
+  OrganizationNotEmptyException: 400,
   ChildNotFoundException: 400,
   ConstraintViolationException: 400,
   DestinationParentNotFoundException: 400,

@@ -137,14 +137,17 @@ export function ouShape(org: Organization, u: OrgUnit): Record<string, unknown> 
  */
 export function accountShape(store: Store, org: Organization, accountId: string, joinedAt: string): Record<string, unknown> {
   const a = store.accounts.get(accountId);
+  const p = store.organizations.placement(accountId);
+  const status = p?.status ?? 'ACTIVE';
   return {
     Id: accountId,
     Arn: orgArns.account(org, accountId),
     Email: a?.email ?? undefined,
     Name: a?.name ?? a?.alias ?? accountId,
-    Status: 'ACTIVE',
-    State: 'ACTIVE',
-    JoinedMethod: accountId === org.managementAccountId ? 'INVITED' : 'CREATED',
+    Status: status,
+    // State (the newer member) distinguishes PENDING_CLOSURE/SUSPENDED/CLOSED; a closed account is SUSPENDED in both.
+    State: status,
+    JoinedMethod: p?.joinedMethod ?? (accountId === org.managementAccountId ? 'INVITED' : 'CREATED'),
     JoinedTimestamp: new Date(joinedAt),
   };
 }

@@ -73,4 +73,12 @@ export const orgErrors = {
     e('PolicyTypeNotAvailableForOrganizationException', "You can't use the specified policy type with the feature set currently enabled for this organization."), // ⚠
   /** Organizations' text is the same whatever is wrong (org-formation/org-formation-cli#225). */
   malformedPolicy: () => e('MalformedPolicyDocumentException', 'The provided policy document does not meet the requirements of the specified policy type.'),
+  alreadyInOrganization: () => e('AlreadyInOrganizationException', 'This account is already a member of an organization.'), // ⚠ model doc text
+  organizationNotEmpty: () =>
+    e('OrganizationNotEmptyException', 'The organization isn\'t empty. To delete an organization, you must first remove all accounts except the management account.'), // ⚠
+  createAccountStatusNotFound: () => e('CreateAccountStatusNotFoundException', "We can't find a create account request with the CreateAccountRequestId that you specified."), // ⚠
+  accountAlreadyClosed: () => e('AccountAlreadyClosedException', 'You attempted to close an account that is already closed.'), // ⚠
+  /** The management account can't leave, be removed or be closed through Organizations. */
+  masterCannotLeave: () =>
+    e('MasterCannotLeaveOrganizationException', "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account."), // ⚠ model doc text
 };

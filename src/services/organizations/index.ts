@@ -3,6 +3,17 @@
 // listed here is UnknownOperationException, never unauthorized.
 import { operationTable } from '../types';
 import { describeAccount, listAccounts, listAccountsForParent, listChildren, listParents, moveAccount } from './accounts';
+import {
+  closeAccount,
+  createAccount,
+  createOrganization,
+  deleteOrganization,
+  describeCreateAccountStatus,
+  enableAllFeatures,
+  leaveOrganization,
+  listCreateAccountStatus,
+  removeAccountFromOrganization,
+} from './lifecycle';
 import { describeOrganization, disablePolicyType, enablePolicyType, listRoots } from './organization';
 import {
   attachPolicy,
@@ -50,4 +61,13 @@ export const organizationsOperations = operationTable([
   listTargetsForPolicy,
   attachPolicy,
   detachPolicy,
+  createOrganization,
+  deleteOrganization,
+  enableAllFeatures,
+  createAccount,
+  describeCreateAccountStatus,
+  listCreateAccountStatus,
+  closeAccount,
+  removeAccountFromOrganization,
+  leaveOrganization,
 ]);

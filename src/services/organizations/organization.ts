@@ -1,5 +1,7 @@
 // Owns the organization and its root: DescribeOrganization, ListRoots, EnablePolicyType, DisablePolicyType.
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganization.html
+import type { Organization } from '../../store/repos/organizations';
+import type { Store } from '../../store/store';
 import { defineOperation } from '../types';
 import { callerOrg, findUnit, isSupportedType, orgArns, policyTypeKey, policyTypesOf, requireManagement, rootResource, rootShape } from './common';
 import { orgErrors } from './errors';
@@ -16,11 +18,13 @@ export const describeOrganization = defineOperation({
   // "You can call this operation from any account in a organization."
   guard: (_input, call) => void callerOrg(call),
   resource: () => '*',
-  handler(_input, call) {
-    const org = callerOrg(call);
-    const mgmt = call.store.accounts.get(org.managementAccountId);
-    return {
-      Organization: {
+  handler: (_input, call) => ({ Organization: organizationShape(call.store, callerOrg(call)) }),
+});
+
+/** The Organization shape (DescribeOrganization, CreateOrganization). */
+export function organizationShape(store: Store, org: Organization): Record<string, unknown> {
+  const mgmt = store.accounts.get(org.managementAccountId);
+  return {
         Id: org.id,
         Arn: orgArns.organization(org),
         FeatureSet: org.featureSet,
@@ -28,11 +32,9 @@ export const describeOrganization = defineOperation({
         MasterAccountId: org.managementAccountId,
         MasterAccountEmail: mgmt?.email ?? undefined,
         // Deprecated member; AWS still lists the SCP type here. Per-root status is in ListRoots.
-        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
-      },
-    };
-  },
-});
+        AvailablePolicyTypes: org.featureSet === 'ALL' ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [],
+  };
+}
 
 // ------------------------------------------------------------------ ListRoots
 

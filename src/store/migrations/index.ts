@@ -9,6 +9,7 @@ import { migration009 } from './009-access-analyzer';
 import { migration010 } from './010-workloads';
 import { migration011 } from './011-saml';
 import { migration012 } from './012-account-settings';
+import { migration013 } from './013-org-lifecycle';
 import { migration014 } from './014-server-certificates';
 
 export interface Migration {
@@ -27,5 +28,6 @@ export const migrations: Migration[] = [
   { version: 10, name: 'workloads', sql: migration010 },
   { version: 11, name: 'saml', sql: migration011 },
   { version: 12, name: 'account-settings', sql: migration012 },
+  { version: 13, name: 'org-lifecycle', sql: migration013 },
   { version: 14, name: 'server-certificates', sql: migration014 },
 ];

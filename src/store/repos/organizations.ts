@@ -27,6 +27,22 @@ export interface OrgAccountPlacement {
   orgId: string;
   parentId: string;
   joinedAt: string;
+  /** ACTIVE, or SUSPENDED once CloseAccount ran. */
+  status: string;
+  /** CREATED (CreateAccount) or INVITED; null for seeded members. */
+  joinedMethod: string | null;
+}
+
+/** A CreateAccount request (CreateAccountStatus). */
+export interface CreateAccountRequest {
+  id: string;
+  orgId: string;
+  accountName: string;
+  state: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  accountId: string | null;
+  failure: string | null;
+  requestedAt: string;
+  completedAt: string | null;
 }
 
 export interface Organization {
@@ -91,6 +107,44 @@ interface PolicyRow {
   aws_managed: number;
 }
 
+interface PlacementRow {
+  account_id: string;
+  org_id: string;
+  parent_id: string;
+  joined_at: string;
+  status: string;
+  joined_method: string | null;
+}
+const toPlacement = (r: PlacementRow): OrgAccountPlacement => ({
+  accountId: r.account_id,
+  orgId: r.org_id,
+  parentId: r.parent_id,
+  joinedAt: r.joined_at,
+  status: r.status,
+  joinedMethod: r.joined_method,
+});
+
+interface RequestRow {
+  id: string;
+  org_id: string;
+  account_name: string;
+  state: CreateAccountRequest['state'];
+  account_id: string | null;
+  failure: string | null;
+  requested_at: string;
+  completed_at: string | null;
+}
+const toRequest = (r: RequestRow): CreateAccountRequest => ({
+  id: r.id,
+  orgId: r.org_id,
+  accountName: r.account_name,
+  state: r.state,
+  accountId: r.account_id,
+  failure: r.failure,
+  requestedAt: r.requested_at,
+  completedAt: r.completed_at,
+});
+
 const toUnit = (r: UnitRow): OrgUnit => ({ id: r.id, orgId: r.org_id, kind: r.kind, parentId: r.parent_id, name: r.name });
 const toPolicy = (r: PolicyRow): OrgPolicy => ({
   id: r.id,
@@ -128,10 +182,10 @@ export class OrganizationsRepo {
   }
 
   /** Creates the organization, its root, the FullAWSAccess SCP on the root, and places the management account under the root. */
-  create(o: { id: string; rootId: string; managementAccountId: string; createdAt: string; scpEnabled?: boolean; rcpEnabled?: boolean }): Organization {
+  create(o: { id: string; rootId: string; managementAccountId: string; createdAt: string; scpEnabled?: boolean; rcpEnabled?: boolean; featureSet?: string }): Organization {
     this.db.run(
-      'INSERT INTO organizations (id, management_account_id, scp_enabled, rcp_enabled, created_at) VALUES (?, ?, ?, ?, ?)',
-      o.id, o.managementAccountId, o.scpEnabled === false ? 0 : 1, o.rcpEnabled ? 1 : 0, o.createdAt,
+      'INSERT INTO organizations (id, management_account_id, feature_set, scp_enabled, rcp_enabled, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      o.id, o.managementAccountId, o.featureSet ?? 'ALL', o.scpEnabled === false ? 0 : 1, o.rcpEnabled ? 1 : 0, o.createdAt,
     );
     this.db.run(`INSERT INTO org_units (id, org_id, kind, parent_id, name) VALUES (?, ?, 'root', NULL, 'Root')`, o.rootId, o.id);
     this.db.run(
@@ -271,16 +325,16 @@ export class OrganizationsRepo {
   }
 
   placement(accountId: string): OrgAccountPlacement | null {
-    const r = this.db.get<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE account_id = ?', accountId);
-    return r ? { accountId: r.account_id, orgId: r.org_id, parentId: r.parent_id, joinedAt: r.joined_at } : null;
+    const r = this.db.get<PlacementRow>('SELECT * FROM org_accounts WHERE account_id = ?', accountId);
+    return r ? toPlacement(r) : null;
   }
 
   /** Accounts of an organization (or only those directly under `parentId`), in the order they joined. */
   accounts(orgId: string, parentId?: string): OrgAccountPlacement[] {
     const rows = parentId === undefined
-      ? this.db.all<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE org_id = ? ORDER BY joined_at, account_id', orgId)
-      : this.db.all<{ account_id: string; org_id: string; parent_id: string; joined_at: string }>('SELECT * FROM org_accounts WHERE org_id = ? AND parent_id = ? ORDER BY joined_at, account_id', orgId, parentId);
-    return rows.map((r) => ({ accountId: r.account_id, orgId: r.org_id, parentId: r.parent_id, joinedAt: r.joined_at }));
+      ? this.db.all<PlacementRow>('SELECT * FROM org_accounts WHERE org_id = ? ORDER BY joined_at, account_id', orgId)
+      : this.db.all<PlacementRow>('SELECT * FROM org_accounts WHERE org_id = ? AND parent_id = ? ORDER BY joined_at, account_id', orgId, parentId);
+    return rows.map(toPlacement);
   }
 
   moveAccount(accountId: string, parentId: string): void {
@@ -340,5 +394,54 @@ export class OrganizationsRepo {
       id, orgId, RCP_FULL_AWS_ACCESS_CONTENT,
     );
     return id;
+  }
+
+  // ---------------------------------------------------------------- lifecycle (CreateOrganization, CreateAccount, …)
+
+  setJoinedMethod(accountId: string, method: string): void {
+    this.db.run('UPDATE org_accounts SET joined_method = ? WHERE account_id = ?', method, accountId);
+  }
+
+  setAccountStatus(accountId: string, status: string): void {
+    this.db.run('UPDATE org_accounts SET status = ? WHERE account_id = ?', status, accountId);
+  }
+
+  /** Takes an account out of its organization with its direct policy attachments. */
+  removeAccount(accountId: string): void {
+    this.db.run('DELETE FROM org_policy_attachments WHERE target_id = ?', accountId);
+    this.db.run('DELETE FROM org_accounts WHERE account_id = ?', accountId);
+  }
+
+  /** Deletes an organization that has only its management account left (AWS's precondition). */
+  deleteOrganization(orgId: string): void {
+    const unitIds = this.db.all<{ id: string }>('SELECT id FROM org_units WHERE org_id = ?', orgId).map((r) => r.id);
+    for (const id of unitIds) this.db.run('DELETE FROM org_policy_attachments WHERE target_id = ?', id);
+    for (const a of this.accounts(orgId)) this.removeAccount(a.accountId);
+    this.db.run('DELETE FROM org_create_account_requests WHERE org_id = ?', orgId);
+    this.db.run(`DELETE FROM org_units WHERE org_id = ? AND kind = 'ou'`, orgId);
+    this.db.run('DELETE FROM org_policies WHERE org_id = ?', orgId);
+    this.db.run('DELETE FROM org_units WHERE org_id = ?', orgId);
+    this.db.run('DELETE FROM organizations WHERE id = ?', orgId);
+  }
+
+  setFeatureSet(orgId: string, featureSet: string): void {
+    this.db.run('UPDATE organizations SET feature_set = ? WHERE id = ?', featureSet, orgId);
+  }
+
+  recordCreateAccount(r: CreateAccountRequest): void {
+    this.db.run(
+      `INSERT INTO org_create_account_requests (id, org_id, account_name, state, account_id, failure, requested_at, completed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.id, r.orgId, r.accountName, r.state, r.accountId, r.failure, r.requestedAt, r.completedAt,
+    );
+  }
+
+  createAccountRequest(id: string): CreateAccountRequest | null {
+    const r = this.db.get<RequestRow>('SELECT * FROM org_create_account_requests WHERE id = ?', id);
+    return r ? toRequest(r) : null;
+  }
+
+  createAccountRequests(orgId: string): CreateAccountRequest[] {
+    return this.db.all<RequestRow>('SELECT * FROM org_create_account_requests WHERE org_id = ? ORDER BY requested_at, id', orgId).map(toRequest);
   }
 }

@@ -2,7 +2,9 @@
 // kept in insertion order. Role/user keys are unique case-insensitively; policy keys case-sensitively.
 import type { Db } from '../db';
 
-export type TagResourceKind = 'role' | 'user' | 'policy' | 'oidc-provider' | 'instance-profile' | 'mfa' | 'org-policy' | 'org-unit' | 'saml-provider' | 'server-certificate' | 'eks-cluster' | 'eks-pod-identity-association';
+export type TagResourceKind =
+  | 'role' | 'user' | 'policy' | 'oidc-provider' | 'instance-profile' | 'mfa' | 'org-policy' | 'org-unit' | 'org-account' | 'saml-provider'
+  | 'server-certificate' | 'eks-cluster' | 'eks-pod-identity-association';
 
 export interface Tag {
   Key: string;
