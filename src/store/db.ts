@@ -17,7 +17,13 @@ export interface DbOptions {
  * Tables a reset keeps: change counters, and what belongs to a kind cluster rather than to IAM
  * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
  */
-export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['generations', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+
+/**
+ * The migrations that had shipped while `user_version` alone recorded the schema (releases up to
+ * migration 014). A data file without the ledger has exactly those at or below its user_version.
+ */
+const SHIPPED_BEFORE_LEDGER: ReadonlySet<number> = new Set([1, 2, 3, 10, 12, 14]);
 
 export class Db {
   readonly raw: Database.Database;
@@ -34,18 +40,36 @@ export class Db {
     this.migrate();
   }
 
-  /** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
+  /**
+   * Applies every migration not yet recorded in the `schema_migrations` ledger, in numeric order,
+   * each in its own transaction. Versions are not contiguous (features land in any order), so a
+   * single "highest version" would skip a lower-numbered migration that lands after a higher one;
+   * the ledger records each version applied. A file from before the ledger has only
+   * `PRAGMA user_version`: every migration that had shipped up to that version counts as applied.
+   * `user_version` still tracks the highest applied version, so an older iamlocal refuses a newer file.
+   */
   private migrate(): void {
     const current = this.raw.pragma('user_version', { simple: true }) as number;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (current > latest) {
       throw new Error(`data file schema version ${current} is newer than this iamlocal (${latest}); upgrade iamlocal`);
     }
+    const hasLedger = this.raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
+    this.raw.transaction(() => {
+      this.raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      if (!hasLedger && current > 0) {
+        const ins = this.raw.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+        for (const m of migrations) if (SHIPPED_BEFORE_LEDGER.has(m.version) && m.version <= current) ins.run(m.version, m.name, 'before-ledger');
+      }
+    })();
+    const applied = new Set((this.raw.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
     for (const m of migrations) {
-      if (m.version <= current) continue;
+      if (applied.has(m.version)) continue;
       this.raw.transaction(() => {
         this.raw.exec(m.sql);
-        this.raw.pragma(`user_version = ${m.version}`);
+        this.raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+        const top = this.raw.pragma('user_version', { simple: true }) as number;
+        if (m.version > top) this.raw.pragma(`user_version = ${m.version}`);
       })();
     }
   }

@@ -139,4 +139,28 @@ describe('migrations', () => {
     expect(indexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_autoindex_sessions_1'))).toEqual(['sessions_expires']);
     s.close();
   });
+
+  it('upgrades a data file from a release at user_version 14 by applying the lower-numbered migrations that landed after it (6, 7, 9, 11, 13)', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const file = join(mkdtempSync(join(tmpdir(), 'iamlocal-migrate-')), 'r14.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    for (const m of migrations.filter((x) => [1, 2, 3, 10, 12, 14].includes(x.version))) old.exec(m.sql);
+    old.pragma('user_version = 14');
+    old.prepare(`INSERT INTO accounts (id, created_at) VALUES ('000000000000', ?)`).run(AT);
+    old.close();
+
+    const s = new Store({ filename: file });
+    const ledger = (s.db.raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    expect(ledger).toEqual(migrations.map((m) => m.version));
+    // 006 added columns to eks_clusters; 013 to org_accounts: both present now.
+    const cols = (t: string) => (s.db.raw.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    expect(cols('eks_clusters')).toContain('role_arn');
+    expect(cols('org_accounts')).toContain('status');
+    s.close();
+    // Opening again applies nothing twice.
+    const again = new Store({ filename: file });
+    expect((again.db.raw.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
+    again.close();
+  });
 });
