@@ -9,7 +9,7 @@
 // Service accounts normally arrive by themselves: the manifest `iamlocal kind` writes sends ServiceAccount
 // admission reviews to the webhook. The PUT is for service accounts that existed before it was installed.
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { awsErrors } from '../aws/errors';
 import { webhookFlagsFor, type WebhookSettings } from '../webhook/identities';
 import { ANNOTATION_DOMAIN, MIN_TOKEN_EXPIRATION, ROLE_ARN_ANNOTATION } from '../webhook/pod-mutation';

@@ -3,7 +3,7 @@
 // (src/store/seed-workloads.ts), each shown with the endpoint its credentials come from.
 // Endpoints are documented in README.md "Instance and task credentials".
 import type { Context, Hono } from 'hono';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../app-deps';
 import { AwsError, awsErrors } from '../aws/errors';
 import { ECS_CREDENTIALS_PREFIX } from '../metadata/ecs';
 import { taskId } from '../services/ecs/task-credentials';

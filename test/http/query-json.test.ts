@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipeline } from '../helpers/pipeline';
 
-const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { ROOT } from '../helpers/admin-client';
 
 describe('Accept: application/json on Query requests', () => {
   it('GetCallerIdentity answers {GetCallerIdentityResponse:{GetCallerIdentityResult, ResponseMetadata}}', async () => {
