@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { arns } from '../src/aws/arn';
-import { defaults, silentLogger } from '../src/config';
+import { defaults, ROOT_CREDENTIALS, silentLogger } from '../src/config';
 import { decodeForm, expandParams } from '../src/http/query-decode';
 import { fixedClock, seededIds } from '../src/runtime';
 import { iamOperations } from '../src/services/iam/index';
@@ -401,7 +401,7 @@ function dummyCall(service: ServiceName): Call {
     now: clock.now(),
     service,
     region: 'us-east-1',
-    principal: { kind: 'root', accountId: account, arn: arns.root(account), userId: account, accessKeyId: 'test', session: null },
+    principal: { kind: 'root', accountId: account, arn: arns.root(account), userId: account, accessKeyId: ROOT_CREDENTIALS.accessKeyId, session: null },
     sourceIp: '127.0.0.1',
     userAgent: null,
     secureTransport: false,
@@ -1039,7 +1039,7 @@ async function samlStep(models: Models, findings: Finding[], happy: HappyParams)
     },
     new Date(SAML_T0.getTime() + 60_000),
   );
-  const created = await p.signed({ Action: 'CreateSAMLProvider', Version: '2010-05-08', Name: 'ExampleIdP', SAMLMetadataDocument: samlMetadata() }, { accessKeyId: 'test', secretAccessKey: 'test' }, 'iam');
+  const created = await p.signed({ Action: 'CreateSAMLProvider', Version: '2010-05-08', Name: 'ExampleIdP', SAMLMetadataDocument: samlMetadata() }, { ...ROOT_CREDENTIALS }, 'iam');
   if (created.status !== 200) findings.push({ service: 'sts', operation: 'AssumeRoleWithSAML', kind: 'call-failed', message: `set-up: HTTP ${created.status}` });
   const params = {
     Action: 'AssumeRoleWithSAML',
