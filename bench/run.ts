@@ -47,7 +47,10 @@ const CFG = {
   /** Flags for the server's node: by default the ones `npm start` passes (so the bench measures what users
    *  run); BENCH_NODE_ARGS="--max-semi-space-size=8 …" replaces them. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean),
+  /** Phases to run (comma-separated): cold, load, bare, moto, sessions, policy; all by default. */
+  phases: new Set((process.env.BENCH_PHASES ?? 'cold,load,bare,moto,sessions,policy').split(',').map((x) => x.trim()).filter(Boolean)),
 };
+const phase = (name: string) => CFG.phases.has(name);
 
 /** The node flags in package.json's `start` script (`node <flags> dist/cli.js`). */
 function startScriptNodeFlags(): string {
@@ -129,11 +132,22 @@ async function launch(extraArgs: string[], cli = CLI, probe: (origin: string) =>
 }
 
 /** Spawn → first successful signed GetCallerIdentity, `runs` times. */
-async function coldStarts(runs: number, extraArgs: string[]): Promise<number[]> {
+/** CPU (user + system) each cold start's server spent up to its first answer, by the same keys as `cold`. */
+const coldCpu: Record<string, number[]> = {};
+/** A bare `node -e 0` per round, spawn to exit: the floor of any cold start on this machine right now. */
+const nodeFloor: number[] = [];
+
+/** Spawn → first successful signed GetCallerIdentity, `runs` times (and the server's CPU ms to get there). */
+async function coldStarts(runs: number, extraArgs: string[], label: string): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, ['-e', '0']);
+    nodeFloor.push(Math.round(performance.now() - t0));
     const { server, readyMs } = await launch(extraArgs);
     ms.push(Math.round(readyMs));
+    const cpu = readCpuMs(server.pid);
+    if (cpu !== null) (coldCpu[label] ??= []).push(Math.round(cpu));
     await stopServer(server);
     current = undefined;
   }
@@ -367,12 +381,12 @@ async function main(): Promise<number> {
   let heavy: Record<string, unknown> | undefined;
   try {
     await ensureBuilt();
-    cold['in memory'] = await coldStarts(CFG.coldRuns, []);
-    cold['--seed seed/'] = await coldStarts(CFG.coldRuns, ['--seed', join(ROOT, 'seed')]);
-    try {
+    if (phase('cold')) cold['in memory'] = await coldStarts(CFG.coldRuns, [], 'in memory');
+    if (phase('cold')) cold['--seed seed/'] = await coldStarts(CFG.coldRuns, ['--seed', join(ROOT, 'seed')], '--seed seed/');
+    if (phase('cold')) try {
       const dir = await dataDirWithRoles(10_000);
       // startServer passes --in-memory first; a later --data turns the file store back on.
-      cold['data dir, 10k roles'] = await coldStarts(CFG.coldRuns, ['--data', dir]);
+      cold['data dir, 10k roles'] = await coldStarts(CFG.coldRuns, ['--data', dir], 'data dir, 10k roles');
     } catch (e) {
       notes.push(`cold start with 10k roles not measured: ${(e as Error).message}`);
     }
@@ -384,7 +398,7 @@ async function main(): Promise<number> {
     rss.sample();
     idleRssMb = r1(rss.last / MB);
 
-    for (const sc of ALL.filter(selected)) {
+    for (const sc of phase('load') ? ALL.filter(selected) : []) {
       for (const c of CFG.concurrencies) {
         try {
           points.push(await scenarioPoint(sc, 'iamlocal', h.origin, h.pid, c, rss));
@@ -395,12 +409,13 @@ async function main(): Promise<number> {
       }
     }
     // The old sign-once-a-second figure, labelled, for comparison with earlier results.
-    if (CFG.signing === 'fresh' && selected(getCallerIdentity)) points.push(await scenarioPoint(getCallerIdentity, 'iamlocal', h.origin, h.pid, 64, rss, 'once-per-second'));
+    if (phase('load') && CFG.signing === 'fresh' && selected(getCallerIdentity)) points.push(await scenarioPoint(getCallerIdentity, 'iamlocal', h.origin, h.pid, 64, rss, 'once-per-second'));
 
-    bare = await bareHonoVsIamlocal(h, notes);
-    if (CFG.moto) moto = await vsMoto(h, notes);
+    if (phase('bare')) bare = await bareHonoVsIamlocal(h, notes);
+    if (!phase('moto')) notes.push('moto comparison not run (BENCH_PHASES)');
+    else if (CFG.moto) moto = await vsMoto(h, notes);
     else notes.push('moto comparison skipped: set MOTO_ENDPOINT and MOTO_PID (see bench/README.md)');
-    heavy = await sessionHeavy(h, rss);
+    if (phase('sessions')) heavy = await sessionHeavy(h, rss);
 
     rss.sample();
     peakRssMb = r1(rss.peak / MB);
@@ -414,7 +429,7 @@ async function main(): Promise<number> {
 
   let policy: unknown = null;
   try {
-    policy = await policyBench();
+    if (phase('policy')) policy = await policyBench();
   } catch (e) {
     policy = { error: (e as Error).message };
   }
@@ -439,6 +454,8 @@ async function main(): Promise<number> {
 
   Object.assign(results, {
     coldStartMs: cold,
+    coldStartServerCpuMs: coldCpu,
+    nodeSpawnFloorMs: nodeFloor,
     idleRssMb,
     peakRssMb,
     points: points.map((p) => ({
@@ -493,13 +510,14 @@ async function main(): Promise<number> {
   }
   if (heavy) console.log(`\nsession-heavy: ${JSON.stringify(heavy)}`);
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);
+  if (Object.keys(coldCpu).length) console.log(`cold start server CPU to the first answer: ${Object.entries(coldCpu).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ')}; bare \`node -e 0\` spawn → exit meanwhile: ${nodeFloor.join(', ')} ms`);
   console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
   console.log(`policy evaluator: ${dps !== undefined ? `${Math.round(dps)} decisions/s` : policy === null ? 'bench/policy.ts not present' : JSON.stringify(policy)}`);
   console.log('\n' + table([['target', 'value', 'result'], ...checks.map((c) => [c.target, String(c.value ?? 'n/a'), mark(c.pass)])]));
   for (const n of notes) console.log(`note: ${n}`);
 
-  const out = join(HERE, 'results.json');
+  const out = process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(HERE, 'results.json');
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwrote ${out}`);
   return exitCode;

@@ -47,6 +47,8 @@ export interface Catalog {
   byName: Map<string, CatalogSummary>;
   /** Sorted as ListPolicies pages them: name, then ARN. */
   sorted: CatalogSummary[];
+  /** One policy's summary (without building the whole map). */
+  summary(name: string): CatalogSummary | null;
   entry(name: string): CatalogEntry | null;
 }
 
@@ -69,29 +71,54 @@ export function awsManagedPolicyId(arn: string): string {
 }
 
 function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | null): Catalog {
-  const byName = new Map<string, CatalogSummary>();
+  // Start-up imports one or two policies (AdministratorAccess for the default user): only the index is
+  // parsed then; a policy's summary (its sha256-derived id, dates) is made when first asked for, and the
+  // whole sorted list only when ListPolicies pages through AWS-managed policies.
+  const valid = new Map<string, { meta: RawMeta; path: string }>();
   for (const m of metas) {
     const parts = parseAwsManagedArn(m.arn);
     if (!parts || parts.name !== m.name || !m.latestVersionId) continue;
+    valid.set(m.name, { meta: m, path: parts.path });
+  }
+  const summaries = new Map<string, CatalogSummary>();
+  const summary = (name: string): CatalogSummary | null => {
+    let s = summaries.get(name);
+    if (s) return s;
+    const v = valid.get(name);
+    if (!v) return null;
+    const m = v.meta;
     const created = m.createdDate ?? '1970-01-01T00:00:00.000Z';
-    byName.set(m.name, {
+    s = {
       name: m.name,
       arn: m.arn,
-      path: parts.path,
+      path: v.path,
       id: awsManagedPolicyId(m.arn),
       defaultVersionId: m.latestVersionId,
       createdAt: new Date(created).toISOString(),
       updatedAt: new Date(m.lastUpdatedDate ?? created).toISOString(),
-      isAttachable: parts.path !== '/aws-service-role/',
-    });
-  }
-  const sorted = [...byName.values()].sort((a, b) => cmp(sortKey(a), sortKey(b)));
+      isAttachable: v.path !== '/aws-service-role/',
+    };
+    summaries.set(name, s);
+    return s;
+  };
+  let byName: Map<string, CatalogSummary> | undefined;
+  let sorted: CatalogSummary[] | undefined;
   const cache = new Map<string, CatalogEntry | null>();
   return {
-    byName,
-    sorted,
+    get byName() {
+      if (!byName) {
+        byName = new Map();
+        for (const name of valid.keys()) byName.set(name, summary(name)!);
+      }
+      return byName;
+    },
+    get sorted() {
+      sorted ??= [...this.byName.values()].sort((a, b) => cmp(sortKey(a), sortKey(b)));
+      return sorted;
+    },
+    summary,
     entry(name) {
-      if (!cache.has(name)) cache.set(name, byName.has(name) ? entry(name) : null);
+      if (!cache.has(name)) cache.set(name, valid.has(name) ? entry(name) : null);
       return cache.get(name)!;
     },
   };
@@ -163,7 +190,7 @@ export function catalogSummaries(): readonly CatalogSummary[] {
 }
 
 export function catalogSummary(name: string): CatalogSummary | null {
-  return catalogIndex()?.byName.get(name) ?? null;
+  return catalogIndex()?.summary(name) ?? null;
 }
 
 /** The full catalogue entry (every version's document) for a policy name. */
@@ -207,10 +234,17 @@ export function ensureAwsManagedPolicy(store: Store, _ids: IdSource, arn: string
     isAttachable: summary.isAttachable,
     versionCreatedAt: new Date(latest.createdDate ?? summary.createdAt).toISOString(),
   });
-  // The catalogue keeps AWS's version history (with gaps where AWS deleted versions), as ListPolicyVersions shows it.
-  for (const [versionId, v] of Object.entries(entry.versions)) {
-    if (versionId === entry.latestVersionId) continue;
-    store.managedPolicies.putVersion(arn, versionId, doc(v.document), new Date(v.createdDate ?? summary.createdAt).toISOString());
+  // The catalogue keeps AWS's version history (with gaps where AWS deleted versions), as ListPolicyVersions
+  // shows it. An in-memory store copies it when first asked (the repo's deferHistory); a data file now.
+  const history = () => {
+    for (const [versionId, v] of Object.entries(entry.versions)) {
+      if (versionId === entry.latestVersionId) continue;
+      store.managedPolicies.putVersion(arn, versionId, doc(v.document), new Date(v.createdDate ?? summary.createdAt).toISOString());
+    }
+  };
+  if (Object.keys(entry.versions).length > 1) {
+    if (store.db.inMemory) store.managedPolicies.deferHistory(arn, history);
+    else history();
   }
   return store.managedPolicies.get(arn);
 }

@@ -27,11 +27,14 @@ const SHIPPED_BEFORE_LEDGER: ReadonlySet<number> = new Set([1, 2, 3, 10, 12, 14]
 
 export class Db {
   readonly raw: Database.Database;
+  /** True for a ':memory:' database (nothing outlives the process). */
+  readonly inMemory: boolean;
   private readonly cache = new Map<string, Database.Statement>();
   private depth = 0;
 
   constructor(opts: DbOptions) {
     if (opts.filename !== ':memory:') mkdirSync(dirname(opts.filename), { recursive: true });
+    this.inMemory = opts.filename === ':memory:';
     this.raw = new Database(opts.filename);
     if (opts.filename !== ':memory:') this.raw.pragma('journal_mode = WAL');
     this.raw.pragma('foreign_keys = ON');

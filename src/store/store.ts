@@ -123,6 +123,7 @@ export class Store {
   /** Empties every table (admin reset). */
   wipe(): void {
     this.db.wipe();
+    this.managedPolicies.clearDeferred();
   }
 
   close(): void {

@@ -60,6 +60,31 @@ const toPolicy = (r: PolicyRow): ManagedPolicy => ({
 export class ManagedPoliciesRepo {
   constructor(private readonly db: Db) {}
 
+  /** Older versions of AWS-managed policies not yet copied into policy_versions (see deferHistory). */
+  private readonly pendingHistory = new Map<string, () => void>();
+
+  /**
+   * Defers copying an imported AWS-managed policy's older versions until something reads or changes
+   * its versions (ReadOnlyAccess alone has 151 versions, 8 MB of JSON: copying them was most of an
+   * in-memory start-up with the shipped seeds). Only the default version is needed to evaluate.
+   */
+  deferHistory(arn: string, load: () => void): void {
+    this.pendingHistory.set(arn, load);
+  }
+
+  /** Copies a deferred history now (in the caller's transaction, or one of its own). */
+  private history(arn: string): void {
+    const load = this.pendingHistory.get(arn);
+    if (!load) return;
+    this.pendingHistory.delete(arn);
+    this.db.transaction(load);
+  }
+
+  /** Forgets deferred histories (their policies are gone: reset). */
+  clearDeferred(): void {
+    this.pendingHistory.clear();
+  }
+
   get(arn: string): ManagedPolicy | null {
     const r = this.db.get<PolicyRow>('SELECT * FROM managed_policies WHERE arn = ?', arn);
     return r ? toPolicy(r) : null;
@@ -141,6 +166,7 @@ export class ManagedPoliciesRepo {
   }
 
   delete(arn: string): void {
+    this.pendingHistory.delete(arn);
     this.db.run(`DELETE FROM tags WHERE resource_kind = 'policy' AND resource_id = ?`, arn);
     this.db.run('DELETE FROM managed_policies WHERE arn = ?', arn);
   }
@@ -162,6 +188,7 @@ export class ManagedPoliciesRepo {
   // ---- versions
 
   getVersion(arn: string, versionId: string): PolicyVersion | null {
+    this.history(arn);
     const r = this.db.get<{ policy_arn: string; version_id: string; document: string; created_at: string }>(
       'SELECT * FROM policy_versions WHERE policy_arn = ? AND version_id = ?', arn, versionId,
     );
@@ -179,6 +206,7 @@ export class ManagedPoliciesRepo {
 
   /** Newest first, as ListPolicyVersions returns them. */
   versions(arn: string): PolicyVersion[] {
+    this.history(arn);
     return this.db
       .all<{ policy_arn: string; version_id: string; document: string; created_at: string }>(
         `SELECT * FROM policy_versions WHERE policy_arn = ? ORDER BY CAST(substr(version_id, 2) AS INTEGER) DESC`, arn,
@@ -188,6 +216,7 @@ export class ManagedPoliciesRepo {
 
   /** Adds version v{next}; returns its id. */
   addVersion(arn: string, document: string, at: string, setAsDefault: boolean): string {
+    this.history(arn);
     const p = this.get(arn)!;
     const versionId = `v${p.nextVersion}`;
     this.db.run('INSERT INTO policy_versions (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)', arn, versionId, document, at);
@@ -202,10 +231,12 @@ export class ManagedPoliciesRepo {
 
   /** Inserts a version with a given id (AWS-managed policies imported with their history). */
   putVersion(arn: string, versionId: string, document: string, at: string): void {
+    this.history(arn);
     this.db.run('INSERT OR REPLACE INTO policy_versions (policy_arn, version_id, document, created_at) VALUES (?, ?, ?, ?)', arn, versionId, document, at);
   }
 
   deleteVersion(arn: string, versionId: string): void {
+    this.history(arn);
     this.db.run('DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?', arn, versionId);
   }
 
