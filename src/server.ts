@@ -4,7 +4,11 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { recorderFor } from './observe/request-record';
-import { createApp } from './app';
+import { createApp, handleAwsRequest } from './app';
+import type { AppDeps } from './app-deps';
+import { fastPathServer } from './http/node-fast-path';
+import { ADMIN_PREFIX } from './admin/routes';
+import { POD_IDENTITY_AGENT_PATH } from './metadata/pod-identity-agent';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
 import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
@@ -94,7 +98,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   let webhook: RunningServer['webhook'] = null;
 
-  const app = createApp({
+  const deps: AppDeps = {
     webhook: () => (webhook && webhookTls ? { url: webhook.url, port: webhook.port, caCert: webhookTls.caCert, sans: webhookTls.sans } : null),
     store,
     clock,
@@ -111,10 +115,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       workloads.clear();
       await workloads.sync();
     },
-  });
+  };
+  const app = createApp(deps);
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // AWS requests skip Hono's Fetch conversion (src/http/node-fast-path.ts); admin and agent paths do not.
+    const createServer = fastPathServer((c) => handleAwsRequest(deps, c), [ADMIN_PREFIX, POD_IDENTITY_AGENT_PATH]);
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer }, () => resolve(s));
     s.once('error', (e) => {
       void workloads.close().then(() => {
         store.close();
