@@ -1,6 +1,6 @@
 // Owns time and randomness: every clock read and every generated id goes through these, so tests
 // can freeze them and the admin clock endpoint can move iamlocal's time.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 export interface Clock {
   now(): Date;
@@ -53,15 +53,46 @@ export interface IdSource {
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+/**
+ * CSPRNG bytes drawn from a pool refilled 4 KiB at a time: one OpenSSL call per ~60 AssumeRole answers
+ * instead of four per answer (key id, secret, token, ids). Each byte is handed out once, and the
+ * pool's used part is zeroed, so nothing random is ever reused or left behind.
+ */
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function fromPool(n: number): number {
+  if (poolAt + n > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
+    poolAt = 0;
+  }
+  const at = poolAt;
+  poolAt += n;
+  return at;
+}
+
 export const randomIds: IdSource = {
   requestId: () => randomUUID(),
   base32(count) {
-    const b = randomBytes(count);
+    if (count > 256) {
+      const b = randomBytes(count);
+      let s = '';
+      for (let i = 0; i < count; i++) s += B32[b[i] & 31];
+      return s;
+    }
+    const at = fromPool(count);
     let s = '';
-    for (let i = 0; i < count; i++) s += B32[b[i] & 31];
+    for (let i = 0; i < count; i++) s += B32[pool[at + i] & 31];
+    pool.fill(0, at, at + count);
     return s;
   },
-  bytes: (n) => randomBytes(n),
+  bytes(n) {
+    if (n > 256) return randomBytes(n);
+    const at = fromPool(n);
+    const out = Buffer.from(pool.subarray(at, at + n));
+    pool.fill(0, at, at + n);
+    return out;
+  },
 };
 
 /** Deterministic ids for tests: a counter-driven PRNG (mulberry32) seeded with `seed`. */

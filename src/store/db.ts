@@ -25,6 +25,24 @@ export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 
  */
 const SHIPPED_BEFORE_LEDGER: ReadonlySet<number> = new Set([1, 2, 3, 10, 12, 14]);
 
+interface ReadMeta {
+  /** Leaf tables the statement reads (their write counters are checked on a hit). */
+  leafTables: string[];
+  results: Map<string, { value: unknown; epoch: number; leafGens: number[] }>;
+}
+
+/** Bound on cached read results (the whole cache is dropped when it is reached). */
+const MAX_CACHED_READS = 20_000;
+
+/** Freezes a row or a list of rows (cached results are shared by every reader). */
+function deepFreeze<T>(v: T): T {
+  if (Array.isArray(v)) {
+    for (const r of v) if (r && typeof r === 'object') Object.freeze(r);
+    Object.freeze(v);
+  } else if (v && typeof v === 'object') Object.freeze(v);
+  return v;
+}
+
 export class Db {
   readonly raw: Database.Database;
   /** True for a ':memory:' database (nothing outlives the process). */
@@ -87,14 +105,114 @@ export class Db {
     return s;
   }
 
+  // ---- read cache
+  //
+  // A request reads the same few rows again and again (its access key, its user, the role, its policies,
+  // tags): every read is answered from a cache that any write invalidates, so only the first request after
+  // a change pays SQLite. Writes to "leaf" tables (no trigger on them, no foreign key pointing at them, e.g.
+  // sessions, which AssumeRole inserts on every call) invalidate only reads of that table; any other write,
+  // a rolled-back transaction or a wipe invalidates every cached read. Rows are frozen: shared, never changed.
+
+  /** Bumped by every write that is not to a leaf table, by rollbacks and by wipe. */
+  private epoch = 0;
+  /** Per leaf table: bumped by every write to it. */
+  private readonly leafGen = new Map<string, number>();
+  private leaves: ReadonlySet<string> | undefined;
+  private tableNames: ReadonlySet<string> | undefined;
+  private readonly reads = new Map<string, ReadMeta>();
+  private readonly writes = new Map<string, string | null>();
+  private cachedRows = 0;
+
+  /** Tables with no trigger and no foreign key referring to them (a write there changes nothing else). */
+  private schema(): { tables: ReadonlySet<string>; leaves: ReadonlySet<string> } {
+    if (!this.tableNames || !this.leaves) {
+      const tables = (this.raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((t) => t.name);
+      const triggered = new Set((this.raw.prepare(`SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'`).all() as { tbl_name: string }[]).map((t) => t.tbl_name.toLowerCase()));
+      const referenced = new Set<string>();
+      for (const t of tables) for (const fk of this.raw.pragma(`foreign_key_list("${t}")`) as { table: string }[]) referenced.add(fk.table.toLowerCase());
+      this.tableNames = new Set(tables.map((t) => t.toLowerCase()));
+      this.leaves = new Set([...this.tableNames].filter((t) => !triggered.has(t) && !referenced.has(t)));
+    }
+    return { tables: this.tableNames, leaves: this.leaves };
+  }
+
+  private readMeta(sql: string): ReadMeta | null {
+    let m = this.reads.get(sql);
+    if (m === undefined) {
+      if (!/^\s*SELECT\b/i.test(sql)) return null;
+      const { tables, leaves } = this.schema();
+      // Every identifier that names a table counts as read (a superset is safe; a miss would not be).
+      const read = new Set((sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()).filter((w) => tables.has(w)));
+      m = { leafTables: [...read].filter((t) => leaves.has(t)), results: new Map() };
+      this.reads.set(sql, m);
+    }
+    return m;
+  }
+
+  /** The cached result of a read, or computes and caches it (primitive parameters only). */
+  private cachedRead<T>(sql: string, params: unknown[], compute: () => T): T {
+    const meta = this.readMeta(sql);
+    if (!meta) return compute();
+    let key = '';
+    for (const p of params) {
+      const t = typeof p;
+      if (t === 'string') key += 's' + (p as string).length + ':' + (p as string);
+      else if (t === 'number' || t === 'bigint') key += 'n' + String(p) + ';';
+      else if (p === null) key += 'z;';
+      else return compute();
+    }
+    const hit = meta.results.get(key);
+    if (hit && hit.epoch === this.epoch && this.leavesUnchanged(meta.leafTables, hit.leafGens)) return hit.value as T;
+    const value = compute();
+    if (this.cachedRows >= MAX_CACHED_READS) this.dropCache();
+    meta.results.set(key, { value: deepFreeze(value), epoch: this.epoch, leafGens: meta.leafTables.map((t) => this.leafGen.get(t) ?? 0) });
+    this.cachedRows++;
+    return value;
+  }
+
+  private leavesUnchanged(tables: string[], gens: number[]): boolean {
+    for (let i = 0; i < tables.length; i++) if ((this.leafGen.get(tables[i]) ?? 0) !== gens[i]) return false;
+    return true;
+  }
+
+  private dropCache(): void {
+    for (const m of this.reads.values()) m.results.clear();
+    this.cachedRows = 0;
+  }
+
+  /** Records a write: to a leaf table only that table's reads go stale, otherwise every read. */
+  private wrote(sql: string): void {
+    let table = this.writes.get(sql);
+    if (table === undefined) {
+      const m = /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i.exec(sql);
+      const name = m ? m[1].toLowerCase() : null;
+      table = name !== null && this.schema().leaves.has(name) ? name : null;
+      this.writes.set(sql, table);
+    }
+    if (table === null) this.invalidateAll();
+    else this.leafGen.set(table, (this.leafGen.get(table) ?? 0) + 1);
+  }
+
+  /** Every cached read is stale (a write the cache cannot attribute, a rollback, a wipe). */
+  invalidateAll(): void {
+    this.epoch++;
+    if (this.cachedRows > 0) this.dropCache();
+  }
+
   get<T = Row>(sql: string, ...params: unknown[]): T | undefined {
-    return this.stmt(sql).get(...params) as T | undefined;
+    return this.cachedRead(sql, params, () => this.stmt(sql).get(...params) as T | undefined);
   }
   all<T = Row>(sql: string, ...params: unknown[]): T[] {
-    return this.stmt(sql).all(...params) as T[];
+    return this.cachedRead(sql, params, () => this.stmt(sql).all(...params) as T[]);
   }
   run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.stmt(sql).run(...params);
+    // Marked stale before and after: a failing statement may still have changed rows (OR REPLACE, triggers).
+    this.wrote(sql);
+    try {
+      return this.stmt(sql).run(...params);
+    } finally {
+      this.wrote(sql);
+    }
   }
 
   /** Runs `fn` in one transaction (nested calls join the outer one). `fn` must be synchronous. */
@@ -103,6 +221,10 @@ export class Db {
     this.depth++;
     try {
       return this.raw.transaction(fn).immediate();
+    } catch (e) {
+      // Rolled back: reads cached inside the transaction saw rows that are gone.
+      this.invalidateAll();
+      throw e;
     } finally {
       this.depth--;
     }
@@ -115,6 +237,7 @@ export class Db {
 
   /** Deletes every row of every table (admin reset); the schema stays. */
   wipe(): void {
+    this.invalidateAll();
     const tables = this.raw
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
       .all() as { name: string }[];
