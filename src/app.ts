@@ -10,10 +10,12 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
 import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
 import { AwsError, awsErrors } from './aws/errors';
-import { authorize } from './authz/authorize';
+import { authorize, type AuthzRecording } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
+import { type DecisionLog } from './observe/decisions';
+import { explainDecision } from './policy/explain';
 import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
@@ -27,6 +29,7 @@ import { stsOperations } from './services/sts/index';
 import { withAuthorizationMessage } from './services/sts/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
+import type { Snapshots } from './store/snapshots';
 import type { Store } from './store/store';
 
 export interface AppDeps {
@@ -35,8 +38,12 @@ export interface AppDeps {
   ids: IdSource;
   config: Config;
   logger: Logger;
+  /** Every authorization decision, with its reasons (src/observe/decisions.ts). */
+  decisions: DecisionLog;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
+  /** Named state snapshots (POST /_iamlocal/snapshots); absent when the server offers none. */
+  snapshots?: Snapshots;
 }
 
 export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
@@ -67,6 +74,8 @@ export interface RequestState {
   input?: unknown;
   call?: Call;
   decision?: string;
+  /** Where this request's decisions are recorded (and its last denial, for the log line). */
+  rec?: AuthzRecording;
   output?: unknown;
 }
 
@@ -242,6 +251,7 @@ export const stages: Stage[] = [
         ids: deps.ids,
         config: deps.config,
         logger: deps.logger,
+        decisions: deps.decisions,
       };
     },
   },
@@ -276,6 +286,7 @@ export const stages: Stage[] = [
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
+          const rec: AuthzRecording = (s.rec = { log: s.deps.decisions, requestId: s.requestId, time: call.now, mode: s.deps.config.enforce });
           authorize(store, {
             principal: call.principal,
             evalPrincipal,
@@ -285,7 +296,7 @@ export const stages: Stage[] = [
             resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
             context: { ...base, ...extra },
             resourceLabel: op.resourceLabel?.(input, call),
-          });
+          }, rec);
           for (const check of op.extraChecks?.(input, call) ?? []) {
             authorize(store, {
               principal: call.principal,
@@ -295,9 +306,10 @@ export const stages: Stage[] = [
               resourceAccount: check.resourceAccount,
               resourcePolicy: check.resourcePolicy ?? null,
               context: { ...base, ...extra, ...check.context },
-            });
+            }, rec);
           }
-          s.decision = 'allowed';
+          // Audit mode: a denial was recorded as would-deny and the request goes on.
+          s.decision = rec.denied ? 'would-deny' : 'allowed';
         }, store);
         return op.handler(input, call);
       };
@@ -308,6 +320,10 @@ export const stages: Stage[] = [
 ];
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {
+  // The reason is explained only for denials (and would-denies), never on the allow path.
+  const denied = s.rec?.denied;
+  const lvl = s.deps.logger.level;
+  const why = denied && (lvl === 'debug' || lvl === 'info') ? explainDecision(denied.request, denied.decision) : null;
   s.deps.logger.info('request', {
     requestId: s.requestId,
     service: s.service,
@@ -319,6 +335,7 @@ function logLine(s: RequestState, status: number, err?: AwsError): void {
     status,
     ms: Math.round((performance.now() - s.started) * 100) / 100,
     ...(err ? { error: err.code } : {}),
+    ...(why ? { reason: why.reason, ...(why.decidingPolicy ? { policy: why.decidingPolicy.name && why.decidingPolicy.name !== why.decidingPolicy.id ? `${why.decidingPolicy.id} (${why.decidingPolicy.name})` : why.decidingPolicy.id } : {}) } : {}),
   });
 }
 

@@ -2,6 +2,7 @@
 // variables that override them, and the structured JSON logger the levels drive.
 import { join } from 'node:path';
 import { cliFlags } from './cli-args';
+import type { EnforceMode } from './observe/decisions';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -29,6 +30,13 @@ export interface Config {
   defaultRegion: string;
   /** Largest request body accepted; larger ones get 413 RequestEntityTooLarge. */
   maxBodyBytes: number;
+  /** `enforce` (default) refuses denied requests; `audit` records them as would-deny and lets them through.
+   *  SigV4 and token verification are never relaxed. */
+  enforce: EnforceMode;
+  /** Decisions kept in memory (GET /_iamlocal/decisions). */
+  decisionLogSize: number;
+  /** Also keep decisions in the data file (ignored in memory). */
+  decisionLogPersist: boolean;
 }
 
 export const defaults: Config = {
@@ -42,6 +50,9 @@ export const defaults: Config = {
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
+  enforce: 'enforce',
+  decisionLogSize: 1000,
+  decisionLogPersist: false,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -58,6 +69,18 @@ const offValue = (v: string) => /^(|off|false|none|0|disabled)$/i.test(v.trim())
 function parsePort(v: string, what: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: not a port number: ${JSON.stringify(v)}`);
+  return n;
+}
+
+function parseEnforce(v: string, what: string): EnforceMode {
+  const m = v.trim().toLowerCase();
+  if (m !== 'enforce' && m !== 'audit') throw new ConfigError(`${what}: expected enforce or audit, got ${JSON.stringify(v)}`);
+  return m;
+}
+
+function parseCount(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new ConfigError(`${what}: expected a whole number from 1 to 1000000, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -82,10 +105,19 @@ export const USAGE = `Usage: iamlocal [options]
   --in-memory         keep state in memory only (env IAMLOCAL_IN_MEMORY=1)
   --seed FILE|DIR     seed file or directory of *.yaml/*.yml/*.json; repeatable (env IAMLOCAL_SEED, comma-separated)
   --log-level L       debug | info | warn | error | silent (default info; env IAMLOCAL_LOG_LEVEL)
+  --enforce MODE      enforce | audit: audit records denials as would-deny and lets them through; SigV4 and
+                      tokens are still verified (default enforce; env IAMLOCAL_ENFORCE)
+  --decision-log N    decisions kept in memory for /_iamlocal/decisions (default 1000; env IAMLOCAL_DECISION_LOG)
+  --decision-log-persist  also keep decisions in the data file (env IAMLOCAL_DECISION_LOG_PERSIST=1)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
                       mint a projected service-account token from a running server (mint-token --help)
+  iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A]
+                      print a running server's decisions, one line each with its reason
+  iamlocal reset | iamlocal clock [--set ISO | --advance SECONDS | --reset]
+  iamlocal snapshot save|restore|delete NAME | iamlocal snapshot list
+                      admin calls against a running server (--endpoint URL, default IAMLOCAL_ENDPOINT or http://127.0.0.1:4599)
 
   Root credentials of account 000000000000: IAMLOCAL_ROOT_ACCESS_KEY_ID / IAMLOCAL_ROOT_SECRET_ACCESS_KEY
   (default test / test; set IAMLOCAL_ROOT_ACCESS_KEY_ID=off to issue none).`;
@@ -99,6 +131,9 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (env.IAMLOCAL_IN_MEMORY !== undefined) c.inMemory = truthy(env.IAMLOCAL_IN_MEMORY);
   if (env.IAMLOCAL_SEED) c.seeds.push(...splitSeedList(env.IAMLOCAL_SEED));
   if (env.IAMLOCAL_LOG_LEVEL) c.logLevel = parseLevel(env.IAMLOCAL_LOG_LEVEL, 'IAMLOCAL_LOG_LEVEL');
+  if (env.IAMLOCAL_ENFORCE) c.enforce = parseEnforce(env.IAMLOCAL_ENFORCE, 'IAMLOCAL_ENFORCE');
+  if (env.IAMLOCAL_DECISION_LOG) c.decisionLogSize = parseCount(env.IAMLOCAL_DECISION_LOG, 'IAMLOCAL_DECISION_LOG');
+  if (env.IAMLOCAL_DECISION_LOG_PERSIST !== undefined) c.decisionLogPersist = truthy(env.IAMLOCAL_DECISION_LOG_PERSIST);
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
     else {
@@ -119,6 +154,9 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--in-memory': c.inMemory = true; break;
       case '--seed': (cliSeeds ??= []).push(value()); break;
       case '--log-level': c.logLevel = parseLevel(value(), '--log-level'); break;
+      case '--enforce': c.enforce = parseEnforce(value(), '--enforce'); break;
+      case '--decision-log': c.decisionLogSize = parseCount(value(), '--decision-log'); break;
+      case '--decision-log-persist': c.decisionLogPersist = true; break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

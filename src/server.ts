@@ -3,10 +3,14 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { join } from 'node:path';
 import { dataFile, type Config, type Logger } from './config';
+import { SqliteDecisionStore } from './observe/decision-store';
+import { DecisionLog } from './observe/decisions';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults } from './store/bootstrap';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
+import { Snapshots } from './store/snapshots';
 import { Store } from './store/store';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
@@ -18,6 +22,10 @@ export interface RunningServer {
   host: string;
   store: Store;
   clock: AdjustableClock;
+  decisions: DecisionLog;
+  snapshots: Snapshots;
+  /** Wipes state and re-applies defaults and seeds (what POST /_iamlocal/reset does). */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,17 +57,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw e;
   }
 
-  const app = createApp({
-    store,
-    clock,
-    ids,
-    config,
-    logger,
-    reset: async () => {
-      store.wipe();
-      await applyAll();
-    },
+  const decisions = new DecisionLog({
+    size: config.decisionLogSize,
+    persistence: config.decisionLogPersist && !config.inMemory ? new SqliteDecisionStore(store.db) : null,
   });
+  // Snapshot files live next to the data file (kept across restarts), or in a temporary directory in memory mode.
+  const snapshots = new Snapshots(store.db, config.inMemory ? null : join(config.dataDir, 'snapshots'));
+  const reset = async () => {
+    store.wipe();
+    await applyAll();
+  };
+  const app = createApp({ store, clock, ids, config, logger, decisions, snapshots, reset });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -86,6 +94,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
       server.close(() => {
+        decisions.flush();
+        snapshots.dispose();
         store.close();
         resolve();
       });
@@ -93,5 +103,5 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, stop };
+  return { url, port: addr.port, host: config.host, store, clock, decisions, snapshots, reset, stop };
 }

@@ -9,7 +9,10 @@ import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
 import { AdjustableClock } from '../runtime';
 import { requireRoot } from './admin-auth';
+import { ConsoleSessions } from './admin-access';
 import { mountClusterAdmin } from './clusters';
+import { mountConsole } from './console';
+import { mountDecisionAdmin } from './decisions';
 
 export const ADMIN_PREFIX = '/_iamlocal';
 const startedAt = Date.now();
@@ -35,8 +38,14 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       accountId: deps.config.defaultAccountId,
       region: deps.config.defaultRegion,
       storage: deps.config.inMemory ? 'memory' : 'file',
+      enforce: deps.config.enforce,
     }),
   );
+
+  // Decision log, snapshots and the web console share one access rule (admin-access.ts).
+  const sessions = new ConsoleSessions();
+  mountDecisionAdmin(app, deps, sessions);
+  mountConsole(app, deps, sessions);
 
   app.post(`${ADMIN_PREFIX}/reset`, async (c) => {
     try {

@@ -4,13 +4,14 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 
 import { parseArn } from './arn';
-import { T, U } from './conditions';
+import { F, T, U } from './conditions';
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from './document';
 import { callerFrom, DIRECT, NONE, PARENT, type Caller, type PrincipalForm } from './principal';
 import { evalStatement, type StatementEnv } from './statement';
 import type {
   ContextValue,
   Decision,
+  FailedCondition,
   DecisionKind,
   DenialCause,
   EvalRequest,
@@ -71,7 +72,10 @@ class Evaluation implements StatementEnv {
   readonly hasBoundary: boolean;
   form: PrincipalForm = NONE;
   why = '';
+  failedCondition = -1;
   readonly matched: MatchedStatement[] = [];
+  /** Allow statements that failed on a condition; allocated only when there is one. */
+  failed: FailedCondition[] | null = null;
   readonly notes: string[] = [];
   missingKeys: Set<string> | null = null;
   private readonly ctx: RequestContext;
@@ -131,6 +135,38 @@ class Evaluation implements StatementEnv {
     this.matched.push(r);
   }
 
+  /** Notes the condition an Allow statement failed on (one frozen record per statement and condition, cached). */
+  private recordFailure(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement, ci: number): void {
+    let byId = c.failRecords.get(kind);
+    if (!byId) {
+      byId = new Map();
+      c.failRecords.set(kind, byId);
+    }
+    let byStatement = byId.get(id);
+    if (!byStatement) {
+      byStatement = [];
+      byId.set(id, byStatement);
+    }
+    const byCondition = (byStatement[st.index] ??= []);
+    let r = byCondition[ci];
+    if (!r) {
+      const cond = st.conditions[ci]!;
+      r = Object.freeze({
+        policyKind: kind,
+        policyId: id,
+        ...(st.sid !== undefined ? { sid: st.sid } : {}),
+        index: st.index,
+        effect: st.effect!,
+        ...(st.start ? { start: st.start, end: st.end } : {}),
+        operator: cond.op,
+        key: cond.key,
+        values: Object.freeze([...cond.wanted]),
+      }) as FailedCondition;
+      byCondition[ci] = r;
+    }
+    (this.failed ??= []).push(r);
+  }
+
   /** Evaluates the policies of one layer (ORed). Every statement is looked at: any Deny counts. */
   layer(policies: readonly PolicySource[], kind: PolicyKind): LayerResult {
     const res: LayerResult = { allow: false, deny: false, form: NONE, denyPolicyId: undefined };
@@ -143,7 +179,12 @@ class Evaluation implements StatementEnv {
       for (let i = 0; i < stmts.length; i++) {
         const st = stmts[i]!;
         const t = evalStatement(st, kind, this);
-        if (t === T) {
+        if (t === F) {
+          if (this.failedCondition >= 0) {
+            if (st.effect === 'Allow') this.recordFailure(c, kind, src.id, st, this.failedCondition);
+            this.failedCondition = -1;
+          }
+        } else if (t === T) {
           if (st.effect === 'Deny') {
             if (!res.deny) res.denyPolicyId = src.id;
             res.deny = true;
@@ -241,6 +282,7 @@ function finish(ev: Evaluation, layers: Decision['layers'], decision: DecisionKi
     notes: ev.notes,
     layers,
   };
+  if (ev.failed) d.failedConditions = ev.failed;
   if (cause) d.cause = cause;
   return d;
 }

@@ -89,7 +89,8 @@ export class Db {
     try {
       this.raw.transaction(() => {
         // Generations are counters, not data: they keep counting so caches see the wipe as a change.
-        for (const t of tables) if (t.name !== 'generations') this.raw.exec(`DELETE FROM "${t.name}"`);
+        // The decision log is history, not state: a reset keeps it.
+        for (const t of tables) if (t.name !== 'generations' && t.name !== 'decisions') this.raw.exec(`DELETE FROM "${t.name}"`);
         if (tables.some((t) => t.name === 'generations')) this.raw.exec('UPDATE generations SET value = value + 1');
       })();
     } finally {

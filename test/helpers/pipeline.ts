@@ -1,5 +1,6 @@
 // Owns an in-process iamlocal for tests that need the whole pipeline (authentication, authorization,
 // handler, XML) without a socket: createApp over a fresh store, a frozen adjustable clock, seeded ids.
+import { DecisionLog } from '../../src/observe/decisions';
 import { createApp } from '../../src/app';
 import { signRequest } from '../../src/auth/sigv4';
 import { defaults, silentLogger } from '../../src/config';
@@ -46,7 +47,7 @@ export async function pipeline(seed: Record<string, unknown> | Record<string, un
   const ids = seededIds(7);
   bootstrapDefaults(store, defaults, clock.now());
   await applySeedDocuments(store, await loadSeedSources(Array.isArray(seed) ? seed : [seed]), { ids, now: clock.now(), config: defaults });
-  const app = createApp({ store, clock, ids, config: defaults, logger: silentLogger });
+  const app = createApp({ store, clock, ids, config: defaults, logger: silentLogger, decisions: new DecisionLog() });
   const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
   const url = 'http://localhost/';
   return {

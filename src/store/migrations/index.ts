@@ -3,6 +3,7 @@
 import { migration001 } from './001-initial';
 import { migration002 } from './002-generations';
 import { migration003 } from './003-sessions-token-index';
+import { migration008 } from './008-decisions';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: migration001 },
   { version: 2, name: 'generations', sql: migration002 },
   { version: 3, name: 'sessions-token-index', sql: migration003 },
+  { version: 8, name: 'decisions', sql: migration008 },
 ];
