@@ -3,7 +3,9 @@
 import { createLogger, defaults, type Config, type LogLevel, type RootCredentials } from './config';
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
+import type { DecisionFilter, DecisionRecord, EnforceMode } from './observe/decisions';
 import type { SeedSource } from './store/seed-load';
+import type { SnapshotInfo } from './store/snapshots';
 
 export interface StartOptions {
   /** Listen port; 0 (default) picks a free one. */
@@ -20,6 +22,10 @@ export interface StartOptions {
   logLevel?: LogLevel;
   /** The default account's root key; false for none. Default test/test. */
   rootCredentials?: RootCredentials | false;
+  /** `audit` lets denied requests through and records them as would-deny. Default `enforce`. */
+  enforce?: EnforceMode;
+  /** Decisions kept in memory. Default 1000. */
+  decisionLogSize?: number;
 }
 
 export interface IamLocal {
@@ -29,6 +35,14 @@ export interface IamLocal {
   /** The root credentials (empty strings when switched off). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   clock: AdjustableClock;
+  /** Saves the whole state as snapshot `name` (replacing one of that name). */
+  snapshot(name: string): Promise<SnapshotInfo>;
+  /** Brings snapshot `name` back (the decision log is kept). */
+  restore(name: string): Promise<void>;
+  /** Wipes the state and re-applies defaults and seeds. */
+  reset(): Promise<void>;
+  /** Decision records, oldest first, that pass the filter (all of the ring by default). */
+  decisions(filter?: DecisionFilter): DecisionRecord[];
   stop(): Promise<void>;
 }
 
@@ -42,6 +56,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     logLevel: opts.logLevel ?? 'silent',
     rootCredentials: opts.rootCredentials === undefined ? defaults.rootCredentials : opts.rootCredentials,
     seeds: [],
+    enforce: opts.enforce ?? 'enforce',
+    decisionLogSize: opts.decisionLogSize ?? defaults.decisionLogSize,
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -58,6 +74,19 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     accountId: '000000000000',
     credentials: creds ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } : { accessKeyId: '', secretAccessKey: '' },
     clock: server.clock,
+    snapshot: async (name) => server.snapshots.save(name),
+    restore: async (name) => server.snapshots.restore(name),
+    reset: () => server.reset(),
+    decisions: (filter = {}) => {
+      const out: DecisionRecord[] = [];
+      let page = server.decisions.query({ ...filter, limit: 1000 });
+      out.push(...page.decisions);
+      while (page.nextToken && (filter.limit === undefined || out.length < filter.limit)) {
+        page = server.decisions.query({ ...filter, after: Number(page.nextToken), limit: 1000 });
+        out.push(...page.decisions);
+      }
+      return filter.limit === undefined ? out : out.slice(0, filter.limit);
+    },
     stop: server.stop,
   };
 }
@@ -69,3 +98,5 @@ export { Store, openStore } from './store/store';
 export { SeedError } from './store/seed-schema';
 export type { SeedSource } from './store/seed-load';
 export { AwsError } from './aws/errors';
+export { DecisionLog, formatDecisionLine, type DecisionRecord, type DecisionFilter, type DecisionPrincipal, type DecisionOutcome, type EnforceMode } from './observe/decisions';
+export type { SnapshotInfo } from './store/snapshots';
