@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
+import { ADMIN_COMMANDS, runAdminCommand } from './cli-admin';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -9,6 +10,8 @@ import { SeedError } from './store/seed-schema';
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
   if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  // `iamlocal decisions|reset|clock|snapshot …`: admin calls against a running server (src/cli-admin.ts).
+  if ((ADMIN_COMMANDS as readonly string[]).includes(process.argv[2] ?? '')) process.exit(await runAdminCommand(process.argv[2]!, process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`})\n`);
+  process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`}, ${config.enforce === 'audit' ? 'AUDIT mode: denials are logged as would-deny and let through' : 'enforce mode'})\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
