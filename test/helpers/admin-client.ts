@@ -4,11 +4,11 @@ import { send, type Creds } from './raw-client';
 
 export const ROOT: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-export async function admin<T = any>(endpoint: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, creds: Creds = ROOT): Promise<{ status: number; json: T; text: string }> {
+export async function admin<T = any>(endpoint: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, creds: Creds = ROOT): Promise<{ status: number; json: T; text: string }> {
   const text = body === undefined ? '' : JSON.stringify(body);
   const headers = { 'content-type': 'application/json' };
   const signed = signRequest({ method, url: new URL(path, endpoint).toString(), headers, body: text }, creds, { region: 'us-east-1', service: 'iamlocal', now: new Date() });
-  const res = await send(endpoint, { method, path, headers: { ...headers, ...signed }, body: method === 'GET' ? undefined : text });
+  const res = await send(endpoint, { method, path, headers: { ...headers, ...signed }, body: method === 'GET' || method === 'DELETE' ? undefined : text });
   let json: T;
   try {
     json = JSON.parse(res.body) as T;
