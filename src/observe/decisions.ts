@@ -12,6 +12,7 @@
 // `principal.roleArn` so a role's activity is found whatever its session names were.
 import type { Principal } from '../auth/principal';
 import { explainDecision, type Explanation } from '../policy/explain';
+import { statementPositions } from '../policy/positions';
 import type { ContextValue, Decision, DecisionKind, EvalRequest, PolicyKind, PrincipalType } from '../policy/types';
 
 /** `enforce` (default): denials are refused. `audit`: denials are recorded as `would-deny` and let through. */
@@ -47,6 +48,20 @@ export interface DecisionPolicy {
   level?: number;
   outcome: 'allow' | 'deny' | 'none';
   text?: string;
+  /** Detailed reads of single-line documents: the text pretty-printed, with each statement's span in it. */
+  display?: { text: string; statements: { index: number; start: { line: number; column: number }; end: { line: number; column: number } }[] };
+}
+
+/** A compact (one-line) document, re-indented for people, with statement spans recomputed in the new text. */
+function displayOf(text: string): DecisionPolicy['display'] | undefined {
+  if (text.includes('\n')) return undefined;
+  try {
+    const pretty = JSON.stringify(JSON.parse(text), null, 2);
+    const spans = statementPositions(pretty);
+    return spans ? { text: pretty, statements: spans.map((s, index) => ({ index, ...s })) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -375,6 +390,7 @@ export class DecisionLog {
         ...(p.level !== undefined ? { level: p.level } : {}),
         outcome: p.outcome,
         ...(detailed ? { text: p.text } : {}),
+        ...(detailed && displayOf(p.text) ? { display: displayOf(p.text) } : {}),
       })),
       statements: x.statements,
       failedConditions: x.failedConditions,

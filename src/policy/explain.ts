@@ -220,10 +220,14 @@ export function explainDecision(req: EvalRequest, d: Decision): Explanation {
       : kind === 'identity' && (req.policies.identity ?? []).length === 0 ? ' (the principal has no identity-based policies)'
       : '';
     out.reason = `implicit deny: no ${POLICY_KIND_LABEL[kind]} allows ${action}${scope}`;
-    if (cause?.code === 'trustPolicyDoesNotAllow') out.reason = `implicit deny: the role's trust policy does not allow ${action} for this principal${scope}`;
+    if (cause?.code === 'trustPolicyDoesNotAllow') out.reason = `implicit deny: the role's trust policy (${pol?.id ?? 'resource-based policy'}) does not allow ${action} for this caller`;
   }
   const fc = failedConditions[0];
-  if (fc) out.reason += `; ${fc.operator} ${fc.key} wanted ${show(fc.wanted)}, seen ${show(fc.seen)} (${label(fc.policyType, fc.policyId, fc.policyName)} ${where(fc)})`;
+  if (fc) {
+    // The policy is named once: a near miss in the deciding policy only says which statement.
+    const inDeciding = out.decidingPolicy && out.decidingPolicy.type === fc.policyType && out.decidingPolicy.id === fc.policyId;
+    out.reason += `; ${inDeciding ? '' : `${label(fc.policyType, fc.policyId, fc.policyName)} `}${where(fc)}: ${fc.operator} ${fc.key} wanted ${show(fc.wanted)}, seen ${show(fc.seen)}`;
+  }
   else if (d.missingContextKeys.length) out.reason += `; missing context keys: ${d.missingContextKeys.join(', ')}`;
   return out;
 }

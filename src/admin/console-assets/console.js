@@ -206,16 +206,22 @@
         h('div', {}, 'wanted ', h('span', { class: 'wanted mono' }, show1(c.wanted))),
         h('div', {}, 'seen ', h('span', { class: 'seen mono' }, show1(c.seen))),
         h('div', { class: 'policy-head' }, `${c.policyType} ${policyName(c)} · statement ${c.index}${c.sid ? ` "${c.sid}"` : ''}`)));
+    // Compact documents come pretty-printed (p.display) with statement spans of their own.
+    const span = (p, x) => {
+      if (!p.display) return { start: x.start, end: x.end };
+      const s = p.display.statements.find((st) => st.index === x.index);
+      return s ? { start: s.start, end: s.end } : {};
+    };
     const ranges = (p) => [
-      ...d.statements.filter((s) => s.policyId === p.id && s.policyType === p.type).map((s) => ({ start: s.start, end: s.end, cls: s.deciding ? (s.effect === 'Deny' ? 'deny' : 'deciding') : 'deciding' })),
-      ...d.failedConditions.filter((c) => c.policyId === p.id && c.policyType === p.type).map((c) => ({ start: c.start, end: c.end, cls: 'failed', key: c.key })),
+      ...d.statements.filter((s) => s.policyId === p.id && s.policyType === p.type).map((s) => ({ ...span(p, s), cls: s.effect === 'Deny' ? 'deny' : 'deciding' })),
+      ...d.failedConditions.filter((c) => c.policyId === p.id && c.policyType === p.type).map((c) => ({ ...span(p, c), cls: 'failed', key: c.key })),
     ];
     const relevant = (p) => ranges(p).length > 0 || (d.decidingPolicy && d.decidingPolicy.id === p.id);
     const policies = d.policies.map((p) =>
       h('details', { open: relevant(p) ? true : null },
         h('summary', { class: 'policy-head' }, h('span', { class: `outcome-${p.outcome}` }, `[${p.outcome}] `), `${p.type} · ${p.name && p.name !== p.id ? `${p.name} — ` : ''}${p.id}`),
-        markedPolicy(p.text || '', ranges(p))));
-    panel.replaceChildren(
+        markedPolicy(p.display ? p.display.text : p.text || '', ranges(p))));
+    panel.replaceChildren(...[
       h('h3', {}, h('span', { class: `badge ${d.outcome}` }, d.outcome), ' ', d.action),
       h('div', { class: 'reason-line' }, d.reason),
       h('h4', {}, 'Request'),
@@ -230,7 +236,7 @@
       h('h4', {}, 'Policies consulted'),
       policies,
       d.notes.length ? h('h4', {}, 'Notes') : null,
-      d.notes.map((n) => h('div', { class: 'mono' }, n)));
+      d.notes.map((n) => h('div', { class: 'mono' }, n))].flat().filter(Boolean));
   }
 
   // ------------------------------------------------------------------ principals & policies
