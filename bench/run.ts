@@ -288,6 +288,15 @@ async function main(): Promise<number> {
   }
   const dps = decisionsPerSecond(policy);
 
+  // Per-test isolation: snapshot restore vs reset + re-seeding (bench/snapshot.ts), in process.
+  let snapshot: unknown = null;
+  try {
+    snapshot = await (await import('./snapshot')).runSnapshotBench();
+  } catch (e) {
+    snapshot = { error: (e as Error).message };
+  }
+  results.snapshot = snapshot;
+
   // Targets (at c=64 for throughput and p99; cold start = median of the runs).
   const at64 = (s: string) => points.find((p) => p.scenario === s && p.concurrency === 64);
   const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
@@ -362,6 +371,7 @@ async function main(): Promise<number> {
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${coldMs.map((m) => Math.round(m) + ' ms').join(', ') || 'n/a'}`);
   console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
+  console.log(`state restore: ${JSON.stringify(snapshot)}`);
   console.log(`policy evaluator: ${dps !== undefined ? `${Math.round(dps)} decisions/s` : policy === null ? 'bench/policy.ts not present' : JSON.stringify(policy)}`);
   console.log('\n' + table([['target', 'value', 'result'], ...checks.map((c) => [c.target, c.value ?? 'n/a', mark(c.pass)])]));
   for (const n of notes) console.log(`note: ${n}`);

@@ -2,7 +2,7 @@
 // with node_modules left external, plus .d.ts files for the package's public entry points.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, existsSync } from 'node:fs';
+import { cpSync, rmSync, existsSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 const entries = { cli: 'src/cli.ts', index: 'src/index.ts', policy: 'src/policy/index.ts' };
@@ -18,6 +18,8 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+// The web console's static files are read at run time next to the bundle (src/admin/console.ts).
+cpSync('src/admin/console-assets', 'dist/console-assets', { recursive: true });
 try {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 } catch {
