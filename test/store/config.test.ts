@@ -17,6 +17,15 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 6000, seeds: ['x.yaml', 'y/'], logLevel: 'silent', dataDir: '/tmp/d', inMemory: false });
   });
 
+  it('enforce mode and the decision log: default enforce / 1000; env, then flags; bad values refused', () => {
+    expect(resolveConfig([], {})).toMatchObject({ enforce: 'enforce', decisionLogSize: 1000, decisionLogPersist: false });
+    const env = { IAMLOCAL_ENFORCE: 'audit', IAMLOCAL_DECISION_LOG: '50', IAMLOCAL_DECISION_LOG_PERSIST: '1' };
+    expect(resolveConfig([], env)).toMatchObject({ enforce: 'audit', decisionLogSize: 50, decisionLogPersist: true });
+    expect(resolveConfig(['--enforce', 'enforce', '--decision-log=7'], env)).toMatchObject({ enforce: 'enforce', decisionLogSize: 7 });
+    expect(() => resolveConfig(['--enforce', 'off'], {})).toThrow(/expected enforce or audit/);
+    expect(() => resolveConfig([], { IAMLOCAL_DECISION_LOG: '0' })).toThrow(/IAMLOCAL_DECISION_LOG/);
+  });
+
   it('root credentials from env, or off', () => {
     expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'AKIAX', IAMLOCAL_ROOT_SECRET_ACCESS_KEY: 's' }).rootCredentials).toEqual({ accessKeyId: 'AKIAX', secretAccessKey: 's' });
     expect(resolveConfig([], { IAMLOCAL_ROOT_ACCESS_KEY_ID: 'off' }).rootCredentials).toBe(false);
