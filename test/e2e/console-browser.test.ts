@@ -2,8 +2,9 @@
 // real server. Signs in through the form (SigV4 signed in-page with WebCrypto → session cookie), sees
 // a denied IRSA call appear in the live view, opens it and reads the failing condition (wanted vs
 // seen) with the trust policy statement highlighted; browses principals; runs the simulator.
-// Screenshots of the main views go to docs/console-*.png. .ci/run installs chromium; locally the
-// test skips, saying so, only when /usr/bin/chromium is absent.
+// Screenshots of the main views are taken on every run; with IAMLOCAL_SCREENSHOTS=docs they replace
+// docs/console-*.png (so a plain test run leaves the checkout clean). .ci/run installs chromium;
+// locally the test skips, saying so, only when /usr/bin/chromium is absent.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`console-browser.test.ts skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`);
 
 const IRSA_SEED = fileURLToPath(new URL('../../seed/10-irsa-payments.yaml', import.meta.url));
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
 const ROLE = 'arn:aws:iam::000000000000:role/payments-api';
 
 describe.skipIf(!HAVE_CHROMIUM)('web console in headless Chromium', () => {
@@ -28,10 +29,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in headless Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  let DOCS: string;
 
   beforeAll(async () => {
     iam = await startIamLocal({ seed: [IRSA_SEED, { users: [{ name: 'ana', inlinePolicies: { s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }] } } }] }] });
     profile = mkdtempSync(join(tmpdir(), 'iamlocal-chromium-'));
+    DOCS = process.env.IAMLOCAL_SCREENSHOTS === 'docs' ? DOCS_DIR : mkdtempSync(join(tmpdir(), 'iamlocal-shots-'));
     // A fresh profile directory per run (playwright passes it as --user-data-dir).
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -46,6 +49,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in headless Chromium', () => {
     await context?.close();
     await iam?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (DOCS && DOCS !== DOCS_DIR) rmSync(DOCS, { recursive: true, force: true });
   });
 
   it('the page alone shows only the sign-in form; a wrong secret is refused', async () => {
@@ -103,6 +107,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in headless Chromium', () => {
     expect(text).toContain('oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5E1D0C5A7F3B4E2A9C8D7F6E5A4B3C2D');
     expect(text).toContain('Mock EKS clusters (1)');
     await page.locator('#principals-body summary', { hasText: ROLE }).click();
+    await page.locator('#principals-body summary', { hasText: 'Trust policy' }).first().click();
+    expect(await page.locator('#principals-body pre.policy').first().textContent()).toContain('"sts:AssumeRoleWithWebIdentity"');
     await page.screenshot({ path: join(DOCS, 'console-principals.png') });
   }, 60_000);
 

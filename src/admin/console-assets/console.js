@@ -240,8 +240,15 @@
   }
 
   // ------------------------------------------------------------------ principals & policies
+  function pretty(text) {
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      return text;
+    }
+  }
   function policyBlock(title, p) {
-    return h('details', {}, h('summary', {}, `${title}: ${p.name}`), h('pre', { class: 'policy' }, p.document));
+    return h('details', {}, h('summary', {}, `${title}: ${p.name}`), h('pre', { class: 'policy' }, pretty(p.document)));
   }
   async function loadPrincipals() {
     if (state.principals) return;
