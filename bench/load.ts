@@ -20,9 +20,11 @@ export interface LoadOptions {
   durationMs: number;
   /** Unmeasured requests sent first (connection set-up, JIT). */
   warmupRequests?: number;
-  /** Builds the request for a worker; called once per request (may return a cached signed request). */
-  makeRequest: () => LoadRequest;
-  /** A 2xx answer whose body fails this check counts as an error. */
+  /** Builds the next request of worker `w` (0…concurrency-1); called once per request. */
+  makeRequest: (worker: number) => LoadRequest;
+  /** The status a correct answer has (default: any 2xx). */
+  expectStatus?: number;
+  /** An answer with the expected status whose body fails this check counts as an error. */
   checkBody?: (body: string) => boolean;
   /** Called about every 100 ms while the measured phase runs (e.g. to sample server RSS). */
   onTick?: () => void;
@@ -67,7 +69,7 @@ interface Outcome {
   detail?: string;
 }
 
-function once(agent: Agent, url: URL, req: LoadRequest, checkBody?: (b: string) => boolean): Promise<Outcome> {
+function once(agent: Agent, url: URL, req: LoadRequest, checkBody?: (b: string) => boolean, expectStatus?: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const r = request(
       {
@@ -84,7 +86,9 @@ function once(agent: Agent, url: URL, req: LoadRequest, checkBody?: (b: string) 
         res.on('end', () => {
           const status = String(res.statusCode ?? 0);
           const body = Buffer.concat(chunks).toString('utf8');
-          const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 && (!checkBody || checkBody(body));
+          const code = res.statusCode ?? 0;
+          const statusOk = expectStatus !== undefined ? code === expectStatus : code >= 200 && code < 300;
+          const ok = statusOk && (!checkBody || checkBody(body));
           resolve(ok ? { ok, status } : { ok, status, detail: `${status} ${body.slice(0, 300)}` });
         });
         res.on('error', (e) => resolve({ ok: false, status: 'ERR', detail: String(e) }));
@@ -105,8 +109,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     if (warm > 0) {
       let left = warm;
       await Promise.all(
-        Array.from({ length: Math.min(opts.concurrency, warm) }, async () => {
-          while (left-- > 0) await once(agent, url, opts.makeRequest(), opts.checkBody);
+        Array.from({ length: Math.min(opts.concurrency, warm) }, async (_, w) => {
+          while (left-- > 0) await once(agent, url, opts.makeRequest(w), opts.checkBody, opts.expectStatus);
         }),
       );
     }
@@ -122,12 +126,12 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const tick = opts.onTick ? setInterval(opts.onTick, 100) : undefined;
     opts.onTick?.();
 
-    const worker = async () => {
+    const worker = async (w: number) => {
       while (issued < opts.maxRequests && performance.now() < deadline) {
         issued++;
-        const req = opts.makeRequest();
+        const req = opts.makeRequest(w);
         const t0 = performance.now();
-        const out = await once(agent, url, req, opts.checkBody);
+        const out = await once(agent, url, req, opts.checkBody, opts.expectStatus);
         latencies[done++] = performance.now() - t0;
         statuses[out.status] = (statuses[out.status] ?? 0) + 1;
         if (!out.ok) {
@@ -136,7 +140,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         }
       }
     };
-    await Promise.all(Array.from({ length: opts.concurrency }, worker));
+    await Promise.all(Array.from({ length: opts.concurrency }, (_, w) => worker(w)));
     const durationMs = performance.now() - start;
     if (tick) clearInterval(tick);
     opts.onTick?.();

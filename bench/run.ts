@@ -1,14 +1,20 @@
-// Owns `npm run bench`: starts the built iamlocal CLI as a child process, measures cold start, drives
-// signed GetCallerIdentity and AssumeRole at concurrency 1/8/64 over loopback, samples server RSS, runs
-// the policy-evaluator bench when present, prints a table, writes bench/results.json. Targets are
-// reported, not asserted (exit 0); exit 1 only when the server could not be benchmarked at all.
+// Owns `npm run bench`: starts the built iamlocal CLI as a child process, measures cold start (in memory,
+// with the shipped seeds, with a data dir of 10k roles), drives every scenario of bench/scenarios.ts at
+// concurrency 1/8/64 over loopback with every request freshly signed (as SDKs sign), reports the server's
+// CPU µs per request from /proc, compares with a bare Hono server and (when MOTO_ENDPOINT/MOTO_PID are
+// set) with moto, interleaved A/B/A/B, runs a session-heavy phase, the policy-evaluator bench, prints a
+// table, writes bench/results.json. Targets are reported, not asserted (exit 0); exit 1 only when the
+// server could not be benchmarked at all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
-import { cachedSigner, call, send, signedQuery, xmlField, type Creds } from './aws-query';
-import { runLoad, type LoadResult } from './load';
+import { send, signedQuery, type Creds } from './aws-query';
+import { runLoad, type LoadRequest, type LoadResult } from './load';
+import { ALL, assumeRole, getCallerIdentity, sessionCreds, sessionGetCallerIdentity, type Scenario, type Signing, type Target } from './scenarios';
+import { makeRolesSeed } from './roles-seed';
 import { freePort, readCpuMs, readMachineBusyMs, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +22,7 @@ const ROOT = resolve(HERE, '..');
 // BENCH_CLI points at another entry (e.g. a local build); default is the package's own bin.
 const CLI = process.env.BENCH_CLI ? resolve(process.env.BENCH_CLI) : join(ROOT, 'dist', 'cli.js');
 const ACCOUNT = '000000000000';
-const ROOT_CREDS: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
+const ADMIN_CREDS: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 const num = (name: string, dflt: number) => {
   const v = Number(process.env[name]);
@@ -28,7 +34,16 @@ const CFG = {
   warmupRequests: num('BENCH_WARMUP', 500),
   coldRuns: num('BENCH_COLD_RUNS', 3),
   concurrencies: (process.env.BENCH_CONCURRENCY ?? '1,8,64').split(',').map(Number).filter((n) => n > 0),
-  globalTimeoutMs: num('BENCH_TIMEOUT_MS', 10 * 60_000),
+  globalTimeoutMs: num('BENCH_TIMEOUT_MS', 20 * 60_000),
+  /** 'fresh' (default): every request signed anew, as SDKs do; BENCH_SIGN=once re-signs at most once a second. */
+  signing: (process.env.BENCH_SIGN === 'once' ? 'once-per-second' : 'fresh') as Signing,
+  /** Interleaved A/B rounds for the comparisons (bare Hono, moto). */
+  rounds: num('BENCH_ROUNDS', 3),
+  /** Sessions minted in the session-heavy phase. */
+  sessions: num('BENCH_SESSIONS', 100_000),
+  /** Scenario names to run (comma-separated substrings); all by default. */
+  only: (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+  moto: process.env.MOTO_ENDPOINT ? { origin: process.env.MOTO_ENDPOINT, pid: Number(process.env.MOTO_PID) } : null,
   /** Flags for the server's node: by default the ones `npm start` passes (so the bench measures what users
    *  run); BENCH_NODE_ARGS="--max-semi-space-size=8 …" replaces them. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean),
@@ -42,15 +57,20 @@ function startScriptNodeFlags(): string {
 }
 
 const TARGETS = {
-  getCallerIdentityRps: 5000,
-  assumeRoleRps: 3000,
-  p99Ms: 25,
-  coldStartMs: 500,
+  /** Server CPU per request, iamlocal vs moto (moto µs ÷ iamlocal µs), every request freshly signed. */
+  vsMoto: { GetCallerIdentity: 30, AssumeRole: 20, GetRole: 20, 'CreateRole+DeleteRole': 10 } as Record<string, number>,
+  /** AccessDenied costs at most this × the same call allowed (server CPU µs per request). */
+  deniedOverAllowed: 1.1,
+  /** GetCallerIdentity req/s at c=64 ÷ a bare Hono server's fixed answer, same run. */
+  vsBareHono: 0.4,
+  coldStartMs: 300,
   rssMb: 150,
 };
 
 interface Point extends LoadResult {
   scenario: string;
+  target: Target | 'bare-hono';
+  signing: Signing;
   peakRssMb: number;
   /** CPU used during the measured phase, as % of one core: the server process and this load generator. */
   serverCpuPct: number | null;
@@ -90,29 +110,17 @@ function newestMtime(dir: string): number {
 }
 
 async function gciOk(origin: string): Promise<boolean> {
-  const res = await send(origin, signedQuery(origin, 'sts', 'GetCallerIdentity', {}, ROOT_CREDS), 2000);
+  const res = await send(origin, signedQuery(origin, 'sts', 'GetCallerIdentity', {}, ADMIN_CREDS), 2000);
   return res.status === 200 && res.body.includes('<GetCallerIdentityResult>');
 }
 
-/** Spawn → first successful signed GetCallerIdentity, `runs` times, default configuration (no seed). */
-async function coldStarts(runs: number): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { server, readyMs } = await launch([]);
-    ms.push(readyMs);
-    await stopServer(server);
-    current = undefined;
-  }
-  return ms;
-}
-
-async function launch(extraArgs: string[]): Promise<{ server: ServerHandle; readyMs: number }> {
+async function launch(extraArgs: string[], cli = CLI, probe: (origin: string) => Promise<boolean> = gciOk): Promise<{ server: ServerHandle; readyMs: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const h = startServer(CLI, port, ['--log-level', 'warn', ...extraArgs], CFG.nodeArgs);
+  const h = startServer(cli, port, ['--log-level', 'warn', ...extraArgs], CFG.nodeArgs);
   current = h;
   try {
-    return { server: h, readyMs: await waitUntilReady(h, t0, () => gciOk(h.origin)) };
+    return { server: h, readyMs: await waitUntilReady(h, t0, () => probe(h.origin)) };
   } catch (e) {
     await stopServer(h);
     current = undefined;
@@ -120,48 +128,51 @@ async function launch(extraArgs: string[]): Promise<{ server: ServerHandle; read
   }
 }
 
-/** The seeded caller (bench/seed.yaml) and the role it may assume, created through IAM CreateRole. */
-const BENCH_SEED = join(HERE, 'seed.yaml');
-const BENCH_USER: Creds = { accessKeyId: 'AKIAQAAAAAAABENCH234', secretAccessKey: 'benchBENCHbenchBENCHbenchBENCHbenchBENCH' };
-
-async function setUpAssumeRole(origin: string): Promise<{ creds: Creds; roleArn: string }> {
-  const roleName = 'bench-role';
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
-  });
-  const created = await call(origin, 'iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust }, ROOT_CREDS);
-  const roleArn = xmlField(created, 'Arn') ?? `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
-  await call(origin, 'sts', 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'bench-probe' }, BENCH_USER);
-  return { creds: BENCH_USER, roleArn };
+/** Spawn → first successful signed GetCallerIdentity, `runs` times. */
+async function coldStarts(runs: number, extraArgs: string[]): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { server, readyMs } = await launch(extraArgs);
+    ms.push(Math.round(readyMs));
+    await stopServer(server);
+    current = undefined;
+  }
+  return ms;
 }
+
+const BENCH_SEED = join(HERE, 'seed.yaml');
 
 async function loadPoint(
   scenario: string,
+  target: Target | 'bare-hono',
   origin: string,
+  pid: number,
   concurrency: number,
-  make: () => ReturnType<typeof signedQuery>,
+  make: (w: number) => LoadRequest,
   check: (b: string) => boolean,
-  rss: RssSampler,
+  rss: RssSampler | null,
+  expectStatus?: number,
+  limits: { durationMs?: number; maxRequests?: number } = {},
 ): Promise<Point> {
-  const pointRss = new RssSampler(rss.pid);
+  const pointRss = new RssSampler(pid);
   let cpu0: { server: number | null; client: NodeJS.CpuUsage; machine: number | null } | undefined;
   const res = await runLoad({
     origin,
     concurrency,
-    maxRequests: CFG.maxRequests,
-    durationMs: CFG.durationMs,
+    maxRequests: limits.maxRequests ?? CFG.maxRequests,
+    durationMs: limits.durationMs ?? CFG.durationMs,
     warmupRequests: Math.min(CFG.warmupRequests, CFG.maxRequests),
     makeRequest: make,
     checkBody: check,
+    expectStatus,
     onTick: () => {
       // The first tick runs when the measured phase starts (after warm-up).
-      cpu0 ??= { server: readCpuMs(rss.pid), client: process.cpuUsage(), machine: readMachineBusyMs() };
-      rss.sample();
+      cpu0 ??= { server: readCpuMs(pid), client: process.cpuUsage(), machine: readMachineBusyMs() };
+      rss?.sample();
       pointRss.sample();
     },
   });
-  const serverCpu1 = readCpuMs(rss.pid);
+  const serverCpu1 = readCpuMs(pid);
   const machine1 = readMachineBusyMs();
   const client = process.cpuUsage(cpu0?.client);
   const pct = (ms: number) => r1((ms / res.durationMs) * 100);
@@ -170,6 +181,8 @@ async function loadPoint(
   const machineMs = cpu0?.machine != null && machine1 !== null ? machine1 - cpu0.machine : null;
   return {
     scenario,
+    target,
+    signing: CFG.signing,
     ...res,
     peakRssMb: r1(pointRss.peak / MB),
     serverCpuPct: serverMs !== null ? pct(serverMs) : null,
@@ -179,10 +192,16 @@ async function loadPoint(
   };
 }
 
+async function scenarioPoint(sc: Scenario, target: Target, origin: string, pid: number, c: number, rss: RssSampler | null, signing = CFG.signing): Promise<Point> {
+  const make = await sc.setup(origin, target, signing);
+  const p = await loadPoint(sc.name, target, origin, pid, c, make, target === 'moto' ? () => true : sc.check, rss, target === 'moto' ? undefined : sc.status);
+  return { ...p, signing };
+}
+
 /** In-process parse+verify throughput of src/auth/sigv4 (what every request pays). */
 function sigv4VerifyRate(): number {
   const origin = 'http://127.0.0.1:4599';
-  const req = signedQuery(origin, 'sts', 'GetCallerIdentity', {}, ROOT_CREDS);
+  const req = signedQuery(origin, 'sts', 'GetCallerIdentity', {}, ADMIN_CREDS);
   const parts = {
     method: req.method,
     path: req.path,
@@ -225,6 +244,105 @@ function table(rows: (string | number)[][]): string {
   return rows.map((r) => r.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ')).join('\n');
 }
 
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
+const selected = (sc: Scenario) => CFG.only.length === 0 || CFG.only.some((o) => sc.name.includes(o));
+
+/** A bare Hono server (bench/bare-hono.mjs) answering a fixed GetCallerIdentity body: the floor of any Hono app. */
+async function bareHonoVsIamlocal(iam: ServerHandle, notes: string[]): Promise<{ rounds: { iamlocalRps: number; bareRps: number }[]; ratio: number | undefined }> {
+  const rounds: { iamlocalRps: number; bareRps: number }[] = [];
+  const gciMake = await getCallerIdentity.setup(iam.origin, 'iamlocal', CFG.signing);
+  let bare: ServerHandle | undefined;
+  try {
+    const port = await freePort();
+    const t0 = performance.now();
+    bare = startServer(join(HERE, 'bare-hono.mjs'), port, [], CFG.nodeArgs);
+    await waitUntilReady(bare, t0, async () => (await send(bare!.origin, { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) }, 2000)).status === 200);
+    // The same freshly signed request to both: the bare server ignores it, iamlocal verifies it.
+    const bareMake = (w: number) => ({ ...gciMake(w), headers: { ...gciMake(w).headers } });
+    for (let r = 0; r < CFG.rounds; r++) {
+      const a = await loadPoint('GetCallerIdentity', 'iamlocal', iam.origin, iam.pid, 64, gciMake, getCallerIdentity.check, null);
+      const b = await loadPoint('fixed body', 'bare-hono', bare.origin, bare.pid, 64, bareMake, (x) => x.includes('<GetCallerIdentityResult>'), null);
+      rounds.push({ iamlocalRps: Math.round(a.rps), bareRps: Math.round(b.rps) });
+    }
+  } catch (e) {
+    notes.push(`bare Hono comparison not measured: ${(e as Error).message}`);
+  } finally {
+    if (bare) await stopServer(bare);
+  }
+  const ratios = rounds.map((x) => x.iamlocalRps / x.bareRps);
+  return { rounds, ratio: ratios.length ? r2(median(ratios)!) : undefined };
+}
+
+/** The same points against moto and iamlocal, interleaved A/B/A/B; ratio = moto µs/req ÷ iamlocal µs/req. */
+async function vsMoto(iam: ServerHandle, notes: string[]): Promise<Record<string, { iamlocalUs: number[]; motoUs: number[]; ratio: number | undefined }>> {
+  const out: Record<string, { iamlocalUs: number[]; motoUs: number[]; ratio: number | undefined }> = {};
+  const moto = CFG.moto!;
+  assertMotoLoopback(moto.origin);
+  if (!Number.isInteger(moto.pid) || moto.pid <= 0 || readCpuMs(moto.pid) === null) {
+    notes.push(`moto comparison skipped: MOTO_PID ${process.env.MOTO_PID ?? '(unset)'} is not a running process`);
+    return out;
+  }
+  for (const sc of ALL.filter((x) => x.targets.includes('moto') && selected(x))) {
+    const iamlocalUs: number[] = [];
+    const motoUs: number[] = [];
+    for (let r = 0; r < CFG.rounds; r++) {
+      // moto serves one request at a time; c=8 keeps both busy without queueing timeouts.
+      const a = await scenarioPoint(sc, 'iamlocal', iam.origin, iam.pid, 8, null);
+      const b = await scenarioPoint(sc, 'moto', moto.origin, moto.pid, 8, null);
+      if (a.serverCpuUsPerReq !== null) iamlocalUs.push(a.serverCpuUsPerReq);
+      if (b.serverCpuUsPerReq !== null && b.errors === 0) motoUs.push(b.serverCpuUsPerReq);
+      else if (b.errors) notes.push(`moto ${sc.name}: ${b.errors} errors, e.g. ${b.sampleErrors[0] ?? ''}`);
+    }
+    const ia = median(iamlocalUs);
+    const mo = median(motoUs);
+    out[sc.name] = { iamlocalUs, motoUs, ratio: ia && mo ? r1(mo / ia) : undefined };
+  }
+  return out;
+}
+
+function assertMotoLoopback(origin: string): void {
+  const h = new URL(origin).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(h)) throw new Error(`bench: refusing non-loopback MOTO_ENDPOINT ${origin}`);
+}
+
+/** Mints `n` sessions (AssumeRole at c=64), then measures a session's GetCallerIdentity again: no slowdown, bounded RSS. */
+async function sessionHeavy(h: ServerHandle, rss: RssSampler): Promise<Record<string, unknown>> {
+  const creds = await sessionCreds(h.origin);
+  const probe = sessionGetCallerIdentity(creds);
+  const before = await scenarioPoint(probe, 'iamlocal', h.origin, h.pid, 8, rss);
+  const make = await assumeRole.setup(h.origin, 'iamlocal', CFG.signing);
+  const t0 = performance.now();
+  const minted = await loadPoint('AssumeRole (session-heavy)', 'iamlocal', h.origin, h.pid, 64, make, assumeRole.check, rss, undefined, {
+    durationMs: 10 * 60_000,
+    maxRequests: CFG.sessions,
+  });
+  const mintMs = performance.now() - t0;
+  const after = await scenarioPoint(probe, 'iamlocal', h.origin, h.pid, 8, rss);
+  rss.sample();
+  return {
+    sessions: minted.requests,
+    mintSeconds: r1(mintMs / 1000),
+    mintRps: Math.round(minted.rps),
+    mintErrors: minted.errors,
+    sessionGciUsBefore: before.serverCpuUsPerReq,
+    sessionGciUsAfter: after.serverCpuUsPerReq,
+    sessionGciRpsBefore: Math.round(before.rps),
+    sessionGciRpsAfter: Math.round(after.rps),
+    peakRssMb: r1(rss.peak / MB),
+  };
+}
+
+/** A data dir holding `n` roles (made once through a seed, then started without it). */
+async function dataDirWithRoles(n: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'iamlocal-bench-'));
+  const seed = join(dir, 'roles.yaml');
+  writeFileSync(seed, makeRolesSeed(n));
+  const { server } = await launch(['--data', join(dir, 'data'), '--seed', seed].filter((a) => a !== '--in-memory'));
+  await stopServer(server);
+  current = undefined;
+  return join(dir, 'data');
+}
+
 async function main(): Promise<number> {
   const started = new Date();
   const results: Record<string, unknown> = {
@@ -241,12 +359,24 @@ async function main(): Promise<number> {
   results.sigv4VerifyPerSec = Math.round(verifyRate);
 
   const points: Point[] = [];
-  let coldMs: number[] = [];
+  const cold: Record<string, number[]> = {};
   let idleRssMb: number | undefined;
   let peakRssMb: number | undefined;
+  let bare: Awaited<ReturnType<typeof bareHonoVsIamlocal>> | undefined;
+  let moto: Awaited<ReturnType<typeof vsMoto>> | undefined;
+  let heavy: Record<string, unknown> | undefined;
   try {
     await ensureBuilt();
-    coldMs = await coldStarts(CFG.coldRuns);
+    cold['in memory'] = await coldStarts(CFG.coldRuns, []);
+    cold['--seed seed/'] = await coldStarts(CFG.coldRuns, ['--seed', join(ROOT, 'seed')]);
+    try {
+      const dir = await dataDirWithRoles(10_000);
+      // startServer passes --in-memory first; a later --data turns the file store back on.
+      cold['data dir, 10k roles'] = await coldStarts(CFG.coldRuns, ['--data', dir]);
+    } catch (e) {
+      notes.push(`cold start with 10k roles not measured: ${(e as Error).message}`);
+    }
+
     const load = await launch(['--seed', BENCH_SEED]);
     results.loadServerStartMs = Math.round(load.readyMs);
     const h = load.server;
@@ -254,29 +384,31 @@ async function main(): Promise<number> {
     rss.sample();
     idleRssMb = r1(rss.last / MB);
 
-    const gci = cachedSigner((now) => signedQuery(h.origin, 'sts', 'GetCallerIdentity', {}, ROOT_CREDS, now));
-    for (const c of CFG.concurrencies) {
-      points.push(await loadPoint('GetCallerIdentity', h.origin, c, gci, (b) => b.includes('<GetCallerIdentityResult>'), rss));
-    }
-
-    try {
-      const setup = await setUpAssumeRole(h.origin);
-      const ar = cachedSigner((now) =>
-        signedQuery(h.origin, 'sts', 'AssumeRole', { RoleArn: setup.roleArn, RoleSessionName: 'bench' }, setup.creds, now),
-      );
+    for (const sc of ALL.filter(selected)) {
       for (const c of CFG.concurrencies) {
-        points.push(await loadPoint('AssumeRole', h.origin, c, ar, (b) => b.includes('<AccessKeyId>'), rss));
+        try {
+          points.push(await scenarioPoint(sc, 'iamlocal', h.origin, h.pid, c, rss));
+        } catch (e) {
+          notes.push(`${sc.name} c=${c} not measured: ${(e as Error).message}`);
+          break;
+        }
       }
-    } catch (e) {
-      notes.push(`AssumeRole not measured: ${(e as Error).message}`);
     }
+    // The old sign-once-a-second figure, labelled, for comparison with earlier results.
+    if (CFG.signing === 'fresh' && selected(getCallerIdentity)) points.push(await scenarioPoint(getCallerIdentity, 'iamlocal', h.origin, h.pid, 64, rss, 'once-per-second'));
+
+    bare = await bareHonoVsIamlocal(h, notes);
+    if (CFG.moto) moto = await vsMoto(h, notes);
+    else notes.push('moto comparison skipped: set MOTO_ENDPOINT and MOTO_PID (see bench/README.md)');
+    heavy = await sessionHeavy(h, rss);
+
     rss.sample();
     peakRssMb = r1(rss.peak / MB);
     results.serverOutputTail = h.output.slice(-10);
     await stopServer(h);
     current = undefined;
   } catch (e) {
-    notes.push(`server not benchmarked: ${(e as Error).message}`);
+    notes.push(`server not benchmarked: ${(e as Error).stack ?? (e as Error).message}`);
     exitCode = 1;
   }
 
@@ -297,27 +429,31 @@ async function main(): Promise<number> {
   }
   results.snapshot = snapshot;
 
-  // Targets (at c=64 for throughput and p99; cold start = median of the runs).
-  const at64 = (s: string) => points.find((p) => p.scenario === s && p.concurrency === 64);
-  const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
-  const coldMedian = median(coldMs);
-  const g64 = at64('GetCallerIdentity');
-  const a64 = at64('AssumeRole');
-  const checks = [
-    { target: `GetCallerIdentity ≥ ${TARGETS.getCallerIdentityRps} req/s @c=64`, value: g64 && Math.round(g64.rps), pass: g64 && g64.rps >= TARGETS.getCallerIdentityRps && g64.errors === 0 },
-    { target: `AssumeRole ≥ ${TARGETS.assumeRoleRps} req/s @c=64`, value: a64 && Math.round(a64.rps), pass: a64 && a64.rps >= TARGETS.assumeRoleRps && a64.errors === 0 },
-    { target: `GetCallerIdentity p99 ≤ ${TARGETS.p99Ms} ms @c=64`, value: g64 && r2(g64.p99Ms), pass: g64 && g64.p99Ms <= TARGETS.p99Ms },
-    { target: `AssumeRole p99 ≤ ${TARGETS.p99Ms} ms @c=64`, value: a64 && r2(a64.p99Ms), pass: a64 && a64.p99Ms <= TARGETS.p99Ms },
-    { target: `cold start ≤ ${TARGETS.coldStartMs} ms (median of ${coldMs.length})`, value: coldMedian && Math.round(coldMedian), pass: coldMedian !== undefined ? coldMedian <= TARGETS.coldStartMs : undefined },
-    { target: `peak RSS ≤ ${TARGETS.rssMb} MB`, value: peakRssMb, pass: peakRssMb !== undefined ? peakRssMb <= TARGETS.rssMb : undefined },
-  ];
+  const at = (s: string, c: number) => points.find((p) => p.scenario === s && p.concurrency === c && p.signing === CFG.signing);
+  const denied = at('GetRole denied', 8);
+  const allowed = at('GetRole', 8);
+  const deniedRatio = denied?.serverCpuUsPerReq && allowed?.serverCpuUsPerReq ? r2(denied.serverCpuUsPerReq / allowed.serverCpuUsPerReq) : undefined;
+  const checks: { target: string; value: unknown; pass: boolean | undefined }[] = [];
+  for (const [name, want] of Object.entries(TARGETS.vsMoto)) {
+    const r = moto?.[name]?.ratio;
+    checks.push({ target: `${name}: server CPU/request ≥ ${want}× less than moto`, value: r === undefined ? undefined : `${r}×`, pass: r === undefined ? undefined : r >= want });
+  }
+  checks.push({ target: `AccessDenied ≤ ${TARGETS.deniedOverAllowed}× the allowed call (GetRole, CPU/request, c=8)`, value: deniedRatio === undefined ? undefined : `${deniedRatio}×`, pass: deniedRatio === undefined ? undefined : deniedRatio <= TARGETS.deniedOverAllowed });
+  checks.push({ target: `GetCallerIdentity @c=64 ≥ ${TARGETS.vsBareHono}× a bare Hono server`, value: bare?.ratio === undefined ? undefined : `${bare.ratio}×`, pass: bare?.ratio === undefined ? undefined : bare.ratio >= TARGETS.vsBareHono });
+  for (const [k, ms] of Object.entries(cold)) {
+    const m = median(ms);
+    checks.push({ target: `cold start ${k} ≤ ${TARGETS.coldStartMs} ms (median of ${ms.length})`, value: m, pass: m === undefined ? undefined : m <= TARGETS.coldStartMs });
+  }
+  checks.push({ target: `peak RSS ≤ ${TARGETS.rssMb} MB (through ${heavy?.sessions ?? '?'} sessions)`, value: peakRssMb, pass: peakRssMb !== undefined ? peakRssMb <= TARGETS.rssMb : undefined });
 
   Object.assign(results, {
-    coldStartMs: coldMs.map(Math.round),
+    coldStartMs: cold,
     idleRssMb,
     peakRssMb,
     points: points.map((p) => ({
       scenario: p.scenario,
+      target: p.target,
+      signing: p.signing,
       concurrency: p.concurrency,
       requests: p.requests,
       errors: p.errors,
@@ -334,6 +470,10 @@ async function main(): Promise<number> {
       statuses: p.statuses,
       ...(p.sampleErrors.length ? { sampleErrors: p.sampleErrors } : {}),
     })),
+    bareHono: bare,
+    moto,
+    sessionHeavy: heavy,
+    deniedOverAllowed: deniedRatio,
     policy,
     checks: checks.map((c) => ({ target: c.target, value: c.value ?? null, result: mark(c.pass) })),
     notes,
@@ -342,38 +482,31 @@ async function main(): Promise<number> {
 
   // Report.
   console.log(
-    `\niamlocal bench — node ${process.version} ${CFG.nodeArgs.join(' ') || '(no node flags)'}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point; CPU% is of one core ` +
+    `\niamlocal bench — node ${process.version} ${CFG.nodeArgs.join(' ') || '(no node flags)'}, ${results.cpus} CPU(s), ${CFG.durationMs} ms per point, ` +
+      `requests ${CFG.signing === 'fresh' ? 'freshly signed each' : 're-signed once a second'}; CPU% is of one core ` +
       `(srv = iamlocal, gen = this load generator, other = every other process on the machine)\n`,
   );
   if (points.length) {
     console.log(
       table([
-        ['scenario', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%', 'other CPU%', 'srv µs/req'],
-        ...points.map((p) => [
-          p.scenario,
-          p.concurrency,
-          p.requests,
-          Math.round(p.rps),
-          r2(p.p50Ms),
-          r2(p.p99Ms),
-          r2(p.maxMs),
-          p.errors,
-          p.peakRssMb,
-          p.serverCpuPct ?? 'n/a',
-          p.clientCpuPct,
-          p.otherCpuPct ?? 'n/a',
-          p.serverCpuUsPerReq ?? 'n/a',
-        ]),
+        ['scenario', 'signing', 'c', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'srv CPU%', 'gen CPU%', 'other CPU%', 'srv µs/req'],
+        ...points.map((p) => [p.scenario, p.signing, p.concurrency, p.requests, Math.round(p.rps), r2(p.p50Ms), r2(p.p99Ms), p.errors, p.peakRssMb, p.serverCpuPct ?? 'n/a', p.clientCpuPct, p.otherCpuPct ?? 'n/a', p.serverCpuUsPerReq ?? 'n/a']),
       ]),
     );
     for (const p of points) if (p.sampleErrors.length) console.log(`  ${p.scenario} c=${p.concurrency} errors e.g.: ${p.sampleErrors[0]}`);
   }
-  console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${coldMs.map((m) => Math.round(m) + ' ms').join(', ') || 'n/a'}`);
+  if (bare?.rounds.length) console.log(`\nbare Hono vs iamlocal, GetCallerIdentity c=64, req/s per round (iamlocal/bare): ${bare.rounds.map((r) => `${r.iamlocalRps}/${r.bareRps}`).join(', ')} → ${bare.ratio}×`);
+  if (moto) {
+    console.log('\nvs moto (server CPU µs/request, interleaved rounds, c=8):');
+    console.log(table([['scenario', 'iamlocal µs', 'moto µs', 'moto ÷ iamlocal'], ...Object.entries(moto).map(([k, v]) => [k, v.iamlocalUs.join('/'), v.motoUs.join('/'), v.ratio ?? 'n/a'])]));
+  }
+  if (heavy) console.log(`\nsession-heavy: ${JSON.stringify(heavy)}`);
+  console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);
   console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
   console.log(`state restore: ${JSON.stringify(snapshot)}`);
   console.log(`policy evaluator: ${dps !== undefined ? `${Math.round(dps)} decisions/s` : policy === null ? 'bench/policy.ts not present' : JSON.stringify(policy)}`);
-  console.log('\n' + table([['target', 'value', 'result'], ...checks.map((c) => [c.target, c.value ?? 'n/a', mark(c.pass)])]));
+  console.log('\n' + table([['target', 'value', 'result'], ...checks.map((c) => [c.target, String(c.value ?? 'n/a'), mark(c.pass)])]));
   for (const n of notes) console.log(`note: ${n}`);
 
   const out = join(HERE, 'results.json');

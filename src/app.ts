@@ -9,7 +9,7 @@ import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
 import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
-import { AwsError, awsErrors } from './aws/errors';
+import { AwsError, awsError, awsErrors } from './aws/errors';
 import { authorize, type AuthzRecording } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
@@ -20,6 +20,7 @@ import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
+import { encodeRestJsonError, encodeRestJsonSuccess, restInput, RestRouter, signingNameOf } from './http/rest-json';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
@@ -46,12 +47,43 @@ export interface AppDeps {
   snapshots?: Snapshots;
 }
 
-export const SERVICES: Record<ServiceName, { table: OperationTable; namespace: string; version: string }> = {
-  sts: { table: stsOperations, namespace: STS_NAMESPACE, version: '2011-06-15' },
-  iam: { table: iamOperations, namespace: IAM_NAMESPACE, version: '2010-05-08' },
-  // JSON 1.1 (X-Amz-Target): no XML namespace; the version is in the target prefix.
-  organizations: { table: organizationsOperations, namespace: '', version: '2016-11-28' },
+/** How one emulated service speaks: its operation table and wire protocol. */
+export interface ServiceSpec {
+  table: OperationTable;
+  /** awsQuery (STS, IAM: form in, XML out), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template). */
+  protocol: 'query' | 'json' | 'rest-json';
+  /** awsQuery: the XML namespace of responses ('' for the JSON protocols). */
+  namespace: string;
+  /** The API version (awsQuery `Version`; informational for the JSON protocols). */
+  version: string;
+  /** AWS JSON 1.1: the X-Amz-Target prefix that names this service. */
+  targetPrefix?: string;
+}
+
+/**
+ * Every emulated service, keyed by its SigV4 signing name (the credential scope's service, which
+ * SigV4 verification requires to match). Adding a service is one entry here plus its operation table.
+ */
+export const SERVICES: Record<ServiceName, ServiceSpec> = {
+  sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
+  iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
+  organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
 };
+
+/** restJson1 services: one router per service, from the `http` binding each operation declares. */
+const REST_ROUTERS = new Map<string, RestRouter<Operation<any, any>>>();
+/** AWS JSON 1.1 services by their X-Amz-Target prefix. */
+const JSON_TARGETS = new Map<string, ServiceName>();
+for (const [name, spec] of Object.entries(SERVICES) as [ServiceName, ServiceSpec][]) {
+  if (spec.protocol === 'json' && spec.targetPrefix) JSON_TARGETS.set(spec.targetPrefix, name);
+  if (spec.protocol !== 'rest-json') continue;
+  const router = new RestRouter<Operation<any, any>>();
+  for (const op of spec.table.values()) {
+    if (!op.http) throw new Error(`restJson1 operation ${op.name} has no http binding`);
+    router.add(op.http, op);
+  }
+  REST_ROUTERS.set(name, router);
+}
 
 /** Everything one request accumulates as it flows through the stages. */
 export interface RequestState {
@@ -61,8 +93,8 @@ export interface RequestState {
   started: number;
   now: Date;
   parts?: SignedRequestParts;
-  /** 'json' for AWS JSON 1.1 requests (Organizations: X-Amz-Target), else awsQuery (STS, IAM). */
-  protocol: 'query' | 'json';
+  /** 'json' for AWS JSON 1.1 requests (X-Amz-Target), 'rest-json' for restJson1 services (by signing name), else awsQuery. */
+  protocol: ServiceSpec['protocol'];
   flat?: Map<string, string[]>;
   params: Params;
   action?: string;
@@ -88,7 +120,7 @@ function isReadableBody(method: string): boolean {
 /** Reads the raw body, refusing more than config.maxBodyBytes with 413 (never a 5xx). */
 async function readBody(c: Context, max: number): Promise<Buffer> {
   const tooLarge = () =>
-    new AwsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`, 413);
+    awsError('RequestEntityTooLarge', `Request body must not exceed ${max} bytes`);
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
   if (!isReadableBody(c.req.method)) return Buffer.alloc(0);
@@ -109,7 +141,7 @@ async function readBody(c: Context, max: number): Promise<Buffer> {
     } catch (e) {
       if (e instanceof AwsError) throw e;
       // The client went away mid-body: a client error, not a server failure.
-      throw new AwsError('IncompleteBody', 'The request body ended before it was complete', 400);
+      throw awsError('IncompleteBody', 'The request body ended before it was complete');
     }
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   }
@@ -130,6 +162,10 @@ async function readBody(c: Context, max: number): Promise<Buffer> {
 
 function incoming(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function sourceIp(c: Context): string {
@@ -156,13 +192,38 @@ export const stages: Stage[] = [
     },
   },
   {
+    name: 'detect-protocol',
+    run(s) {
+      if (s.protocol === 'json') return;
+      // restJson1 services are told apart by the credential scope's service (their paths are not
+      // unique across services); the signature itself is verified in 'authenticate'.
+      const name = signingNameOf(headerValue(s.parts!.headers.authorization), s.parts!.rawQuery);
+      if (name !== undefined && REST_ROUTERS.has(name)) {
+        s.protocol = 'rest-json';
+        s.service = name as ServiceName;
+      }
+    },
+  },
+  {
     name: 'decode-form',
     run(s) {
       if (s.protocol === 'json') {
         // JSON 1.1: the operation is named by X-Amz-Target, the input is the JSON body.
         s.params = decodeJsonBody(s.parts!.body);
         const t = parseTarget(s.c.req.header('x-amz-target'));
-        s.action = t && t.prefix === ORGANIZATIONS_TARGET_PREFIX ? t.operation : undefined;
+        const service = t ? JSON_TARGETS.get(t.prefix) : undefined;
+        // An unknown target still gets a JSON answer (UnknownOperationException) from the JSON service.
+        s.service = service ?? 'organizations';
+        s.action = service ? t!.operation : undefined;
+        return;
+      }
+      if (s.protocol === 'rest-json') {
+        // restJson1: method + URI template name the operation; labels, query and body make the input.
+        const m = REST_ROUTERS.get(s.service)!.match(s.parts!.method, s.parts!.path);
+        if (!m || 'methodMismatch' in m) throw unknownOperation();
+        s.op = m.value;
+        s.action = m.value.name;
+        s.params = restInput(m.binding, m.labels, s.parts!.rawQuery, s.parts!.body);
         return;
       }
       // Parameters = query string ∪ form body (GET presigned requests carry everything in the query).
@@ -192,8 +253,8 @@ export const stages: Stage[] = [
       s.auth = parseSigV4(s.parts!);
       if (!s.auth) throw awsErrors.missingAuthenticationToken();
       const scoped = s.auth.service;
-      if (s.protocol === 'json') s.service = 'organizations';
-      else if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      if (s.protocol === 'json' || s.protocol === 'rest-json') return; // service named by target / signing name
+      if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -219,7 +280,7 @@ export const stages: Stage[] = [
     run(s) {
       if (s.op) return;
       if (s.protocol === 'json') {
-        const op = s.action ? organizationsOperations.get(s.action) : undefined;
+        const op = s.action ? SERVICES[s.service].table.get(s.action) : undefined;
         if (!op) throw unknownOperation();
         s.op = op;
         return;
@@ -356,6 +417,11 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
   try {
     for (const stage of stages) await stage.run(s);
     const op = s.op!;
+    if (s.protocol === 'rest-json') {
+      const { status, body, headers } = encodeRestJsonSuccess(s.output, s.requestId, op.http?.successStatus);
+      logLine(s, status);
+      return status === 204 ? c.body(null, 204, headers) : c.body(body, status as 200, headers);
+    }
     if (s.protocol === 'json') {
       const { body, headers } = encodeJsonSuccess(s.output, s.requestId);
       logLine(s, 200);
@@ -375,7 +441,12 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     // Refusals made before any evaluation (root AssumeRole, MFA, …) get an authorization message too.
     const err = withAuthorizationMessage(toAwsError(e), s.principal, s.op?.action ?? '', deps.config.defaultAccountId);
     if (!(e instanceof AwsError)) deps.logger.error('unhandled error', { requestId: s.requestId, error: e instanceof Error ? e.stack : String(e) });
-    const { status, body, headers } = s.protocol === 'json' ? encodeJsonError(err, s.requestId) : encodeError(err, s.requestId, SERVICES[s.service].namespace);
+    const { status, body, headers } =
+      s.protocol === 'rest-json'
+        ? encodeRestJsonError(err, s.requestId)
+        : s.protocol === 'json'
+          ? encodeJsonError(err, s.requestId)
+          : encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);
     return c.body(body, status as 200, headers);
   }

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppDeps } from '../app';
-import { AwsError, awsErrors } from '../aws/errors';
+import { awsError, awsErrors } from '../aws/errors';
 import { requireRoot } from './admin-auth';
 
 export const CONSOLE_COOKIE = 'iamlocal_console';
@@ -92,8 +92,8 @@ export async function requireAdmin(c: Context, deps: AppDeps, sessions: ConsoleS
     if (!sameText(csrf, session.csrf)) throw awsErrors.accessDenied('A console request that changes anything must carry the session\'s x-iamlocal-csrf header.');
   }
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_COOKIE_BODY) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${MAX_COOKIE_BODY} bytes`, 413);
+  if (declared > MAX_COOKIE_BODY) throw awsError('RequestEntityTooLarge', `Request body must not exceed ${MAX_COOKIE_BODY} bytes`);
   const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await c.req.arrayBuffer());
-  if (body.length > MAX_COOKIE_BODY) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${MAX_COOKIE_BODY} bytes`, 413);
+  if (body.length > MAX_COOKIE_BODY) throw awsError('RequestEntityTooLarge', `Request body must not exceed ${MAX_COOKIE_BODY} bytes`);
   return { accountId: session.accountId, body };
 }

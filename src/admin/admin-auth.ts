@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { lookupCredential, signingReferenceTime } from '../auth/authenticate';
 import { parseSigV4, verifySigV4 } from '../auth/sigv4';
-import { AwsError, awsErrors } from '../aws/errors';
+import { AwsError, awsError, awsErrors } from '../aws/errors';
 import { requestPartsFromFetch, requestPartsFromNode } from '../http/request-parts';
 import type { Store } from '../store/store';
 
@@ -14,9 +14,9 @@ const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 export async function requireRoot(c: Context, store: Store, now: Date): Promise<{ accountId: string; body: Buffer }> {
   // Admin bodies are tiny JSON documents; refuse big ones before reading them.
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
+  if (declared > ADMIN_MAX_BODY_BYTES) throw awsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`);
   const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > ADMIN_MAX_BODY_BYTES) throw new AwsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`, 413);
+  if (body.length > ADMIN_MAX_BODY_BYTES) throw awsError('RequestEntityTooLarge', `Request body must not exceed ${ADMIN_MAX_BODY_BYTES} bytes`);
   const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const parts = node ? requestPartsFromNode(node, body) : requestPartsFromFetch(c.req.raw, body);
   const auth = parseSigV4(parts);

@@ -2,56 +2,154 @@
 // The XML envelope lives in src/http/error-encode.ts; handlers and auth only throw AwsError.
 // Codes/messages: ../shared/reference/aws-protocol.md §3.3, §4.7, §5.2, §6.6–6.8.
 
-export class AwsError extends Error {
-  readonly code: string;
-  readonly status: number;
-  /** Extra response headers (e.g. x-amzn-AuthorizationMessage hints); optional. */
-  readonly headers?: Record<string, string>;
-  /** Opaque details kept for the decision log / DecodeAuthorizationMessage. */
-  readonly detail?: unknown;
+// Owns AWS's error vocabulary: ONE table of every error code iamlocal answers (code → HTTP status),
+// the code a union type so a misspelt code does not compile, and the only constructor of AwsError.
+// Handlers and auth only throw AwsError; the wire envelopes live in src/http/ (error-encode.ts for
+// awsQuery XML, json-protocol.ts for JSON 1.1). Codes/messages: ../shared/reference/aws-protocol.md
+// §3.3, §4.7, §5.2, §6.6–6.8; statuses from the botocore models' `httpError` (a shape without one
+// is a client 400).
 
-  constructor(code: string, message: string, status = 400, opts: { headers?: Record<string, string>; detail?: unknown } = {}) {
+/**
+ * Every AWS error code iamlocal can answer, with its HTTP status. `Sender` (4xx) / `Receiver` (5xx)
+ * follows from the status. Add a code here (with the model it comes from) before throwing it.
+ */
+export const ERROR_CODES = {
+  // Common to the Query services (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html)
+  AccessDenied: 403,
+  IncompleteSignature: 400,
+  InvalidAction: 400,
+  InvalidClientTokenId: 403,
+  MissingAction: 400,
+  MissingAuthenticationToken: 403,
+  SignatureDoesNotMatch: 403,
+  ExpiredToken: 403,
+  InvalidParameterValue: 400,
+  ValidationError: 400,
+  ServiceFailure: 500,
+  RequestEntityTooLarge: 413,
+  IncompleteBody: 400,
+  // IAM (botocore iam/2010-05-08/service-2.json)
+  InvalidInput: 400,
+  NoSuchEntity: 404,
+  EntityAlreadyExists: 409,
+  DeleteConflict: 409,
+  LimitExceeded: 409,
+  MalformedPolicyDocument: 400,
+  PolicyNotAttachable: 400,
+  UnmodifiableEntity: 400,
+  InvalidAuthenticationCode: 403,
+  PolicyEvaluation: 500,
+  // STS (botocore sts/2011-06-15/service-2.json)
+  InvalidIdentityToken: 400,
+  ExpiredTokenException: 400,
+  IDPCommunicationError: 400,
+  IDPRejectedClaim: 403,
+  PackedPolicyTooLarge: 400,
+  InvalidAuthorizationMessageException: 400,
+  // JSON protocols (smithy awsJson1_1 / restJson1 framework errors)
+  SerializationException: 400,
+  UnknownOperationException: 400,
+  // Organizations (botocore organizations/2016-11-28/service-2.json: no shape has an httpError, so
+  // every one is a client 400 — AccessDeniedException included; REST services map the pipeline's
+  // AccessDenied to their own 403 AccessDeniedException in their codec)
+  AWSOrganizationsNotInUseException: 400,
+  AccessDeniedException: 400,
+  AccountNotFoundException: 400,
+  ChildNotFoundException: 400,
+  ConstraintViolationException: 400,
+  DestinationParentNotFoundException: 400,
+  DuplicateAccountException: 400,
+  DuplicateOrganizationalUnitException: 400,
+  DuplicatePolicyAttachmentException: 400,
+  DuplicatePolicyException: 400,
+  InvalidInputException: 400,
+  MalformedPolicyDocumentException: 400,
+  OrganizationalUnitNotEmptyException: 400,
+  OrganizationalUnitNotFoundException: 400,
+  ParentNotFoundException: 400,
+  PolicyInUseException: 400,
+  PolicyNotAttachedException: 400,
+  PolicyNotFoundException: 400,
+  PolicyTypeAlreadyEnabledException: 400,
+  PolicyTypeNotAvailableForOrganizationException: 400,
+  PolicyTypeNotEnabledException: 400,
+  RootNotFoundException: 400,
+  SourceParentNotFoundException: 400,
+  TargetNotFoundException: 400,
+} as const satisfies Record<string, number>;
+
+export type AwsErrorCode = keyof typeof ERROR_CODES;
+
+export interface AwsErrorOptions {
+  /** Extra response headers (e.g. x-amzn-AuthorizationMessage hints). */
+  headers?: Record<string, string>;
+  /** Opaque details kept for the decision log / DecodeAuthorizationMessage. */
+  detail?: unknown;
+  /** Extra members a JSON error body carries next to the message (Organizations' `Reason`). */
+  fields?: Record<string, string>;
+}
+
+export class AwsError extends Error {
+  readonly code: AwsErrorCode;
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly detail?: unknown;
+  readonly fields?: Record<string, string>;
+
+  /** Build errors with `awsError()` (or a factory below); this module is the only caller. */
+  constructor(code: AwsErrorCode, message: string, opts: AwsErrorOptions = {}) {
     super(message);
     this.name = code;
     this.code = code;
-    this.status = status;
+    this.status = ERROR_CODES[code];
     this.headers = opts.headers;
     this.detail = opts.detail;
+    this.fields = opts.fields;
   }
 
   /** `Sender` for 4xx, `Receiver` for 5xx, as AWS writes it in <Error><Type>. */
   get type(): 'Sender' | 'Receiver' {
     return this.status >= 500 ? 'Receiver' : 'Sender';
   }
+
+  /** The same error with more response headers. */
+  withHeaders(headers: Record<string, string>): AwsError {
+    return new AwsError(this.code, this.message, { headers: { ...(this.headers ?? {}), ...headers }, detail: this.detail, fields: this.fields });
+  }
 }
 
-// Factories for the codes used across services. Add more here, never ad-hoc strings elsewhere.
+/** The one way to build an error: the code's status comes from ERROR_CODES. */
+export function awsError(code: AwsErrorCode, message: string, opts?: AwsErrorOptions): AwsError {
+  return new AwsError(code, message, opts);
+}
+
+// Factories for the codes used across services.
 export const awsErrors = {
   accessDenied: (message: string, opts?: { headers?: Record<string, string>; detail?: unknown }) =>
-    new AwsError('AccessDenied', message, 403, opts),
-  validation: (message: string) => new AwsError('ValidationError', message, 400),
-  invalidInput: (message: string) => new AwsError('InvalidInput', message, 400),
+    awsError('AccessDenied', message, opts),
+  validation: (message: string) => awsError('ValidationError', message),
+  invalidInput: (message: string) => awsError('InvalidInput', message),
   invalidAction: (action: string, version: string) =>
-    new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400),
-  missingAction: () => new AwsError('MissingAction', 'Missing Action', 400),
-  noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
-  entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),
-  deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
-  limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),
-  malformedPolicyDocument: (message: string) => new AwsError('MalformedPolicyDocument', message, 400),
-  policyNotAttachable: (message: string) => new AwsError('PolicyNotAttachable', message, 400),
-  unmodifiableEntity: (message: string) => new AwsError('UnmodifiableEntity', message, 400),
+    awsError('InvalidAction', `Could not find operation ${action} for version ${version}`),
+  missingAction: () => awsError('MissingAction', 'Missing Action'),
+  noSuchEntity: (message: string) => awsError('NoSuchEntity', message),
+  entityAlreadyExists: (message: string) => awsError('EntityAlreadyExists', message),
+  deleteConflict: (message: string) => awsError('DeleteConflict', message),
+  limitExceeded: (message: string) => awsError('LimitExceeded', message),
+  malformedPolicyDocument: (message: string) => awsError('MalformedPolicyDocument', message),
+  policyNotAttachable: (message: string) => awsError('PolicyNotAttachable', message),
+  unmodifiableEntity: (message: string) => awsError('UnmodifiableEntity', message),
   missingAuthenticationToken: () =>
-    new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
-  incompleteSignature: (message: string) => new AwsError('IncompleteSignature', message, 400),
+    awsError('MissingAuthenticationToken', 'Request is missing Authentication Token'),
+  incompleteSignature: (message: string) => awsError('IncompleteSignature', message),
   signatureDoesNotMatch: (
     message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-  ) => new AwsError('SignatureDoesNotMatch', message, 403),
+  ) => awsError('SignatureDoesNotMatch', message),
   invalidClientTokenId: () =>
-    new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid', 403),
-  expiredToken: () => new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
-  serviceFailure: (message = 'Service failure') => new AwsError('ServiceFailure', message, 500),
-  invalidAuthenticationCode: (message: string) => new AwsError('InvalidAuthenticationCode', message, 403),
+    awsError('InvalidClientTokenId', 'The security token included in the request is invalid'),
+  expiredToken: () => awsError('ExpiredToken', 'The security token included in the request is expired'),
+  serviceFailure: (message = 'Service failure') => awsError('ServiceFailure', message),
+  invalidAuthenticationCode: (message: string) => awsError('InvalidAuthenticationCode', message),
   /** The policy simulator could not evaluate (IAM `PolicyEvaluationException`, HTTP 500). */
-  policyEvaluation: (message: string) => new AwsError('PolicyEvaluation', message, 500),
+  policyEvaluation: (message: string) => awsError('PolicyEvaluation', message),
 } as const;

@@ -10,23 +10,9 @@
 // - Error: the error's status, body `{"__type": "<Code>", "Message": "…", …extra members}` and header
 //   `x-amzn-ErrorType: <Code>`. SDK v3 reads the code from x-amzn-ErrorType, then `code`, then `__type`
 //   (dropping anything after `:` and before `#`); botocore reads `__type` and `message`/`Message`.
-import { AwsError } from '../aws/errors';
+import { AwsError, awsError } from '../aws/errors';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
-
-/** Extra members an error puts next to `__type`/`Message` (Organizations' `Reason`). */
-export interface JsonErrorFields {
-  readonly fields?: Record<string, string>;
-}
-
-/** An AwsError that carries extra JSON members, e.g. InvalidInputException's Reason. */
-export class JsonAwsError extends AwsError implements JsonErrorFields {
-  readonly fields?: Record<string, string>;
-  constructor(code: string, message: string, status = 400, fields?: Record<string, string>) {
-    super(code, message, status);
-    this.fields = fields;
-  }
-}
 
 /** True when the request speaks JSON (an X-Amz-Target header, or an x-amz-json content type). */
 export function isJsonRequest(target: string | undefined, contentType: string | undefined): boolean {
@@ -44,7 +30,7 @@ export function parseTarget(target: string | undefined): { prefix: string; opera
 
 export function unknownOperation(): AwsError {
   // Coral answers an unknown target with UnknownOperationException and no message of its own.
-  return new AwsError('UnknownOperationException', 'Unknown operation', 400);
+  return awsError('UnknownOperationException', 'Unknown operation');
 }
 
 /**
@@ -59,10 +45,10 @@ export function decodeJsonBody(body: Buffer): Record<string, unknown> {
     v = JSON.parse(text);
   } catch {
     // ⚠ Text not captured from AWS (Coral's SerializationException usually carries no message).
-    throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
+    throw awsError('SerializationException', 'Start of structure or map found where not expected.');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
+    throw awsError('SerializationException', 'Start of structure or map found where not expected.');
   }
   return v as Record<string, unknown>;
 }
@@ -112,7 +98,7 @@ export function encodeJsonError(err: AwsError, requestId: string): { status: num
   const message = mapped?.message ?? err.message;
   const rawStatus = mapped?.status ?? err.status;
   const status = Number.isInteger(rawStatus) && rawStatus >= 300 && rawStatus <= 599 ? rawStatus : 500;
-  const fields = (err as JsonErrorFields).fields ?? {};
+  const fields = err.fields ?? {};
   const body = JSON.stringify({ __type: code, Message: message, ...fields });
   return {
     status,

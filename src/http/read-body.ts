@@ -2,11 +2,11 @@
 // hashes). Going through a Fetch Request's web stream instead costs ~15% of the server's CPU per request
 // (undici Request + ReadableStream + AbortSignal construction; measured with `npm run bench`).
 import type { IncomingMessage } from 'node:http';
-import { AwsError } from '../aws/errors';
+import { AwsError, awsError } from '../aws/errors';
 
 /** 413 for an oversized body (never a 5xx: botocore would retry it). */
 export function requestEntityTooLarge(maxBytes: number): AwsError {
-  return new AwsError('RequestEntityTooLarge', `Request body must not exceed ${maxBytes} bytes`, 413);
+  return awsError('RequestEntityTooLarge', `Request body must not exceed ${maxBytes} bytes`);
 }
 
 /**

@@ -3,7 +3,7 @@
 // Sources: ../shared/reference/aws-protocol.md §5.2, §5.6; irsa-and-pod-identity.md §1.5.
 // A message marked ⚠ was not found in any recorded AWS answer; it is our best wording and kept
 // in this one file so it can be corrected in one place.
-import { AwsError } from '../aws/errors';
+import { AwsError, awsError } from '../aws/errors';
 
 /** Generic text of the InvalidIdentityToken shape in the STS model (its documentation string). */
 export const MSG_NOT_VALIDATED =
@@ -18,51 +18,35 @@ export const MSG_NO_VERIFICATION_KEY =
 
 export const webIdentityErrors = {
   /** Observed: "No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com". */
-  noProvider: (iss: string) => new AwsError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, 400),
+  noProvider: (iss: string) => awsError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`),
   /** Observed for `aud` (aws/aws-sdk-ruby#2698); the same wording is used for iss/sub/exp ⚠. */
-  missingClaim: (claim: string) => new AwsError('InvalidIdentityToken', `Missing a required claim: ${claim}`, 400),
+  missingClaim: (claim: string) => awsError('InvalidIdentityToken', `Missing a required claim: ${claim}`),
   /** Observed (awslabs/amazon-eks-irsa-cfn#18). */
-  incorrectAudience: () => new AwsError('InvalidIdentityToken', 'Incorrect token audience', 400),
-  notAJwt: () => new AwsError('InvalidIdentityToken', MSG_NOT_A_JWT, 400),
+  incorrectAudience: () => awsError('InvalidIdentityToken', 'Incorrect token audience'),
+  notAJwt: () => awsError('InvalidIdentityToken', MSG_NOT_A_JWT),
   /** Bad signature, disallowed `alg` (`none`, HS*, anything off the allow-list), unusable key. */
-  notValidated: () => new AwsError('InvalidIdentityToken', MSG_NOT_VALIDATED, 400),
-  noVerificationKey: () => new AwsError('InvalidIdentityToken', MSG_NO_VERIFICATION_KEY, 400),
+  notValidated: () => awsError('InvalidIdentityToken', MSG_NOT_VALIDATED),
+  noVerificationKey: () => awsError('InvalidIdentityToken', MSG_NO_VERIFICATION_KEY),
   /** Observed verbatim (aws/aws-sdk-java-v2#5709); times are epoch seconds. */
   expired: (nowSec: number, expSec: number) =>
-    new AwsError(
-      'ExpiredTokenException',
-      `Token expired: current date/time ${nowSec} must be before the expiration date/time ${expSec}`,
-      400,
-    ),
+    awsError('ExpiredTokenException', `Token expired: current date/time ${nowSec} must be before the expiration date/time ${expSec}`),
   /** ⚠ worded after the expiry message; AWS's text for a future `nbf` is not recorded. */
   notYetValid: (nowSec: number, nbfSec: number) =>
-    new AwsError(
-      'InvalidIdentityToken',
-      `Token not yet valid: current date/time ${nowSec} must be after the not-before date/time ${nbfSec}`,
-      400,
-    ),
+    awsError('InvalidIdentityToken', `Token not yet valid: current date/time ${nowSec} must be after the not-before date/time ${nbfSec}`),
   /** ⚠ worded after the expiry message; AWS's text for a future `iat` is not recorded. */
   issuedInFuture: (nowSec: number, iatSec: number) =>
-    new AwsError(
-      'InvalidIdentityToken',
-      `Token issued in the future: current date/time ${nowSec} must be after the issued-at date/time ${iatSec}`,
-      400,
-    ),
+    awsError('InvalidIdentityToken', `Token issued in the future: current date/time ${nowSec} must be after the issued-at date/time ${iatSec}`),
   /** Model: transient IdP reachability failure (only when fetching discovery over the network). */
   idpCommunication: (message = 'The identity provider could not be reached. Please try again.') =>
-    new AwsError('IDPCommunicationError', message, 400),
+    awsError('IDPCommunicationError', message),
   /** Model: 403, the IdP rejected the claim. */
-  idpRejectedClaim: (message: string) => new AwsError('IDPRejectedClaim', message, 403),
+  idpRejectedClaim: (message: string) => awsError('IDPRejectedClaim', message),
   /**
    * WebIdentityToken's model constraint is 4–20000 characters. The member is `sensitive`, so the
    * value is not echoed (⚠ inferred; STS echoes non-sensitive values, aws-protocol.md §6.8).
    */
   tokenLength: (tooLong: boolean) =>
-    new AwsError(
-      'ValidationError',
-      tooLong
+    awsError('ValidationError', tooLong
         ? "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000"
-        : "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4",
-      400,
-    ),
+        : "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4"),
 } as const;

@@ -6,8 +6,13 @@ import type { Principal, SignedPrincipal } from '../auth/principal';
 import type { Config, Logger } from '../config';
 import type { EvalPrincipal, PolicySource, RequestContext } from '../policy/types';
 import type { Clock, IdSource } from '../runtime';
+import type { RestBinding } from '../http/rest-json';
 import type { Store } from '../store/store';
 
+/**
+ * Every emulated service by its SigV4 signing name (the credential scope's service). A new service
+ * adds its name here and its entry (operation table + protocol) to SERVICES in src/app.ts.
+ */
 export type ServiceName = 'sts' | 'iam' | 'organizations';
 
 /** Expanded awsQuery parameters (`X.member.N` → arrays, `X.member.N.F` → objects). */
@@ -48,6 +53,8 @@ export interface Operation<I = unknown, O = unknown> {
   /** The AWS operation name, i.e. the `Action` parameter. */
   name: string;
   service: ServiceName;
+  /** restJson1 services: the model's `http` trait (method, URI template, query members, success status). */
+  http?: RestBinding;
   /** The IAM action authorized, e.g. `iam:CreateRole`. Every operation has one: nothing is unmapped. */
   action: string;
   /** Writes state: runs inside one store transaction. (Reads run in one too, for a consistent view.) */
@@ -97,7 +104,7 @@ export function operationTable(ops: Operation<any, any>[]): OperationTable {
   const m = new Map<string, Operation<any, any>>();
   for (const op of ops) {
     if (m.has(op.name)) throw new Error(`duplicate operation ${op.name}`);
-    if (!/^(sts|iam|organizations):[A-Za-z]+$/.test(op.action)) throw new Error(`operation ${op.name} has no valid IAM action`);
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(op.action)) throw new Error(`operation ${op.name} has no valid IAM action`);
     m.set(op.name, op);
   }
   return m;

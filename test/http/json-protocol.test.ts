@@ -3,8 +3,8 @@
 // against what SDK v3's AwsJson1_1Protocol and botocore read (code from x-amzn-ErrorType / __type,
 // Message, extra members such as Reason).
 import { describe, expect, it } from 'vitest';
-import { AwsError, awsErrors } from '../../src/aws/errors';
-import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, JsonAwsError, parseTarget, toJsonValue } from '../../src/http/json-protocol';
+import { AwsError, awsError, awsErrors } from '../../src/aws/errors';
+import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, toJsonValue } from '../../src/http/json-protocol';
 
 describe('recognising a JSON 1.1 request', () => {
   it.each([
@@ -62,7 +62,7 @@ describe('results', () => {
 
 describe('errors', () => {
   it('__type, Message and extra members in the body; the code in x-amzn-ErrorType', () => {
-    const e = encodeJsonError(new JsonAwsError('InvalidInputException', 'You provided a value that does not match the required pattern.', 400, { Reason: 'INVALID_PATTERN' }), 'req-2');
+    const e = encodeJsonError(awsError('InvalidInputException', 'You provided a value that does not match the required pattern.', { fields: { Reason: 'INVALID_PATTERN' } }), 'req-2');
     expect(e.status).toBe(400);
     expect(JSON.parse(e.body)).toEqual({ __type: 'InvalidInputException', Message: 'You provided a value that does not match the required pattern.', Reason: 'INVALID_PATTERN' });
     expect(e.headers).toMatchObject({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': 'req-2', 'x-amzn-ErrorType': 'InvalidInputException' });
@@ -83,7 +83,7 @@ describe('errors', () => {
   });
 
   it('headers an error carries (x-amzn-AuthorizationMessage hints) are kept', () => {
-    const e = encodeJsonError(new AwsError('AccessDenied', 'no', 403, { headers: { 'x-extra': '1' } }), 'r');
+    const e = encodeJsonError(awsError('AccessDenied', 'no', { headers: { 'x-extra': '1' } }), 'r');
     expect(e.headers['x-extra']).toBe('1');
   });
 });

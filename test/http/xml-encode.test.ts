@@ -1,6 +1,6 @@
 // Success and error envelopes, byte for byte (aws-protocol.md §3.1–3.3).
 import { describe, expect, it } from 'vitest';
-import { AwsError, awsErrors } from '../../src/aws/errors';
+import { awsError, awsErrors, ERROR_CODES, type AwsErrorCode } from '../../src/aws/errors';
 import { encodeError, toAwsError } from '../../src/http/error-encode';
 import { encodeSuccess, escapeXml, formatTimestamp, IAM_NAMESPACE, STS_NAMESPACE, xmlMap } from '../../src/http/xml-encode';
 
@@ -112,15 +112,18 @@ describe('encodeError', () => {
   });
 
   it('Receiver for 5xx, escaped message, extra headers kept', () => {
-    const err = new AwsError('ServiceFailure', 'a <b> & c', 500, { headers: { 'x-extra': '1' } });
+    const err = awsError('ServiceFailure', 'a <b> & c', { headers: { 'x-extra': '1' } });
     const out = encodeError(err, 'r', IAM_NAMESPACE);
     expect(out.status).toBe(500);
     expect(out.body).toContain('<Type>Receiver</Type><Code>ServiceFailure</Code><Message>a &lt;b&gt; &amp; c</Message>');
     expect(out.headers['x-extra']).toBe('1');
   });
 
-  it('an impossible status never becomes a 200 with an error body', () => {
-    expect(encodeError(new AwsError('Weird', 'm', 200), 'r', IAM_NAMESPACE).status).toBe(500);
+  it('every code in the error table has an error status (4xx client, 5xx server), never a 2xx', () => {
+    for (const [code, status] of Object.entries(ERROR_CODES)) {
+      expect([code, status >= 400 && status <= 599]).toEqual([code, true]);
+      expect(encodeError(awsError(code as AwsErrorCode, 'm'), 'r', IAM_NAMESPACE).status).toBe(status);
+    }
   });
 
   it('toAwsError keeps AwsErrors and hides anything else behind ServiceFailure', () => {

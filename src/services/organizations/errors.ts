@@ -3,10 +3,9 @@
 // ConstraintViolationException with their Reason member.
 // Codes: botocore/data/organizations/2016-11-28/service-2.json; texts as AWS prints them where
 // recorded (GitHub issues quoting real responses), else the model's documentation sentence (⚠).
-import { AwsError } from '../../aws/errors';
-import { JsonAwsError } from '../../http/json-protocol';
+import { awsError, type AwsErrorCode } from '../../aws/errors';
 
-const e = (code: string, message: string) => new AwsError(code, message, 400);
+const e = (code: AwsErrorCode, message: string) => awsError(code, message);
 
 /** InvalidInputException reasons and their texts (the model documents each reason). */
 export const INPUT_REASONS = {
@@ -41,9 +40,9 @@ export const CONSTRAINT_REASONS = {
 export type ConstraintReason = keyof typeof CONSTRAINT_REASONS;
 
 export const orgErrors = {
-  invalidInput: (reason: InputReason) => new JsonAwsError('InvalidInputException', INPUT_REASONS[reason], 400, { Reason: reason }),
+  invalidInput: (reason: InputReason) => awsError('InvalidInputException', INPUT_REASONS[reason], { fields: { Reason: reason } }),
   constraintViolation: (reason: ConstraintReason) =>
-    new JsonAwsError('ConstraintViolationException', CONSTRAINT_REASONS[reason], 400, { Reason: reason }),
+    awsError('ConstraintViolationException', CONSTRAINT_REASONS[reason], { fields: { Reason: reason } }),
   /** Recorded: cloud-custodian/cloud-custodian#8106, duo-labs/cloudmapper#733. */
   notInUse: () => e('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.'),
   /** A member account calling a management-account operation. Recorded: awslabs/aws-innovation-sandbox#6, prowler-cloud/prowler#2133. */

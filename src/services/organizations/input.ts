@@ -2,7 +2,7 @@
 // violated constraint as InvalidInputException with a Reason (INPUT_REQUIRED, INVALID_PATTERN,
 // MAX_LENGTH_EXCEEDED, …), not as the ValidationError of the Query services; a member of the wrong
 // JSON type is the protocol's SerializationException. Model: botocore organizations/2016-11-28.
-import { AwsError } from '../../aws/errors';
+import { AwsError, awsError } from '../../aws/errors';
 import type { Params } from '../types';
 import { orgErrors, type InputReason } from './errors';
 
@@ -41,7 +41,7 @@ interface StringRule {
 
 function serialization(): AwsError {
   // ⚠ Text not captured from AWS.
-  return new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
+  return awsError('SerializationException', 'Start of structure or map found where not expected.');
 }
 
 /** Reads one request's members; the first violated constraint is thrown, as Organizations reports one reason. */

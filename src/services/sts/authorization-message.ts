@@ -216,6 +216,5 @@ export function refusalMessageHeader(account: string, principal: { id: string; a
 export function withAuthorizationMessage(err: AwsError, principal: Principal, action: string, defaultAccount: string): AwsError {
   if (err.code !== 'AccessDenied' || err.headers?.[AUTHORIZATION_MESSAGE_HEADER]) return err;
   const who = principal.kind === 'anonymous' ? { id: 'anonymous' } : { id: principal.userId, arn: principal.arn };
-  const headers = { ...(err.headers ?? {}), ...refusalMessageHeader(principal.accountId ?? defaultAccount, who, action, '*', err.message) };
-  return new AwsError(err.code, err.message, err.status, { headers, detail: err.detail });
+  return err.withHeaders(refusalMessageHeader(principal.accountId ?? defaultAccount, who, action, '*', err.message));
 }

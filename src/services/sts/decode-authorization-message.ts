@@ -1,14 +1,14 @@
 // Owns STS DecodeAuthorizationMessage: opens the sealed message an iamlocal AccessDenied carried
 // (header `x-amzn-authorization-message`) and returns AWS's DecodedMessage JSON (iam-evaluation §16).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
-import { AwsError } from '../../aws/errors';
+import { AwsError, awsError } from '../../aws/errors';
 import { defineOperation } from '../types';
 import { Validator } from '../validate';
 import { decodeAuthorizationMessage, MAX_ENCODED_MESSAGE } from './authorization-message';
 
 /** ⚠ AWS's text is not recorded; worded after the model's documentation of the error. */
 export const invalidAuthorizationMessage = () =>
-  new AwsError('InvalidAuthorizationMessageException', 'The message passed to DecodeAuthorizationMessage was invalid.', 400);
+  awsError('InvalidAuthorizationMessageException', 'The message passed to DecodeAuthorizationMessage was invalid.');
 
 export const decodeAuthorizationMessageOp = defineOperation({
   name: 'DecodeAuthorizationMessage',

@@ -1,7 +1,7 @@
 // Owns STS GetAccessKeyInfo: the account an access key id belongs to — an issued key (long-term or session)
 // is looked up first, any other id is decoded from the key itself (aws-protocol §5.5).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html
-import { AwsError } from '../../aws/errors';
+import { AwsError, awsError } from '../../aws/errors';
 import { accountFromAccessKeyId } from '../../aws/ids';
 import type { Store } from '../../store/store';
 import { defineOperation } from '../types';
@@ -32,7 +32,7 @@ export const getAccessKeyInfo = defineOperation({
   handler(input, call) {
     const account = accountOfAccessKey(call.store, input.accessKeyId);
     // ⚠ AWS decodes any well-formed id (legacy ids give garbage); an id outside the key alphabet has no account.
-    if (account === null) throw new AwsError('InvalidParameterValue', `The access key ID ${input.accessKeyId} is not valid.`, 400);
+    if (account === null) throw awsError('InvalidParameterValue', `The access key ID ${input.accessKeyId} is not valid.`);
     return { Account: account };
   },
 });

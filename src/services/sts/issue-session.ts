@@ -2,7 +2,7 @@
 // that issues them, and the duration/role-chaining rules they share (aws-protocol §5.3).
 import { deflateRawSync } from 'node:zlib';
 import { arns } from '../../aws/arn';
-import { AwsError, awsErrors } from '../../aws/errors';
+import { AwsError, awsError, awsErrors } from '../../aws/errors';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../aws/ids';
 import { ensureAwsManagedPolicy } from '../../store/aws-managed-policies';
 import type { Role } from '../../store/repos/roles';
@@ -38,7 +38,7 @@ export function packedPolicySize(policy: string | undefined, policyArns: string[
 }
 
 export function packedPolicyTooLarge(percent: number): AwsError {
-  return new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`, 400);
+  return awsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`);
 }
 
 export interface RoleSessionSpec {

@@ -1,10 +1,10 @@
 // Owns session-tag rules shared by AssumeRole* (aws-protocol §5.4; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html):
 // case-insensitive duplicate keys, transitive keys ⊆ passed keys, inherited transitive tags that may not be re-set.
-import { AwsError } from '../../aws/errors';
+import { AwsError, awsError } from '../../aws/errors';
 import type { Session } from '../../store/repos/sessions';
 import type { Tag } from '../../store/repos/tags';
 
-const invalidParameterValue = (m: string) => new AwsError('InvalidParameterValue', m, 400);
+const invalidParameterValue = (m: string) => awsError('InvalidParameterValue', m);
 
 export interface ResolvedSessionTags {
   tags: Tag[];
