@@ -2,7 +2,10 @@
 // see the old state again — through startIamLocal() and through the admin endpoints, in memory and
 // with a data dir. The decision log survives a restore (it is history, not state).
 import { CreateRoleCommand, CreateUserCommand, DeleteRoleCommand, GetRoleCommand, GetUserCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +13,11 @@ import { startIamLocal, type IamLocal } from '../../src/index';
 import { admin } from '../helpers/admin-client';
 import { error } from '../helpers/sdk-error';
 import { trustAccount } from '../helpers/e2e-seed';
+
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+const cli = (iam: IamLocal, ...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args, '--endpoint', iam.endpoint], { cwd: ROOT_DIR });
 
 const client = (iam: IamLocal) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: iam.credentials });
 
@@ -74,4 +82,30 @@ describe.each([
     await iam.restore('baseline');
     expect((await iamc.send(new GetRoleCommand({ RoleName: 'kept' }))).Role!.RoleName).toBe('kept');
   });
+});
+
+describe('CLI subcommands against a running server', () => {
+  let iam: IamLocal;
+  beforeAll(async () => {
+    iam = await startIamLocal();
+  });
+  afterAll(async () => {
+    await iam?.stop();
+  });
+
+  it('iamlocal snapshot save/list/restore/delete, clock and reset', async () => {
+    const iamc = client(iam);
+    await iamc.send(new CreateRoleCommand({ RoleName: 'cli-kept', AssumeRolePolicyDocument: trustAccount() }));
+    expect(JSON.parse((await cli(iam, 'snapshot', 'save', 'cli')).stdout).snapshot.name).toBe('cli');
+    expect(JSON.parse((await cli(iam, 'snapshot', 'list')).stdout).snapshots.map((x: { name: string }) => x.name)).toEqual(['cli']);
+    JSON.parse((await cli(iam, 'reset')).stdout);
+    expect((await error(iamc.send(new GetRoleCommand({ RoleName: 'cli-kept' })))).name).toBe('NoSuchEntityException');
+    await cli(iam, 'snapshot', 'restore', 'cli');
+    expect((await iamc.send(new GetRoleCommand({ RoleName: 'cli-kept' }))).Role!.RoleName).toBe('cli-kept');
+    await cli(iam, 'snapshot', 'delete', 'cli');
+    const before = iam.clock.now().getTime();
+    const moved = JSON.parse((await cli(iam, 'clock', '--advance', '3600')).stdout);
+    expect(Date.parse(moved.time) - before).toBeGreaterThanOrEqual(3600_000);
+    await expect(cli(iam, 'snapshot', 'restore', 'cli')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Snapshot cli does not exist.') });
+  }, 60_000);
 });
