@@ -40,7 +40,8 @@ const KIND_NAME: Record<PolicyKind, string> = {
   scp: 'a service control policy',
   rcp: 'a resource control policy',
 };
-const KIND_NO: Record<PolicyKind, string> = {
+/** Each policy type in AWS's words (also the explanation's labels, explain.ts). */
+export const KIND_NO: Record<PolicyKind, string> = {
   identity: 'identity-based policy',
   resource: 'resource-based policy',
   boundary: 'permissions boundary',
@@ -110,16 +111,7 @@ class Evaluation implements StatementEnv {
   }
 
   private record(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement): void {
-    let byId = c.matchRecords.get(kind);
-    if (!byId) {
-      byId = new Map();
-      c.matchRecords.set(kind, byId);
-    }
-    let recs = byId.get(id);
-    if (!recs) {
-      recs = [];
-      byId.set(id, recs);
-    }
+    const recs = cachedRecords(c.matchRecords, kind, id);
     let r = recs[st.index];
     if (!r) {
       r = Object.freeze({
@@ -137,16 +129,7 @@ class Evaluation implements StatementEnv {
 
   /** Notes the condition an Allow statement failed on (one frozen record per statement and condition, cached). */
   private recordFailure(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement, ci: number): void {
-    let byId = c.failRecords.get(kind);
-    if (!byId) {
-      byId = new Map();
-      c.failRecords.set(kind, byId);
-    }
-    let byStatement = byId.get(id);
-    if (!byStatement) {
-      byStatement = [];
-      byId.set(id, byStatement);
-    }
+    const byStatement = cachedRecords(c.failRecords, kind, id);
     const byCondition = (byStatement[st.index] ??= []);
     let r = byCondition[ci];
     if (!r) {
@@ -209,6 +192,21 @@ class Evaluation implements StatementEnv {
     }
     return res;
   }
+}
+
+/** The per-(kind, policy id) list of frozen records cached on a compiled policy, created on first use. */
+function cachedRecords<T>(cache: Map<PolicyKind, Map<string, T[]>>, kind: PolicyKind, id: string): T[] {
+  let byId = cache.get(kind);
+  if (!byId) {
+    byId = new Map();
+    cache.set(kind, byId);
+  }
+  let recs = byId.get(id);
+  if (!recs) {
+    recs = [];
+    byId.set(id, recs);
+  }
+  return recs;
 }
 
 function normalizeValue(v: unknown): ContextValue | undefined {

@@ -5,17 +5,11 @@
 // never on the evaluator's hot path. Layer order and phrases: iam-evaluation.md §2–§7,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 
+import { KIND_NO } from './evaluate';
 import type { ContextValue, Decision, DecisionKind, EvalRequest, FailedCondition, MatchedStatement, PolicyKind, PolicySource, StatementPosition } from './types';
 
 /** How each policy type is named for people (AWS's own words for the layers). */
-export const POLICY_KIND_LABEL: Record<PolicyKind, string> = {
-  identity: 'identity-based policy',
-  resource: 'resource-based policy',
-  boundary: 'permissions boundary',
-  session: 'session policy',
-  scp: 'service control policy',
-  rcp: 'resource control policy',
-};
+export const POLICY_KIND_LABEL: Record<PolicyKind, string> = KIND_NO;
 
 export interface ExplainedPolicy {
   type: PolicyKind;
@@ -144,11 +138,10 @@ export function explainDecision(req: EvalRequest, d: Decision): Explanation {
     text: policyText(c.source.document),
   }));
 
-  const cause = d.cause;
-  const statements: ExplainedStatement[] = matched.map((m) => {
+  /** A reported statement with its policy's name and its own text. */
+  const base = (m: MatchedStatement): Omit<ExplainedStatement, 'deciding'> => {
     const src = find(m.policyKind, m.policyId)?.source;
     const text = src ? statementText(src.document, m.start, m.end) : undefined;
-    const deciding = d.decision === 'allowed' ? m.effect === 'Allow' : d.decision === 'explicitDeny' ? m.effect === 'Deny' && m.policyKind === cause?.kind : false;
     return {
       policyType: m.policyKind,
       policyId: m.policyId,
@@ -158,31 +151,24 @@ export function explainDecision(req: EvalRequest, d: Decision): Explanation {
       effect: m.effect,
       ...(m.start ? { start: m.start, end: m.end } : {}),
       ...(text !== undefined ? { text } : {}),
-      deciding,
     };
-  });
+  };
+  const cause = d.cause;
+  const statements: ExplainedStatement[] = matched.map((m) => ({
+    ...base(m),
+    deciding: d.decision === 'allowed' ? m.effect === 'Allow' : d.decision === 'explicitDeny' ? m.effect === 'Deny' && m.policyKind === cause?.kind : false,
+  }));
 
   // Near misses matter for denials; on an implicit deny those of the deciding layer come first.
   const failedRaw: readonly FailedCondition[] = d.decision === 'allowed' ? [] : (d.failedConditions ?? []);
   const ordered = cause ? [...failedRaw.filter((f) => f.policyKind === cause.kind), ...failedRaw.filter((f) => f.policyKind !== cause.kind)] : [...failedRaw];
-  const failedConditions: ExplainedCondition[] = ordered.map((f) => {
-    const src = find(f.policyKind, f.policyId)?.source;
-    const text = src ? statementText(src.document, f.start, f.end) : undefined;
-    return {
-      policyType: f.policyKind,
-      policyId: f.policyId,
-      ...(src?.name ? { policyName: src.name } : {}),
-      ...(f.sid !== undefined ? { sid: f.sid } : {}),
-      index: f.index,
-      effect: f.effect,
-      ...(f.start ? { start: f.start, end: f.end } : {}),
-      ...(text !== undefined ? { text } : {}),
-      operator: f.operator,
-      key: f.key,
-      wanted: [...f.values],
-      seen: lookupContext(req.context ?? {}, f.key),
-    };
-  });
+  const failedConditions: ExplainedCondition[] = ordered.map((f) => ({
+    ...base(f),
+    operator: f.operator,
+    key: f.key,
+    wanted: [...f.values],
+    seen: lookupContext(req.context ?? {}, f.key),
+  }));
 
   const out: Explanation = {
     decision: d.decision,

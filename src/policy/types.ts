@@ -97,15 +97,7 @@ export interface MatchedStatement {
  * would have applied), so an explanation can say "`…:sub` wanted X, the request had Y". The value
  * the request carried is not copied here: read it from the request context when explaining.
  */
-export interface FailedCondition {
-  policyKind: PolicyKind;
-  policyId: string;
-  sid?: string;
-  /** 0-based index of the statement within its policy's Statement array. */
-  index: number;
-  effect: 'Allow' | 'Deny';
-  start?: StatementPosition;
-  end?: StatementPosition;
+export interface FailedCondition extends MatchedStatement {
   /** The operator as written, e.g. `StringEquals`, `ForAnyValue:StringLike`. */
   operator: string;
   /** The condition key as written. */
