@@ -194,3 +194,28 @@ describe('audit mode', () => {
     expect(e.name).toBe('SignatureDoesNotMatch');
   });
 });
+
+describe('console data: principals and policies', () => {
+  let iam: IamLocal;
+  beforeAll(async () => {
+    iam = await startIamLocal({ seed: fileURLToPath(new URL('../../seed/', import.meta.url)) });
+  });
+  afterAll(async () => {
+    await iam?.stop();
+  });
+
+  it('lists roles with trust policies and boundaries, OIDC providers, clusters and SCPs by OU (admin access only)', async () => {
+    const r = await admin(iam.endpoint, 'GET', '/_iamlocal/console/api/principals');
+    expect(r.status).toBe(200);
+    const acct = r.json.accounts.find((a: { id: string }) => a.id === '000000000000');
+    const role = acct.roles.find((x: { name: string }) => x.name === 'payments-api');
+    expect(JSON.parse(role.trustPolicy).Statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(acct.oidcProviders.length).toBeGreaterThan(0);
+    expect(r.json.clusters.map((c: { name: string }) => c.name)).toContain('demo');
+    const root = r.json.organizations[0].root;
+    expect(root.scps.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['FullAWSAccess', 'DenyLeavingOrganization']));
+    const workloads = root.children.find((u: { name: string }) => u.name === 'Workloads');
+    expect(workloads.scps.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['RequireIMDSv2', 'DenyRegionsOutsideUS']));
+    expect((await admin(iam.endpoint, 'GET', '/_iamlocal/console/api/principals', undefined, NOBODY)).status).toBe(403);
+  });
+});
