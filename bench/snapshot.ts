@@ -48,7 +48,7 @@ export async function runSnapshotBench(opts: { entities?: number; runs?: number 
       await server.reset();
       reset.push(performance.now() - t);
       t = performance.now();
-      server.snapshots.restore('bench');
+      await server.snapshots.restore('bench');
       restore.push(performance.now() - t);
     }
     const r = { entities, runs, resetMedianMs: median(reset), restoreMedianMs: median(restore), saveMedianMs: median(save), speedup: 0 };

@@ -16,18 +16,21 @@ import { buildRequestContext } from './authz/request-context';
 import type { Config, Logger } from './config';
 import { type DecisionLog } from './observe/decisions';
 import { explainDecision } from './policy/explain';
+import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { requestPartsFromFetch, requestPartsFromNode } from './http/request-parts';
 import { encodeRestJsonError, encodeRestJsonSuccess, restInput, RestRouter, signingNameOf } from './http/rest-json';
 import { encodeSuccess, IAM_NAMESPACE, STS_NAMESPACE } from './http/xml-encode';
+import type { WorkloadEndpoints } from './metadata/listeners';
 import type { RequestContext } from './policy/types';
 import type { Clock, IdSource } from './runtime';
+import { ec2Operations } from './services/ec2/index';
 import { iamOperations } from './services/iam/index';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
-import { withAuthorizationMessage } from './services/sts/authorization-message';
+import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './services/sts/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 import type { Snapshots } from './store/snapshots';
@@ -45,13 +48,18 @@ export interface AppDeps {
   reset?: () => Promise<void>;
   /** Named state snapshots (POST /_iamlocal/snapshots); absent when the server offers none. */
   snapshots?: Snapshots;
+  /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
+  workloads?: WorkloadEndpoints;
 }
 
 /** How one emulated service speaks: its operation table and wire protocol. */
 export interface ServiceSpec {
   table: OperationTable;
-  /** awsQuery (STS, IAM: form in, XML out), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template). */
-  protocol: 'query' | 'json' | 'rest-json';
+  /**
+   * awsQuery (STS, IAM: form in, XML out), EC2's flavour of it (same requests; its own response and
+   * error envelopes, http/ec2-encode.ts), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template).
+   */
+  protocol: 'query' | 'ec2-query' | 'json' | 'rest-json';
   /** awsQuery: the XML namespace of responses ('' for the JSON protocols). */
   namespace: string;
   /** The API version (awsQuery `Version`; informational for the JSON protocols). */
@@ -68,6 +76,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
   iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
   organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
 };
 
 /** restJson1 services: one router per service, from the `http` binding each operation declares. */
@@ -254,7 +263,11 @@ export const stages: Stage[] = [
       if (!s.auth) throw awsErrors.missingAuthenticationToken();
       const scoped = s.auth.service;
       if (s.protocol === 'json' || s.protocol === 'rest-json') return; // service named by target / signing name
-      if (scoped === 'sts' || scoped === 'iam') s.service = scoped;
+      const spec = Object.hasOwn(SERVICES, scoped) ? SERVICES[scoped as ServiceName] : undefined;
+      if (spec?.protocol === 'query' || spec?.protocol === 'ec2-query') {
+        s.service = scoped as ServiceName;
+        s.protocol = spec.protocol;
+      }
       else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
     },
   },
@@ -427,6 +440,10 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
       logLine(s, 200);
       return c.body(body, 200, headers);
     }
+    if (s.protocol === 'ec2-query') {
+      logLine(s, 200);
+      return c.body(encodeEc2Success(op.name, s.output as Record<string, unknown> | null, s.requestId), 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-RequestId': s.requestId });
+    }
     const body = encodeSuccess({
       action: op.name,
       namespace: SERVICES[op.service].namespace,
@@ -446,6 +463,8 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
         ? encodeRestJsonError(err, s.requestId)
         : s.protocol === 'json'
           ? encodeJsonError(err, s.requestId)
+          : s.protocol === 'ec2-query'
+            ? encodeEc2Error(err, s.requestId, err.headers?.[AUTHORIZATION_MESSAGE_HEADER])
           : encodeError(err, s.requestId, SERVICES[s.service].namespace);
     logLine(s, status, err);
     return c.body(body, status as 200, headers);

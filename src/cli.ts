@@ -36,12 +36,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`iamlocal: ${config.host}:${config.port} is already in use\n`);
+      process.stderr.write(`iamlocal: ${config.host}:${(e as { port?: number }).port ?? config.port} is already in use\n`);
       process.exit(1);
     }
     throw e;
   }
   process.stdout.write(`iamlocal listening on ${server.url} (account ${config.defaultAccountId}, ${config.inMemory ? 'in-memory' : `data ${config.dataDir}`}, ${config.enforce === 'audit' ? 'AUDIT mode: denials are logged as would-deny and let through' : 'enforce mode'})\n`);
+  if (server.imdsUrl) process.stdout.write(`iamlocal instance metadata service on ${server.imdsUrl}\n`);
+  if (server.ecsUrl) process.stdout.write(`iamlocal ECS task credentials on ${server.ecsUrl}/v2/credentials/<id>\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

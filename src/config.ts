@@ -37,6 +37,10 @@ export interface Config {
   decisionLogSize: number;
   /** Also keep decisions in the data file (ignored in memory). */
   decisionLogPersist: boolean;
+  /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
+  imdsPort: number | null;
+  /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
+  ecsPort: number | null;
 }
 
 export const defaults: Config = {
@@ -53,6 +57,8 @@ export const defaults: Config = {
   enforce: 'enforce',
   decisionLogSize: 1000,
   decisionLogPersist: false,
+  imdsPort: null,
+  ecsPort: null,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -89,6 +95,11 @@ function parseLevel(v: string, what: string): LogLevel {
   return v as LogLevel;
 }
 
+/** A port, or null for `off` (the workload listeners are off unless asked for). */
+function parseOptionalPort(v: string, what: string): number | null {
+  return offValue(v) && v.trim() !== '0' ? null : parsePort(v, what);
+}
+
 /** Splits IAMLOCAL_SEED on commas (and colons that are not part of a Windows drive letter). */
 function splitSeedList(v: string): string[] {
   return v
@@ -109,6 +120,10 @@ export const USAGE = `Usage: iamlocal [options]
                       tokens are still verified (default enforce; env IAMLOCAL_ENFORCE)
   --decision-log N    decisions kept in memory for /_iamlocal/decisions (default 1000; env IAMLOCAL_DECISION_LOG)
   --decision-log-persist  also keep decisions in the data file (env IAMLOCAL_DECISION_LOG_PERSIST=1)
+  --imds-port N|off   serve the instance metadata service (IMDSv2/v1) of the mock EC2 instances on port N
+                      (default off; 0 = any free port; env IAMLOCAL_IMDS_PORT)
+  --ecs-port N|off    serve the ECS task credentials endpoint /v2/credentials/<id> on port N
+                      (default off; 0 = any free port; env IAMLOCAL_ECS_PORT)
   --help              this text
 
   iamlocal mint-token --cluster C --namespace NS --service-account SA [--out FILE]
@@ -134,6 +149,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (env.IAMLOCAL_ENFORCE) c.enforce = parseEnforce(env.IAMLOCAL_ENFORCE, 'IAMLOCAL_ENFORCE');
   if (env.IAMLOCAL_DECISION_LOG) c.decisionLogSize = parseCount(env.IAMLOCAL_DECISION_LOG, 'IAMLOCAL_DECISION_LOG');
   if (env.IAMLOCAL_DECISION_LOG_PERSIST !== undefined) c.decisionLogPersist = truthy(env.IAMLOCAL_DECISION_LOG_PERSIST);
+  if (env.IAMLOCAL_IMDS_PORT !== undefined) c.imdsPort = parseOptionalPort(env.IAMLOCAL_IMDS_PORT, 'IAMLOCAL_IMDS_PORT');
+  if (env.IAMLOCAL_ECS_PORT !== undefined) c.ecsPort = parseOptionalPort(env.IAMLOCAL_ECS_PORT, 'IAMLOCAL_ECS_PORT');
   if (env.IAMLOCAL_ROOT_ACCESS_KEY_ID !== undefined) {
     if (offValue(env.IAMLOCAL_ROOT_ACCESS_KEY_ID)) c.rootCredentials = false;
     else {
@@ -157,6 +174,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       case '--enforce': c.enforce = parseEnforce(value(), '--enforce'); break;
       case '--decision-log': c.decisionLogSize = parseCount(value(), '--decision-log'); break;
       case '--decision-log-persist': c.decisionLogPersist = true; break;
+      case '--imds-port': c.imdsPort = parseOptionalPort(value(), '--imds-port'); break;
+      case '--ecs-port': c.ecsPort = parseOptionalPort(value(), '--ecs-port'); break;
       case '--help': case '-h': c.help = true; break;
       default: throw new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`);
     }

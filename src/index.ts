@@ -26,6 +26,10 @@ export interface StartOptions {
   enforce?: EnforceMode;
   /** Decisions kept in memory. Default 1000. */
   decisionLogSize?: number;
+  /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
+  imdsPort?: number;
+  /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
+  ecsPort?: number;
 }
 
 export interface IamLocal {
@@ -43,6 +47,10 @@ export interface IamLocal {
   reset(): Promise<void>;
   /** Decision records, oldest first, that pass the filter (all of the ring by default). */
   decisions(filter?: DecisionFilter): DecisionRecord[];
+  /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
+  imdsEndpoint: string | null;
+  /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
+  ecsEndpoint: string | null;
   stop(): Promise<void>;
 }
 
@@ -58,6 +66,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     seeds: [],
     enforce: opts.enforce ?? 'enforce',
     decisionLogSize: opts.decisionLogSize ?? defaults.decisionLogSize,
+    imdsPort: opts.imdsPort ?? null,
+    ecsPort: opts.ecsPort ?? null,
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -87,6 +97,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
       }
       return filter.limit === undefined ? out : out.slice(0, filter.limit);
     },
+    imdsEndpoint: server.imdsUrl,
+    ecsEndpoint: server.ecsUrl,
     stop: server.stop,
   };
 }

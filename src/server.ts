@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { join } from 'node:path';
+import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
 import { dataFile, type Config, type Logger } from './config';
 import { SqliteDecisionStore } from './observe/decision-store';
 import { DecisionLog } from './observe/decisions';
@@ -26,6 +27,11 @@ export interface RunningServer {
   snapshots: Snapshots;
   /** Wipes state and re-applies defaults and seeds (what POST /_iamlocal/reset does). */
   reset(): Promise<void>;
+  /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
+  imdsUrl: string | null;
+  /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
+  ecsUrl: string | null;
+  workloads: WorkloadEndpoints;
   stop(): Promise<void>;
 }
 
@@ -50,28 +56,41 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bootstrapDefaults(store, config, clock.now());
     await applySeedDocuments(store, seeds, { ids, now: clock.now(), config });
   };
+  const decisions = new DecisionLog({
+    size: config.decisionLogSize,
+    persistence: config.decisionLogPersist && !config.inMemory ? new SqliteDecisionStore(store.db) : null,
+  });
+  let workloads: WorkloadEndpoints;
   try {
     await applyAll();
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger, decisions }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
   }
 
-  const decisions = new DecisionLog({
-    size: config.decisionLogSize,
-    persistence: config.decisionLogPersist && !config.inMemory ? new SqliteDecisionStore(store.db) : null,
-  });
   // Snapshot files live next to the data file (kept across restarts), or in a temporary directory in memory mode.
-  const snapshots = new Snapshots(store.db, config.inMemory ? null : join(config.dataDir, 'snapshots'));
+  // A restore, like a reset, re-reads the mock instances and tasks the metadata listeners serve.
+  const snapshots = new Snapshots(store.db, config.inMemory ? null : join(config.dataDir, 'snapshots'), async () => {
+    workloads.clear();
+    await workloads.sync();
+  });
   const reset = async () => {
     store.wipe();
     await applyAll();
+    workloads.clear();
+    await workloads.sync();
   };
-  const app = createApp({ store, clock, ids, config, logger, decisions, snapshots, reset });
+  const app = createApp({ store, clock, ids, config, logger, workloads, decisions, snapshots, reset });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e) => {
+      void workloads.close().then(() => {
+        store.close();
+        reject(e);
+      });
+    });
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -93,15 +112,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      server.close(() => {
+      let pending = 2;
+      const done = () => {
+        if (--pending > 0) return;
         decisions.flush();
         snapshots.dispose();
         store.close();
         resolve();
-      });
+      };
+      server.close(done);
+      void workloads.close().then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, decisions, snapshots, reset, stop };
+  return { url, port: addr.port, host: config.host, store, clock, decisions, snapshots, reset, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

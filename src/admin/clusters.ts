@@ -40,7 +40,7 @@ const ACCOUNT = /^\d{12}$/;
 
 const invalid = (m: string) => awsErrors.validation(m);
 
-function adminError(c: Context, deps: AppDeps, e: unknown): Response {
+export function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   const err = toAwsError(e);
   if (!(e instanceof AwsError)) deps.logger.error('admin error', { error: e instanceof Error ? e.stack : String(e) });
   const requestId = deps.ids.requestId();
@@ -48,7 +48,7 @@ function adminError(c: Context, deps: AppDeps, e: unknown): Response {
   return c.json({ error: { code: err.code, message: err.message }, requestId }, status as 400);
 }
 
-function jsonBody(body: Buffer): Record<string, unknown> {
+export function jsonBody(body: Buffer): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(body.toString('utf8') || '{}');
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;

@@ -194,7 +194,7 @@ export function mountDecisionAdmin(app: Hono, deps: AppDeps, sessions: ConsoleSe
       await requireAdmin(c, deps, sessions);
       const name = c.req.param('name');
       const started = performance.now();
-      snapshots().restore(name);
+      await snapshots().restore(name);
       deps.logger.info('snapshot restored', { name });
       return c.json({ restored: name, ms: Math.round((performance.now() - started) * 100) / 100 });
     } catch (e) {

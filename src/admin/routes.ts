@@ -13,6 +13,7 @@ import { ConsoleSessions } from './admin-access';
 import { mountClusterAdmin } from './clusters';
 import { mountConsole } from './console';
 import { mountDecisionAdmin } from './decisions';
+import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
 const startedAt = Date.now();
@@ -92,6 +93,9 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
 
   // Mock EKS clusters, token minting and JWKS pinning (src/admin/clusters.ts; docs/irsa.md).
   mountClusterAdmin(app, deps);
+
+  // Mock EC2 instances and ECS tasks whose roles IMDS and the ECS endpoint deliver (src/admin/workloads.ts).
+  mountWorkloadAdmin(app, deps);
 
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {

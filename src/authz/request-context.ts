@@ -28,8 +28,11 @@ export function mergePrincipalTags(base: Tag[], session: Tag[]): Tag[] {
   return [...out.values()];
 }
 
-/** Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`). */
-export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource'): RequestContext {
+/**
+ * Organization keys of an account: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`), or the
+ * Resource… / Source… pair (aws:SourceOrgID, aws:SourceOrgPaths: the account a service acts for).
+ */
+export function orgKeys(store: Store, accountId: string, prefix: 'Principal' | 'Resource' | 'Source'): RequestContext {
   const m = membershipOf(store, accountId);
   if (!m) return {};
   const path = `${m.org.id}/${m.path.map((u) => u.id).join('/')}/`;
@@ -135,10 +138,18 @@ export function buildRequestContext(store: Store, p: Principal, facts: RequestFa
 /**
  * aws:ResourceTag/K (and iam:ResourceTag/K for roles and users) of the IAM resource a request acts on,
  * from its stored tags: every action on a tagged role, user, customer managed policy, OIDC provider,
- * instance profile or MFA device carries them (sts:AssumeRole included: the role's tags).
+ * instance profile or MFA device carries them (sts:AssumeRole included: the role's tags); so do EC2 instances.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
  */
 export function resourceTagContext(store: Store, resourceArn: string): RequestContext {
+  // EC2 instances: aws:ResourceTag/K (ec2:ResourceTag/K comes with the operation's own keys).
+  const ec2 = /^arn:aws:ec2:[a-z0-9-]+:(\d{12}):instance\/(i-[0-9a-f]+)$/.exec(resourceArn);
+  if (ec2) {
+    const i = store.ec2Instances.get(ec2[2]!);
+    const ctx: RequestContext = {};
+    if (i && i.accountId === ec2[1]) for (const t of i.tags) ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
+    return ctx;
+  }
   if (!resourceArn.startsWith('arn:') || !resourceArn.includes(':iam::')) return {};
   const parts = resourceArn.split(':');
   const account = parts[4] ?? '';

@@ -76,6 +76,16 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  // EC2 (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html: client errors are 400,
+  // UnauthorizedOperation 403, DryRunOperation 412); InvalidParameterValue is shared with the Query services above
+  MissingParameter: 400,
+  InvalidParameterCombination: 400,
+  'InvalidInstanceID.NotFound': 400,
+  'InvalidInstanceID.Malformed': 400,
+  'InvalidAssociationID.NotFound': 400,
+  IncorrectState: 400,
+  DryRunOperation: 412,
+  UnauthorizedOperation: 403,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;
@@ -150,6 +160,18 @@ export const awsErrors = {
   expiredToken: () => awsError('ExpiredToken', 'The security token included in the request is expired'),
   serviceFailure: (message = 'Service failure') => awsError('ServiceFailure', message),
   invalidAuthenticationCode: (message: string) => awsError('InvalidAuthenticationCode', message),
+  // EC2 (Query protocol, EC2 flavour): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+  ec2MissingParameter: (name: string) => awsError('MissingParameter', `The request must contain the parameter ${name}`),
+  ec2InvalidParameterValue: (message: string) => awsError('InvalidParameterValue', message),
+  ec2InvalidParameterCombination: (message: string) => awsError('InvalidParameterCombination', message),
+  ec2InstanceNotFound: (id: string) => awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
+  ec2InstanceMalformed: (id: string) => awsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`),
+  ec2AssociationNotFound: (id: string) => awsError('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`),
+  ec2IncorrectState: (message: string) => awsError('IncorrectState', message),
+  /** DryRun=true on a call that would have been allowed (HTTP 412). */
+  ec2DryRunOperation: () => awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'),
+  /** EC2's AccessDenied: `UnauthorizedOperation` 403, the reason followed by the encoded authorization message. */
+  ec2UnauthorizedOperation: (message: string, headers?: Record<string, string>) => awsError('UnauthorizedOperation', message, { headers }),
   /** The policy simulator could not evaluate (IAM `PolicyEvaluationException`, HTTP 500). */
   policyEvaluation: (message: string) => awsError('PolicyEvaluation', message),
 } as const;

@@ -179,6 +179,12 @@ function principalOf(p: Principal | undefined, req: EvalRequest): DecisionPrinci
     out.source = ep.type === 'SAML' ? 'saml-assertion' : 'web-identity-token';
     return out;
   }
+  if (ep.type === 'Service') {
+    // An AWS service principal (EC2 delivering instance credentials, ECS task roles).
+    out.source = 'aws-service';
+    if (typeof ep.service === 'string') out.name = ep.service;
+    return out;
+  }
   if (!p) {
     // A simulated principal: what the evaluator was told.
     out.source = 'simulation';

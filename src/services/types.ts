@@ -13,7 +13,7 @@ import type { Store } from '../store/store';
  * Every emulated service by its SigV4 signing name (the credential scope's service). A new service
  * adds its name here and its entry (operation table + protocol) to SERVICES in src/app.ts.
  */
-export type ServiceName = 'sts' | 'iam' | 'organizations';
+export type ServiceName = 'sts' | 'iam' | 'organizations' | 'ec2';
 
 /** Expanded awsQuery parameters (`X.member.N` → arrays, `X.member.N.F` → objects). */
 export type Params = Record<string, unknown>;

@@ -10,6 +10,7 @@ import type { IdSource } from '../runtime';
 import { checkTrustPrincipals } from '../services/policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
 import { applyAccountDetails } from './seed-account-details';
+import { applyInstance, applyTask } from './seed-workloads';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { OrgPolicyType } from './repos/organizations';
 import { SeedError, type SeedDocument, type SeedKey, type SeedOrganization, type SeedPolicyRefs } from './seed-schema';
@@ -266,4 +267,8 @@ export function applySeedDocument(store: Store, doc: SeedDocument, ctx: ApplyCon
   doc.roles.forEach((r, i) => forEntry(doc, entryLabel('roles', i, r.name), () => checkTrustPrincipals(store, r.trustPolicy)));
 
   if (doc.accountDetails) applyAccountDetails(store, doc.accountDetails, doc.source, ctx);
+
+  // Workloads last: their instance profiles and task roles refer to the roles above.
+  doc.instances.forEach((s, i) => forEntry(doc, entryLabel('instances', i, s.id ?? ''), () => applyInstance(store, ctx.ids, ctx.now, s)));
+  doc.tasks.forEach((s, i) => forEntry(doc, entryLabel('tasks', i, s.taskId ?? s.cluster), () => applyTask(store, ctx.ids, ctx.now, s)));
 }

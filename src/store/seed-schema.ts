@@ -5,6 +5,7 @@
 import { validatePolicyDocument } from '../policy/index';
 import { PolicyValidationError, type DocumentKind } from '../policy/types';
 import { isAccountAuthorizationDetails, parseAccountDetails, type AccountDetailsImport } from './seed-account-details';
+import { parseInstanceEntry, parseTaskEntry, WORKLOAD_SECTIONS, type SeedInstance, type SeedTask } from './seed-workloads';
 
 export class SeedError extends Error {
   constructor(message: string) {
@@ -124,18 +125,21 @@ export interface SeedDocument {
   oidcProviders: SeedOidcProvider[];
   eksClusters: SeedEksCluster[];
   organizations: SeedOrganization[];
+  /** Mock EC2 instances and ECS tasks (src/store/seed-workloads.ts). */
+  instances: SeedInstance[];
+  tasks: SeedTask[];
   /** Set when the document is `aws iam get-account-authorization-details` output (seed-account-details.ts). */
   accountDetails?: AccountDetailsImport;
 }
 
-const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization'];
+const SECTIONS = ['accounts', 'policies', 'groups', 'users', 'roles', 'oidcProviders', 'eksClusters', 'organizations', 'organization', ...WORKLOAD_SECTIONS];
 const NAME = /^[\w+=,.@-]+$/;
 const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
 const ACCOUNT = /^\d{12}$/;
 
 type Obj = Record<string, unknown>;
 
-class Ctx {
+export class Ctx {
   constructor(
     readonly source: string,
     readonly where: string,
@@ -248,7 +252,7 @@ function entryName(v: unknown): string {
 export function parseSeedDocument(value: unknown, source: string, defaultAccount: string): SeedDocument {
   if (isAccountAuthorizationDetails(value)) {
     const accountDetails = parseAccountDetails(value as Obj, source, defaultAccount);
-    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], accountDetails };
+    return { source, accounts: [], policies: [], groups: [], users: [], roles: [], oidcProviders: [], eksClusters: [], organizations: [], instances: [], tasks: [], accountDetails };
   }
   const top = new Ctx(source, 'document');
   const o = top.obj(value ?? {}, 'a seed document');
@@ -337,6 +341,8 @@ export function parseSeedDocument(value: unknown, source: string, defaultAccount
       };
     }),
     organizations: [],
+    instances: each('instances', (c, e) => parseInstanceEntry(c, e, defaultAccount, true)),
+    tasks: each('tasks', (c, e) => parseTaskEntry(c, e, defaultAccount, true)),
   };
 
   const orgValues = [...top.list(o, 'organizations'), ...(o.organization !== undefined ? [o.organization] : [])];

@@ -36,6 +36,8 @@ export class Snapshots {
   constructor(
     private readonly db: Db,
     dir: string | null,
+    /** Runs after every restore (state held outside the database is re-read from it). */
+    private readonly afterRestore?: () => void | Promise<void>,
   ) {
     this.dir = dir;
     this.temporary = dir === null;
@@ -69,7 +71,12 @@ export class Snapshots {
   }
 
   /** Brings snapshot `name` back; throws SnapshotError('not-found') when there is none. */
-  restore(name: string): void {
+  async restore(name: string): Promise<void> {
+    this.restoreTables(name);
+    await this.afterRestore?.();
+  }
+
+  private restoreTables(name: string): void {
     const f = this.file(name);
     if (!this.info(name)) throw new SnapshotError('not-found', `Snapshot ${name} does not exist.`);
     const raw = this.db.raw;

@@ -3,6 +3,8 @@
 import { Db } from './db';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountsRepo } from './repos/accounts';
+import { Ec2InstancesRepo } from './repos/ec2-instances';
+import { EcsTasksRepo } from './repos/ecs-tasks';
 import { EksClustersRepo } from './repos/eks-clusters';
 import { GroupsRepo } from './repos/groups';
 import { InlinePoliciesRepo } from './repos/inline-policies';
@@ -37,6 +39,8 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  readonly ec2Instances: Ec2InstancesRepo;
+  readonly ecsTasks: EcsTasksRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -54,6 +58,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.ec2Instances = new Ec2InstancesRepo(this.db);
+    this.ecsTasks = new EcsTasksRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

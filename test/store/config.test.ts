@@ -39,6 +39,13 @@ describe('config', () => {
     expect(() => resolveConfig(['--seed'], {})).toThrow('--seed needs a value');
   });
 
+  it('workload credential ports: off by default, a port (0 = any free one) from env or flags, `off` again', () => {
+    expect(resolveConfig([], {})).toMatchObject({ imdsPort: null, ecsPort: null });
+    expect(resolveConfig([], { IAMLOCAL_IMDS_PORT: '1338', IAMLOCAL_ECS_PORT: '0' })).toMatchObject({ imdsPort: 1338, ecsPort: 0 });
+    expect(resolveConfig(['--imds-port', 'off', '--ecs-port', '1339'], { IAMLOCAL_IMDS_PORT: '1338' })).toMatchObject({ imdsPort: null, ecsPort: 1339 });
+    expect(() => resolveConfig(['--imds-port', '70000'], {})).toThrow('--imds-port: not a port number: "70000"');
+  });
+
   it('defaults object is not mutated', () => {
     resolveConfig(['--seed', 'a'], {});
     expect(defaults.seeds).toEqual([]);

@@ -48,6 +48,12 @@ describe('seed/ (shipped scenarios)', () => {
     expect(member.path.map((u) => u.name)).toEqual(['Root', 'Workloads']);
     expect(store.organizations.attachedTo(member.path[0].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyLeavingOrganization', 'FullAWSAccess']);
     expect(store.organizations.attachedTo(member.path[1].id, 'SERVICE_CONTROL_POLICY').map((p) => p.name)).toEqual(['DenyRegionsOutsideUS', 'FullAWSAccess', 'RequireIMDSv2']);
+
+    const web = store.ec2Instances.get('i-0a1b2c3d4e5f60718')!;
+    expect(web).toMatchObject({ httpTokens: 'required', hopLimit: 2, vpcId: 'vpc-0a1b2c3d4e5f60718', association: { profileArn: 'arn:aws:iam::000000000000:instance-profile/web-server', state: 'associated' } });
+    const profile = store.instanceProfiles.getByName('000000000000', 'web-server')!;
+    expect(store.instanceProfiles.roleIds(profile.id)).toEqual([store.roles.getByName('000000000000', 'web-server')!.id]);
+    expect(store.ecsTasks.get('orders-api')).toMatchObject({ taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/demo/5f0c4d3b2a1908f7e6d5c4b3a2918070', taskRoleArn: 'arn:aws:iam::000000000000:role/orders-task' });
     store.close();
   });
 
@@ -56,7 +62,12 @@ describe('seed/ (shipped scenarios)', () => {
     const before = store.roles.getByName('000000000000', 'payments-api')!;
     const users = store.users.count('000000000000');
     const keys = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n;
+    const instances = store.ec2Instances.list();
+    const tasks = store.ecsTasks.list();
     await applySeedDocuments(store, await loadSeedSources(['seed']), { ids: seededIds(8), now: NOW, config });
+    // Instances keep their association id and launch time, tasks their credentials id.
+    expect(store.ec2Instances.list()).toEqual(instances);
+    expect(store.ecsTasks.list()).toEqual(tasks);
     expect(store.roles.getByName('000000000000', 'payments-api')).toEqual(before);
     expect(store.users.count('000000000000')).toBe(users);
     expect(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM access_keys')!.n).toBe(keys);
