@@ -30,12 +30,12 @@ const seed = {
   users: [
     {
       name: 'bounded',
-      accessKeys: [BOUNDED],
+      accessKeys: [{ ...BOUNDED }],
       permissionsBoundary: 'OnlyS3',
       inlinePolicies: { admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:*'], Resource: '*' }] } },
     },
-    { name: 'nobody', accessKeys: [NOBODY] },
-    { name: 'dev', accessKeys: [DEV], inlinePolicies: { admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:*'], Resource: '*' }] } } },
+    { name: 'nobody', accessKeys: [{ ...NOBODY }] },
+    { name: 'dev', accessKeys: [{ ...DEV }], inlinePolicies: { admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'sts:*'], Resource: '*' }] } } },
   ],
   roles: [
     {
@@ -46,7 +46,8 @@ const seed = {
 };
 
 const sts = (iam: IamLocal, credentials = iam.credentials) => new STSClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials });
-const iamClient = (iam: IamLocal, credentials: { accessKeyId: string; secretAccessKey: string }) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials });
+// A copy: the SDK marks the credentials object it is given (`$source`), and the same objects seed the next server.
+const iamClient = (iam: IamLocal, credentials: { accessKeyId: string; secretAccessKey: string }) => new IAMClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials: { ...credentials } });
 
 describe('enforce mode (the default)', () => {
   let iam: IamLocal;
