@@ -14,10 +14,11 @@ export interface DbOptions {
 }
 
 /**
- * Tables a reset keeps: change counters, and what belongs to a kind cluster rather than to IAM
+ * Tables a reset keeps: the migration ledger, change counters, the decision log (history, not state;
+ * migration 008), and what belongs to a kind cluster rather than to IAM
  * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
  */
-export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
 
 /**
  * The migrations that had shipped while `user_version` alone recorded the schema (releases up to
@@ -193,6 +194,35 @@ export class Db {
     else this.leafGen.set(table, (this.leafGen.get(table) ?? 0) + 1);
   }
 
+  // ---- deferred copies
+  //
+  // Work a write may leave for later (an AWS-managed policy's version history, repos/managed-policies.ts):
+  // run when something reads what it writes, before a snapshot copies the database, and forgotten when
+  // the rows it belongs to are replaced (reset, restore).
+  private readonly deferred = new Map<string, () => void>();
+
+  defer(key: string, fn: () => void): void {
+    this.deferred.set(key, fn);
+  }
+
+  /** Runs the deferred work under `key` now, if any (in the caller's transaction, or one of its own). */
+  runDeferred(key: string): void {
+    const fn = this.deferred.get(key);
+    if (!fn) return;
+    this.deferred.delete(key);
+    this.transaction(fn);
+  }
+
+  /** Runs every deferred piece of work (before the database is copied whole). */
+  flushDeferred(): void {
+    for (const key of [...this.deferred.keys()]) this.runDeferred(key);
+  }
+
+  forgetDeferred(key?: string): void {
+    if (key === undefined) this.deferred.clear();
+    else this.deferred.delete(key);
+  }
+
   /** Every cached read is stale (a write the cache cannot attribute, a rollback, a wipe). */
   invalidateAll(): void {
     this.epoch++;
@@ -238,6 +268,7 @@ export class Db {
   /** Deletes every row of every table (admin reset); the schema stays. */
   wipe(): void {
     this.invalidateAll();
+    this.forgetDeferred();
     const tables = this.raw
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
       .all() as { name: string }[];

@@ -123,7 +123,6 @@ export class Store {
   /** Empties every table (admin reset). */
   wipe(): void {
     this.db.wipe();
-    this.managedPolicies.clearDeferred();
   }
 
   close(): void {

@@ -4,6 +4,9 @@
 // stale. Cached rows are frozen. Each case checks what a reader sees, and that a cached answer really
 // skipped SQLite (statements prepared-or-fetched are counted through Db.stmt).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { randomIds } from '../../src/runtime';
+import { ensureAwsManagedPolicy } from '../../src/store/aws-managed-policies';
+import { Snapshots } from '../../src/store/snapshots';
 import { Store } from '../../src/store/store';
 
 let store: Store;
@@ -103,5 +106,20 @@ describe('store read cache', () => {
     expect(store.db.get(ACCOUNT, '111111111111')).toBeDefined();
     store.wipe();
     expect(store.db.get(ACCOUNT, '111111111111')).toBeUndefined();
+  });
+
+  it('a snapshot restore makes every read stale, and a snapshot holds deferred policy histories', async () => {
+    const snaps = new Snapshots(store.db, null);
+    const arn = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess';
+    store.transaction(() => ensureAwsManagedPolicy(store, randomIds, arn));
+    await snaps.save('s1');
+    store.db.run(`UPDATE accounts SET alias = 'later' WHERE id = ?`, '111111111111');
+    expect(store.db.get<{ alias: string }>(ACCOUNT, '111111111111')!.alias).toBe('later');
+    await snaps.restore('s1');
+    expect(store.db.get<{ alias: string | null }>(ACCOUNT, '111111111111')!.alias).toBeNull();
+    expect(store.managedPolicies.versions(arn).length).toBeGreaterThan(1);
+    const n = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM policy_versions WHERE policy_arn = ?', arn)!.n;
+    expect(store.managedPolicies.versions(arn)).toHaveLength(n);
+    snaps.dispose?.();
   });
 });

@@ -60,29 +60,21 @@ const toPolicy = (r: PolicyRow): ManagedPolicy => ({
 export class ManagedPoliciesRepo {
   constructor(private readonly db: Db) {}
 
-  /** Older versions of AWS-managed policies not yet copied into policy_versions (see deferHistory). */
-  private readonly pendingHistory = new Map<string, () => void>();
-
   /**
    * Defers copying an imported AWS-managed policy's older versions until something reads or changes
    * its versions (ReadOnlyAccess alone has 151 versions, 8 MB of JSON: copying them was most of an
    * in-memory start-up with the shipped seeds). Only the default version is needed to evaluate.
+   * A snapshot copies them first (Db.flushDeferred); reset and restore forget them with the rows.
    */
   deferHistory(arn: string, load: () => void): void {
-    this.pendingHistory.set(arn, load);
+    this.db.defer(`policy-history:${arn}`, () => {
+      if (this.get(arn)) load();
+    });
   }
 
-  /** Copies a deferred history now (in the caller's transaction, or one of its own). */
+  /** Copies a deferred history now. */
   private history(arn: string): void {
-    const load = this.pendingHistory.get(arn);
-    if (!load) return;
-    this.pendingHistory.delete(arn);
-    this.db.transaction(load);
-  }
-
-  /** Forgets deferred histories (their policies are gone: reset). */
-  clearDeferred(): void {
-    this.pendingHistory.clear();
+    this.db.runDeferred(`policy-history:${arn}`);
   }
 
   get(arn: string): ManagedPolicy | null {
@@ -166,7 +158,7 @@ export class ManagedPoliciesRepo {
   }
 
   delete(arn: string): void {
-    this.pendingHistory.delete(arn);
+    this.db.forgetDeferred(`policy-history:${arn}`);
     this.db.run(`DELETE FROM tags WHERE resource_kind = 'policy' AND resource_id = ?`, arn);
     this.db.run('DELETE FROM managed_policies WHERE arn = ?', arn);
   }
