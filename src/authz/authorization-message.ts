@@ -167,12 +167,19 @@ export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthoriz
   return message;
 }
 
+/**
+ * A 4 KiB window and small hash tables: zlib's defaults allocate and clear ~256 KiB per call, which was
+ * most of a denial's sealing cost (a message is a few KiB of JSON, so it compresses about as well).
+ * Any raw inflate reads it (decodeAuthorizationMessage's default window is larger).
+ */
+const DEFLATE = { windowBits: 12, memLevel: 4 } as const;
+
 /** Seals a decoded message for `account` (the only account whose callers may decode it). */
 export function encodeAuthorizationMessage(account: string, message: DecodedAuthorizationMessage): string {
   const sealed: Sealed = { v: VERSION, account, message };
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', KEY, iv);
-  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(JSON.stringify(sealed), 'utf8'))), cipher.final()]);
+  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(JSON.stringify(sealed), 'utf8'), DEFLATE)), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
 }
 
