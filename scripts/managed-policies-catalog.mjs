@@ -2,7 +2,8 @@
 // package is 77 MB of indented JSON; iamlocal needs every policy with every version's document
 // (ListPolicyVersions, GetPolicyVersion, the evaluator, Access Analyzer), but reads one at a time.
 // Output: an index (name, ARN, default version, dates, byte range) and one blob of entries, each its
-// compact JSON brotli-compressed on its own so a lookup decompresses only that entry (~1 MB in all).
+// compact JSON brotli-compressed on its own so a lookup decompresses only that entry (~1 MB in all), and
+// for policies with older versions a second entry holding only the latest one.
 // Read by src/store/aws-managed-policies.ts.
 import { brotliCompressSync, constants } from 'node:zlib';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,22 @@ export function buildCatalog(outDir, source = rawCatalogFile(), quality = 9) {
   const chunks = [];
   const policies = [];
   let offset = 0;
+  const compress = (v) => brotliCompressSync(Buffer.from(JSON.stringify(v)), { params: { [constants.BROTLI_PARAM_QUALITY]: quality } });
   for (const [name, entry] of Object.entries(raw)) {
-    const bytes = brotliCompressSync(Buffer.from(JSON.stringify(entry)), { params: { [constants.BROTLI_PARAM_QUALITY]: quality } });
-    policies.push({ name, arn: entry.arn, latestVersionId: entry.latestVersionId, createdDate: entry.createdDate, lastUpdatedDate: entry.lastUpdatedDate, offset, length: bytes.length });
+    const bytes = compress(entry);
+    const p = { name, arn: entry.arn, latestVersionId: entry.latestVersionId, createdDate: entry.createdDate, lastUpdatedDate: entry.lastUpdatedDate, offset, length: bytes.length };
     chunks.push(bytes);
     offset += bytes.length;
+    // Policies with a history also get an entry holding only the latest version: importing one (at start-up,
+    // for a seed's ReadOnlyAccess: 151 versions, 8 MB) need not decompress the history it may never show.
+    const latest = entry.versions?.[entry.latestVersionId];
+    if (latest && Object.keys(entry.versions).length > 1) {
+      const small = compress({ ...entry, versions: { [entry.latestVersionId]: latest } });
+      Object.assign(p, { latestOffset: offset, latestLength: small.length });
+      chunks.push(small);
+      offset += small.length;
+    }
+    policies.push(p);
   }
   mkdirSync(outDir, { recursive: true });
   const index = JSON.stringify({ format: 1, policies });

