@@ -1,7 +1,9 @@
 // Owns the Store: one SQLite database plus one repository per aggregate. Services reach state only
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
+import { AccessAdvisorRepo } from './repos/access-advisor';
 import { AccessAnalyzerRepo } from './repos/access-analyzer';
+import { AccountFeaturesRepo } from './repos/account-features';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
@@ -71,6 +73,10 @@ export class Store {
   readonly loginProfiles: LoginProfilesRepo;
   readonly userCredentials: UserCredentialsRepo;
   readonly serverCertificates: ServerCertificatesRepo;
+  /** Last-accessed data and report jobs (migration 016). */
+  readonly accessAdvisor: AccessAdvisorRepo;
+  /** Organization root access features and outbound identity federation (migration 016). */
+  readonly accountFeatures: AccountFeaturesRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -100,6 +106,8 @@ export class Store {
     this.loginProfiles = new LoginProfilesRepo(this.db);
     this.userCredentials = new UserCredentialsRepo(this.db);
     this.serverCertificates = new ServerCertificatesRepo(this.db);
+    this.accessAdvisor = new AccessAdvisorRepo(this.db);
+    this.accountFeatures = new AccountFeaturesRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

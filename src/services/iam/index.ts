@@ -46,6 +46,8 @@ import { serviceLinkedRoleOperations } from './service-linked-roles';
 import { userCredentialOperations } from './user-credentials';
 import { credentialReportOperations } from './credential-report';
 import { serverCertificateOperations } from './server-certificates';
+import { accessAdvisorOperations } from './access-advisor';
+import { organizationsAccessReportOperations } from './organizations-access-report';
 
 export const iamOperations = operationTable([
   createRole,
@@ -133,4 +135,7 @@ export const iamOperations = operationTable([
   ...userCredentialOperations,
   ...credentialReportOperations,
   ...serverCertificateOperations,
+  // Access Advisor, organization root access, outbound identity federation (issue 16)
+  ...accessAdvisorOperations,
+  ...organizationsAccessReportOperations,
 ]);
