@@ -59,6 +59,12 @@ export const ERROR_CODES = {
   NotSupportedService: 404,
   FeatureDisabled: 404,
   FeatureEnabled: 409,
+  // Centralized root access (no httpError in the model: client 400s named by their shape)
+  AccountNotManagementOrDelegatedAdministratorException: 400,
+  CallerIsNotManagementAccountException: 400,
+  OrganizationNotFoundException: 400,
+  OrganizationNotInAllFeaturesModeException: 400,
+  ServiceAccessNotEnabledException: 400,
   // STS (botocore sts/2011-06-15/service-2.json)
   InvalidIdentityToken: 400,
   ExpiredTokenException: 400,
@@ -66,6 +72,11 @@ export const ERROR_CODES = {
   IDPRejectedClaim: 403,
   PackedPolicyTooLarge: 400,
   InvalidAuthorizationMessageException: 400,
+  RegionDisabledException: 403,
+  SessionDurationEscalationException: 403,
+  OutboundWebIdentityFederationDisabledException: 403,
+  JWTPayloadSizeExceededException: 400,
+  ExpiredTradeInTokenException: 400,
   // JSON protocols (smithy awsJson1_1 / restJson1 framework errors)
   SerializationException: 400,
   UnknownOperationException: 400,

@@ -48,6 +48,7 @@ import { credentialReportOperations } from './credential-report';
 import { serverCertificateOperations } from './server-certificates';
 import { accessAdvisorOperations } from './access-advisor';
 import { organizationsAccessReportOperations } from './organizations-access-report';
+import { rootAccessOperations } from './root-access';
 
 export const iamOperations = operationTable([
   createRole,
@@ -138,4 +139,5 @@ export const iamOperations = operationTable([
   // Access Advisor, organization root access, outbound identity federation (issue 16)
   ...accessAdvisorOperations,
   ...organizationsAccessReportOperations,
+  ...rootAccessOperations,
 ]);

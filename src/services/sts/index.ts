@@ -4,6 +4,7 @@ import { operationTable } from '../types';
 import { assumeRole } from './assume-role';
 import { assumeRoleWithSAML } from './assume-role-with-saml';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
+import { assumeRoot } from './assume-root';
 import { decodeAuthorizationMessageOp } from './decode-authorization-message';
 import { getAccessKeyInfo } from './get-access-key-info';
 import { getCallerIdentity } from './get-caller-identity';
@@ -19,4 +20,5 @@ export const stsOperations = operationTable([
   getFederationToken,
   getAccessKeyInfo,
   decodeAuthorizationMessageOp,
+  assumeRoot,
 ]);
