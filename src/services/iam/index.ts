@@ -49,6 +49,7 @@ import { serverCertificateOperations } from './server-certificates';
 import { accessAdvisorOperations } from './access-advisor';
 import { organizationsAccessReportOperations } from './organizations-access-report';
 import { rootAccessOperations } from './root-access';
+import { outboundFederationOperations } from './outbound-federation';
 
 export const iamOperations = operationTable([
   createRole,
@@ -140,4 +141,5 @@ export const iamOperations = operationTable([
   ...accessAdvisorOperations,
   ...organizationsAccessReportOperations,
   ...rootAccessOperations,
+  ...outboundFederationOperations,
 ]);

@@ -5,6 +5,7 @@ import { assumeRole } from './assume-role';
 import { assumeRoleWithSAML } from './assume-role-with-saml';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { assumeRoot } from './assume-root';
+import { getWebIdentityToken } from './get-web-identity-token';
 import { decodeAuthorizationMessageOp } from './decode-authorization-message';
 import { getAccessKeyInfo } from './get-access-key-info';
 import { getCallerIdentity } from './get-caller-identity';
@@ -21,4 +22,5 @@ export const stsOperations = operationTable([
   getAccessKeyInfo,
   decodeAuthorizationMessageOp,
   assumeRoot,
+  getWebIdentityToken,
 ]);
