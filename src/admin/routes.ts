@@ -128,6 +128,19 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
     return c.json(m.document === 'jwks' ? outboundJwks(o) : outboundDiscovery(o.issuerId));
   });
 
+  // IAM temporary delegation: SendDelegationToken "sends" the exchange token to the request's
+  // notification channel (an SNS topic iamlocal does not have); the admin reads it here.
+  app.get(`${ADMIN_PREFIX}/delegation-requests/:id`, async (c) => {
+    try {
+      await requireAdmin(c, deps, 'ReadDelegationNotifications');
+      const d = deps.store.delegationRequests.get(c.req.param('id'));
+      if (!d) return c.json({ error: 'not found' }, 404);
+      return c.json({ delegationRequestId: d.id, state: d.state, notificationChannel: d.body.notificationChannel, tradeInToken: d.body.tradeInToken ?? null, expiresAt: d.expiresAt });
+    } catch (e) {
+      return jsonError(c, deps, e);
+    }
+  });
+
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {
     const m = matchLocalOidcPath(c.req.path);

@@ -4,6 +4,7 @@ import { Db } from './db';
 import { AccessAdvisorRepo } from './repos/access-advisor';
 import { AccessAnalyzerRepo } from './repos/access-analyzer';
 import { AccountFeaturesRepo } from './repos/account-features';
+import { DelegationRequestsRepo } from './repos/delegation-requests';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
@@ -77,6 +78,8 @@ export class Store {
   readonly accessAdvisor: AccessAdvisorRepo;
   /** Organization root access features and outbound identity federation (migration 016). */
   readonly accountFeatures: AccountFeaturesRepo;
+  /** IAM temporary delegation requests (migration 016). */
+  readonly delegationRequests: DelegationRequestsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -108,6 +111,7 @@ export class Store {
     this.serverCertificates = new ServerCertificatesRepo(this.db);
     this.accessAdvisor = new AccessAdvisorRepo(this.db);
     this.accountFeatures = new AccountFeaturesRepo(this.db);
+    this.delegationRequests = new DelegationRequestsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

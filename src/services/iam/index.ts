@@ -50,6 +50,7 @@ import { accessAdvisorOperations } from './access-advisor';
 import { organizationsAccessReportOperations } from './organizations-access-report';
 import { rootAccessOperations } from './root-access';
 import { outboundFederationOperations } from './outbound-federation';
+import { delegationRequestOperations } from './delegation-requests';
 
 export const iamOperations = operationTable([
   createRole,
@@ -142,4 +143,5 @@ export const iamOperations = operationTable([
   ...organizationsAccessReportOperations,
   ...rootAccessOperations,
   ...outboundFederationOperations,
+  ...delegationRequestOperations,
 ]);

@@ -6,6 +6,7 @@ import { assumeRoleWithSAML } from './assume-role-with-saml';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { assumeRoot } from './assume-root';
 import { getWebIdentityToken } from './get-web-identity-token';
+import { getDelegatedAccessToken } from './get-delegated-access-token';
 import { decodeAuthorizationMessageOp } from './decode-authorization-message';
 import { getAccessKeyInfo } from './get-access-key-info';
 import { getCallerIdentity } from './get-caller-identity';
@@ -23,4 +24,5 @@ export const stsOperations = operationTable([
   decodeAuthorizationMessageOp,
   assumeRoot,
   getWebIdentityToken,
+  getDelegatedAccessToken,
 ]);
