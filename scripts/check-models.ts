@@ -893,6 +893,43 @@ export const STEPS: Step[] = [
   sts('GetFederationToken', { Name: 'model-check', Policy: S3_READ, DurationSeconds: '900' }),
   sts('GetAccessKeyInfo', { AccessKeyId: ADMIN.accessKeyId }),
   sts('DecodeAuthorizationMessage', (ctx) => ({ EncodedMessage: ctx.vars.encoded })),
+  // Access Advisor (issue 16): reports from what iamlocal authorized so far
+  iam('GenerateServiceLastAccessedDetails', { Arn: `arn:aws:iam::${ACCOUNT}:user/admin`, Granularity: 'ACTION_LEVEL' }, { after: (_r, root, ctx) => (ctx.vars.jobId = xmlText(root, 'JobId')!) }),
+  iam('GetServiceLastAccessedDetails', (ctx) => ({ JobId: ctx.vars.jobId, MaxItems: '3' }), { after: (_r, root, ctx) => (ctx.vars.jobMarker = xmlText(root, 'Marker') ?? '') }),
+  iam('GetServiceLastAccessedDetails', (ctx) => ({ JobId: ctx.vars.jobId, Marker: ctx.vars.jobMarker })),
+  iam('GetServiceLastAccessedDetailsWithEntities', (ctx) => ({ JobId: ctx.vars.jobId, ServiceNamespace: 'iam' })),
+  iam('GenerateServiceLastAccessedDetails', { Arn: POLICY_ARN }),
+  iam('ListPoliciesGrantingServiceAccess', { Arn: `arn:aws:iam::${ACCOUNT}:user/people/model-check-user`, ...list('ServiceNamespaces', 's3', 'iam') }),
+  // outbound identity federation
+  iam('EnableOutboundWebIdentityFederation', {}),
+  iam('GetOutboundWebIdentityFederationInfo', {}),
+  sts('GetWebIdentityToken', { ...list('Audience', 'https://api.example.com', 'other'), SigningAlgorithm: 'RS256', DurationSeconds: '300', ...tags('Tags', ['job', 'nightly']) }),
+  iam('DisableOutboundWebIdentityFederation', {}),
+  // temporary delegation: the lone account is the partner, this account the customer
+  iam('CreatePolicy', { PolicyName: 'model-check-template', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }) }, { creds: LONE }),
+  iam('CreateDelegationRequest', {
+    OwnerAccountId: ACCOUNT, Description: 'model check', RequestMessage: 'please', RequestorWorkflowId: 'model-check-1', RedirectUrl: 'https://partner.example.com/done',
+    NotificationChannel: `arn:aws:sns:us-east-1:${LONE_ACCOUNT}:model-check`, SessionDuration: '3600', OnlySendByOwner: 'false',
+    'Permissions.PolicyTemplateArn': `arn:aws:iam::${LONE_ACCOUNT}:policy/model-check-template`,
+    'Permissions.Parameters.member.1.Name': 'Bucket', 'Permissions.Parameters.member.1.Values.member.1': 'b', 'Permissions.Parameters.member.1.Type': 'string',
+  }, { creds: LONE, after: (_r, root, ctx) => (ctx.vars.delegation = xmlText(root, 'DelegationRequestId')!) }),
+  iam('GetDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation })),
+  iam('AssociateDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation })),
+  iam('UpdateDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation, Notes: 'forwarded' })),
+  iam('ListDelegationRequests', { MaxItems: '10' }),
+  iam('GetHumanReadableSummary', (ctx) => ({ EntityArn: `arn:aws:iam::${ACCOUNT}:delegation-request/${ctx.vars.delegation}`, Locale: 'en' })),
+  iam('GetDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation, DelegationPermissionCheck: 'true' })),
+  iam('AcceptDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation })),
+  iam('SendDelegationToken', (ctx) => ({ DelegationRequestId: ctx.vars.delegation }), {
+    after: (_r, _root, ctx) => (ctx.vars.tradeIn = ctx.p.store.delegationRequests.get(ctx.vars.delegation)?.body.tradeInToken ?? ''),
+  }),
+  sts('GetDelegatedAccessToken', (ctx) => ({ TradeInToken: ctx.vars.tradeIn }), { creds: LONE }),
+  iam('CreateDelegationRequest', {
+    Description: 'model check 2', RequestorWorkflowId: 'model-check-2', NotificationChannel: 'model-check', SessionDuration: '900',
+    'Permissions.PolicyTemplateArn': `arn:aws:iam::${LONE_ACCOUNT}:policy/model-check-template`,
+  }, { creds: LONE, after: (_r, root, ctx) => (ctx.vars.delegation2 = xmlText(root, 'DelegationRequestId')!) }),
+  iam('AssociateDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation2 })),
+  iam('RejectDelegationRequest', (ctx) => ({ DelegationRequestId: ctx.vars.delegation2, Notes: 'no' })),
   // clean-up, each Delete/Remove/Detach answered with the model's (absent) output
   iam('UpdateAccessKey', (ctx) => ({ UserName: 'model-check-user', AccessKeyId: ctx.vars.keyId, Status: 'Inactive' })),
   iam('DeleteAccessKey', (ctx) => ({ UserName: 'model-check-user', AccessKeyId: ctx.vars.keyId })),
@@ -1013,6 +1050,27 @@ export const STEPS: Step[] = [
   org('CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' }, undefined, LONE),
   org('EnableAllFeatures', {}, undefined, LONE),
   org('DeleteOrganization', {}, undefined, LONE),
+  // centralized root access and the organizations access report, from the management account
+  org('DescribeOrganization', {}, (_r, b, ctx) => (ctx.vars.orgId = b.Organization.Id)),
+  iam('EnableOrganizationsRootCredentialsManagement', {}, { creds: MGMT }),
+  iam('EnableOrganizationsRootSessions', {}, { creds: MGMT }),
+  iam('ListOrganizationsFeatures', {}, { creds: MGMT }),
+  iam('CreateUser', { UserName: 'model-check-mgmt' }, { creds: MGMT }),
+  iam('AttachUserPolicy', { UserName: 'model-check-mgmt', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, { creds: MGMT }),
+  iam('CreateAccessKey', { UserName: 'model-check-mgmt' }, {
+    creds: MGMT,
+    after: (_r, root, ctx) => {
+      ctx.vars.mgmtKey = xmlText(root, 'AccessKeyId')!;
+      ctx.vars.mgmtSecret = xmlText(root, 'SecretAccessKey')!;
+    },
+  }),
+  sts('AssumeRoot', { TargetPrincipal: ACCOUNT, 'TaskPolicyArn.arn': 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials', DurationSeconds: '900' }, {
+    creds: (ctx) => ({ accessKeyId: ctx.vars.mgmtKey, secretAccessKey: ctx.vars.mgmtSecret }),
+  }),
+  iam('DisableOrganizationsRootSessions', {}, { creds: MGMT }),
+  iam('DisableOrganizationsRootCredentialsManagement', {}, { creds: MGMT }),
+  iam('GenerateOrganizationsAccessReport', (ctx) => ({ EntityPath: `${ctx.vars.orgId}/${ctx.vars.rootId}` }), { creds: MGMT, after: (_r, root, ctx) => (ctx.vars.orgJob = xmlText(root, 'JobId')!) }),
+  iam('GetOrganizationsAccessReport', (ctx) => ({ JobId: ctx.vars.orgJob, MaxItems: '2', SortKey: 'LAST_AUTHENTICATED_TIME_DESCENDING' }), { creds: MGMT }),
 ];
 
 /** AssumeRoleWithWebIdentity needs a token from a registered provider: its own account and clock. */
