@@ -91,7 +91,7 @@ describe('boto3', () => {
     const res = await admin<{ tradeInToken: string; state: string }>(iam.endpoint, 'GET', `/_iamlocal/delegation-requests/${delegationRequestId}`);
     const note = res.json;
     expect([res.status, note.state]).toEqual([200, 'FINALIZED']);
-    const cli = await awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['STS', 'IAM'] }, PARTNER, ['sts', 'get-delegated-access-token', '--trade-in-token', note.tradeInToken]);
+    const cli = await awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['STS', 'IAM'] }, PARTNER, ['sts', 'get-delegated-access-token', `--trade-in-token=${note.tradeInToken}`]);
     expect(cli.ok, cli.out).toBe(true);
     const traded = JSON.parse(cli.out);
     expect(traded.AssumedPrincipal).toBe('arn:aws:iam::111111111111:user/admin');

@@ -138,3 +138,21 @@ describe('organizations access report', () => {
     expect([member.status, member.error.code]).toEqual([403, 'AccessDenied']);
   });
 });
+
+describe('last-accessed records', () => {
+  it('keep minute granularity: a repeat within a minute in the same region writes nothing; later or elsewhere it does', async () => {
+    const { Store } = await import('../../src/store/store');
+    const store = new Store();
+    const rec = (at: string, region = 'us-east-1') =>
+      store.accessAdvisor.record({ entityId: 'AIDAEXAMPLE000000001', accountId: ACCOUNT, entityType: 'user', entityArn: `arn:aws:iam::${ACCOUNT}:user/dev`, service: 'iam', action: 'iam:ListRoles', region, lastAt: at });
+    const last = () => store.accessAdvisor.forEntities(['AIDAEXAMPLE000000001'])[0];
+    rec('2026-01-01T00:00:00.000Z');
+    rec('2026-01-01T00:00:30.000Z');
+    expect(last().lastAt).toBe('2026-01-01T00:00:00.000Z');
+    rec('2026-01-01T00:00:40.000Z', 'eu-west-1');
+    expect([last().lastAt, last().region]).toEqual(['2026-01-01T00:00:40.000Z', 'eu-west-1']);
+    rec('2026-01-01T00:01:41.000Z', 'eu-west-1');
+    expect(last().lastAt).toBe('2026-01-01T00:01:41.000Z');
+    store.close();
+  });
+});

@@ -341,7 +341,8 @@ export const sendDelegationToken = lifecycleOp('SendDelegationToken', (d, _input
   if (currentState(d, call.now) !== 'ACCEPTED') throw wrongState(d, call.now, 'InvalidInput');
   const me = callerIdentity(call);
   if (d.body.onlySendByOwner && me.arn !== d.ownerId) throw awsErrors.accessDenied(`Only the owner ${d.ownerId} can send the token of delegation request ${d.id}.`); // ⚠
-  const token = call.ids.bytes(48).toString('base64url');
+  // A fixed prefix keeps the token from starting with '-' (a CLI would read it as an option).
+  const token = `dt-${call.ids.bytes(48).toString('base64url')}`;
   // The delegation period starts now: the token and the credentials it buys last SessionDuration.
   const expires = new Date(call.now.getTime() + d.body.sessionDuration * 1000).toISOString();
   transition(call, d, 'FINALIZED', {}, { tradeInToken: token, finalizedAt: call.now.toISOString() }, expires);

@@ -52,6 +52,9 @@ export class AccessAdvisorRepo {
   /** Records an authorized request; a repeat within a minute changes nothing unless the region differs. */
   record(a: LastAccess): void {
     const cutoff = new Date(Date.parse(a.lastAt) - LAST_ACCESS_GRANULARITY_MS).toISOString();
+    // A read first: most authorized requests repeat a recent one and need no write (nor a write lock).
+    const seen = this.db.get<{ last_at: string; region: string }>('SELECT last_at, region FROM service_last_accessed WHERE entity_id = ? AND action = ?', a.entityId, a.action);
+    if (seen && seen.last_at > cutoff && seen.region === a.region) return;
     this.db.run(
       `INSERT INTO service_last_accessed (entity_id, account_id, entity_type, entity_arn, service, action, region, last_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
