@@ -5,9 +5,8 @@
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableOutboundWebIdentityFederation.html
 import { awsError } from '../../aws/errors';
 import { generateOutboundKeys, outboundIssuer } from '../../oidc/outbound-token';
-import { defineOperation, type Params } from '../types';
-import { Validator } from '../validate';
-import { accountOf } from './common';
+import { defineOperation } from '../types';
+import { accountOf, noInput } from './common';
 
 export const outboundErrors = {
   enabled: () =>
@@ -15,11 +14,6 @@ export const outboundErrors = {
   disabled: () =>
     awsError('FeatureDisabled', 'The request failed because outbound identity federation is already disabled for your Amazon Web Services account. You cannot disable the feature multiple times'),
 };
-
-function noInput(params: Params): Record<string, never> {
-  new Validator(params, 'iam').done();
-  return {};
-}
 
 export const enableOutboundWebIdentityFederation = defineOperation({
   name: 'EnableOutboundWebIdentityFederation',

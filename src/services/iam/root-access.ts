@@ -8,9 +8,8 @@ import { awsError } from '../../aws/errors';
 import type { OrgRootFeature } from '../../store/repos/account-features';
 import type { Organization } from '../../store/repos/organizations';
 import type { Store } from '../../store/store';
-import { defineOperation, type Call, type Params } from '../types';
-import { Validator } from '../validate';
-import { accountOf } from './common';
+import { defineOperation, type Call } from '../types';
+import { accountOf, noInput } from './common';
 
 export const rootAccessErrors = {
   orgNotFound: () => awsError('OrganizationNotFoundException', 'The request was rejected because no organization is associated with your account.'),
@@ -35,11 +34,6 @@ export function managedOrganization(store: Store, account: string, enabling: boo
 /** Whether an organization has a centralized root access feature on. */
 export function orgHasRootFeature(store: Store, orgId: string, feature: OrgRootFeature): boolean {
   return store.accountFeatures.orgFeatures(orgId).includes(feature);
-}
-
-function noInput(params: Params): Record<string, never> {
-  new Validator(params, 'iam').done();
-  return {};
 }
 
 function featuresShape(call: Call, org: Organization) {
