@@ -38,7 +38,8 @@ const DENY_LEAVING = JSON.stringify({
   Statement: [{ Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }],
 });
 
-describe('AWS CLI organizations: account lifecycle', () => {
+// Each CLI call starts a Python interpreter (seconds on a busy 2-core machine): generous time per test.
+describe('AWS CLI organizations: account lifecycle', { timeout: 180_000 }, () => {
   it('create-account → assume OrganizationAccountAccessRole → leave-organization denied by an SCP, allowed once detached', async () => {
     const created = (await ok(ADMIN, 'organizations', 'create-account', '--email', 'workload@example.com', '--account-name', 'Workload')).CreateAccountStatus;
     expect(created).toMatchObject({ AccountName: 'Workload', State: 'SUCCEEDED' });
