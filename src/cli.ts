@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   for (const line of startupLines(server.url, server.summary(), config)) process.stdout.write(line + '\n');
   if (server.webhook) process.stdout.write(`pod identity webhook on ${server.webhook.url} (CA: GET /_iamlocal/webhook)\n`);
   if (server.imdsUrl) process.stdout.write(`iamlocal instance metadata service on ${server.imdsUrl}\n`);
+  for (const p of server.proxies) process.stdout.write(`iamlocal ${p.service} authorizing proxy on ${p.url} -> ${p.upstream}\n`);
   if (server.ecsUrl) process.stdout.write(`iamlocal ECS task credentials on ${server.ecsUrl}/v2/credentials/<id>\n`);
 
   let stopping = false;

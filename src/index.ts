@@ -3,6 +3,7 @@
 import { createLogger, defaults, type Config, type DefaultUser, type LogLevel, type RootCredentials } from './config';
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
+import { parseProxyUpstream, type ProxyService } from './proxy/upstream-spec';
 import type { SeedSource } from './store/seed-load';
 import type { PodIdentityAssociations } from './webhook/identities';
 
@@ -33,6 +34,8 @@ export interface StartOptions {
   imdsPort?: number;
   /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
   ecsPort?: number;
+  /** Authorizing proxies: `s3=http://127.0.0.1:9000[,port=N][,account=ID]` specs (see `--proxy-upstream`). */
+  proxyUpstreams?: string[];
 }
 
 export interface IamLocal {
@@ -50,6 +53,8 @@ export interface IamLocal {
   imdsEndpoint: string | null;
   /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
   ecsEndpoint: string | null;
+  /** Endpoint of each authorizing proxy by service (`s3`), when proxyUpstreams were given. */
+  proxyEndpoints: Partial<Record<ProxyService, string>>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     webhookSans: opts.webhookSans ?? [],
     imdsPort: opts.imdsPort ?? null,
     ecsPort: opts.ecsPort ?? null,
+    proxyUpstreams: (opts.proxyUpstreams ?? []).map(parseProxyUpstream),
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -88,6 +94,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     webhook: server.webhook ? { url: server.webhook.url, port: server.webhook.port, caCert: server.webhook.caCert } : null,
     imdsEndpoint: server.imdsUrl,
     ecsEndpoint: server.ecsUrl,
+    proxyEndpoints: Object.fromEntries(server.proxies.map((p) => [p.service, p.url])),
     stop: server.stop,
   };
 }
