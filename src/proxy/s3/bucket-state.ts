@@ -16,7 +16,7 @@ export class BucketState {
   /** Policies kept by the proxy for an upstream without bucket-policy support. */
   private readonly local = new Map<string, string>();
   private readonly owners = new Map<string, string>();
-  /** Whether the upstream answered NotImplemented to a bucket-policy call. */
+  /** Whether the upstream answered NotImplemented / MethodNotAllowed to a bucket-policy call. */
   upstreamLacksPolicies = false;
 
   constructor(
@@ -55,7 +55,8 @@ export class BucketState {
     let doc: string | null;
     if (r.status === 200) doc = r.body;
     else if (r.status === 404) doc = null; // NoSuchBucketPolicy, or NoSuchBucket (the request then fails upstream anyway)
-    else if (r.status === 501) {
+    else if (r.status === 501 || r.status === 405) {
+      // NotImplemented (s3rver's PutBucketPolicy) or MethodNotAllowed (its GetBucketPolicy): no bucket policies upstream.
       this.upstreamLacksPolicies = true;
       return this.local.get(bucket) ?? null;
     } else throw new Error(`the upstream answered ${r.status} to GetBucketPolicy for ${bucket}`);

@@ -3,6 +3,7 @@
 // identify the operation (s3/operations.ts) → authorize (the same evaluator, with the bucket policy)
 // → forward (re-signed with the upstream's credentials, streamed). A request that fails any stage is
 // answered with S3's own XML error and nothing of it reaches the upstream.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
@@ -25,6 +26,8 @@ import { BucketState, MAX_BUCKET_POLICY_BYTES } from './bucket-state';
 import { encodeS3Error, toS3Error } from './errors';
 import { bucketArn, commonS3Keys, identifyS3Operation, objectArn, type S3Check, type S3Operation, type S3Request } from './operations';
 
+/** Signed bodies up to this size are verified whole before they are forwarded (see smallSignedBody). */
+export const SMALL_BODY_BYTES = 1024 * 1024;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** DeleteObjects names at most 1000 keys (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
 const MAX_DELETE_OBJECTS_BODY = 2 * 1024 * 1024;
@@ -155,8 +158,10 @@ export class S3Proxy {
         const region = s.auth?.region ?? this.upstream.region;
         for (const c of checks) {
           const bucket = c.bucket ?? a.bucket;
-          const owner = bucket === null ? (s.principal.accountId ?? this.deps.config.defaultAccountId) : this.buckets.ownerOf(bucket);
-          const policy: PolicySource | null = bucket === null ? null : await this.buckets.policy(bucket, s.now);
+          // CreateBucket makes a bucket of the caller's own account: there is no owner or bucket policy to ask yet.
+          const own = bucket === null || (op.createsBucket && c.bucket === undefined);
+          const owner = own ? (s.principal.accountId ?? this.deps.config.defaultAccountId) : this.buckets.ownerOf(bucket);
+          const policy: PolicySource | null = own ? null : await this.buckets.policy(bucket, s.now);
           const tags = c.existingTags && a.key !== null ? await existingObjectTags(this.upstream, a, s.now) : {};
           this.decide(s, { ...c, owner, policy, region, context: { ...commonS3Keys(r, s.auth, s.now), 's3:ResourceAccount': owner, ...tags, ...c.context } });
         }
@@ -266,6 +271,8 @@ export class S3Proxy {
     };
     if (s.bufferedBody) {
       f.contentLength = s.bufferedBody.length;
+      f.payloadHash = createHash('sha256').update(s.bufferedBody).digest('hex');
+      if (headerOf(req, 'content-encoding') !== undefined) f.contentEncoding = remainingEncoding(headerOf(req, 'content-encoding')!);
       return { f, body: null };
     }
     if (!hasBody) {
@@ -279,9 +286,7 @@ export class S3Proxy {
     const kind = s.verified?.payload.kind ?? 'unsigned';
     if (kind === 'streaming-signed' || kind === 'streaming-unsigned-trailer') {
       f.contentLength = Number(headerOf(req, 'x-amz-decoded-content-length'));
-      // aws-chunked is the wire framing only; any other content coding (gzip) stays.
-      const rest = (headerOf(req, 'content-encoding') ?? '').split(',').map((x) => x.trim()).filter((x) => x && x !== 'aws-chunked');
-      f.contentEncoding = rest.length ? rest.join(',') : null;
+      f.contentEncoding = remainingEncoding(headerOf(req, 'content-encoding') ?? '');
     } else {
       const cl = headerOf(req, 'content-length');
       f.contentLength = cl === undefined ? null : Number(cl);
@@ -363,6 +368,7 @@ export class S3Proxy {
     const op = s.op!;
     const a = s.address!;
     if (op.bucketPolicy === 'put') s.bufferedBody = await this.readBoundedPolicy(s);
+    else if (s.bufferedBody === undefined && this.smallSignedBody(s)) s.bufferedBody = await this.readBounded(s, SMALL_BODY_BYTES);
     const { f, body } = this.forwardRequest(s);
     if (s.expectContinue && body) s.res.writeContinue();
     s.bodyConsumed = body !== null || s.bufferedBody !== undefined;
@@ -371,7 +377,7 @@ export class S3Proxy {
     const status = upstream.statusCode ?? 502;
     if (op.bucketPolicy) {
       this.buckets.invalidate(a.bucket!);
-      if (status === 501) {
+      if (status === 501 || status === 405) {
         upstream.resume();
         this.buckets.upstreamLacksPolicies = true;
         return this.localPolicy(s, op.bucketPolicy);
@@ -404,6 +410,18 @@ export class S3Proxy {
     return body;
   }
 
+  /**
+   * A signed body (hash or signed chunks) small enough to verify whole before anything is sent: then
+   * a tampered body never reaches the upstream at all. Larger bodies stream, verified piece by piece,
+   * and a failure aborts the upstream request before its last byte, so the upstream stores nothing.
+   */
+  private smallSignedBody(s: ProxyState): boolean {
+    const kind = s.verified?.payload.kind;
+    if (kind === undefined || kind === 'unsigned') return false;
+    const len = Number(headerOf(s.req, kind === 'hash' ? 'content-length' : 'x-amz-decoded-content-length') ?? 'NaN');
+    return Number.isInteger(len) && len > 0 && len <= SMALL_BODY_BYTES;
+  }
+
   /** Bucket policies kept by the proxy for an upstream without them (see bucket-state.ts). */
   private localPolicy(s: ProxyState, kind: 'get' | 'put' | 'delete'): number {
     const bucket = s.address!.bucket!;
@@ -423,6 +441,12 @@ export class S3Proxy {
     s.res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(doc)) }).end(doc);
     return 200;
   }
+}
+
+/** Content-Encoding without aws-chunked (the wire framing only; gzip and the like stay); null when nothing is left. */
+function remainingEncoding(v: string): string | null {
+  const rest = v.split(',').map((x) => x.trim()).filter((x) => x && x !== 'aws-chunked');
+  return rest.length ? rest.join(',') : null;
 }
 
 function sameOrganization(store: ProxyDeps['store'], a: string, b: string): boolean {
