@@ -11,6 +11,7 @@ import {
   GetBucketPolicyCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectTaggingCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -26,6 +27,7 @@ import { chunkedPut, code, message, send, sha256, signed, type Creds } from '../
 
 const APP: Creds = { accessKeyId: 'AKIAE2EPROXYAPP00001', secretAccessKey: 'proxy-app-secret-for-e2e-tests-only-0001' };
 const VERBATIM: Creds = { accessKeyId: 'AKIAE2EPROXYVERBATIM', secretAccessKey: 'proxy-verbatim-secret-for-e2e-tests-01' };
+const TAGGED: Creds = { accessKeyId: 'AKIAE2EPROXYTAGGED01', secretAccessKey: 'proxy-tagged-secret-for-e2e-tests-00001' };
 const NOGRANT: Creds = { accessKeyId: 'AKIAE2EPROXYNOGRANT1', secretAccessKey: 'proxy-nogrant-secret-for-e2e-tests-0001' };
 const PARTNER_ROOT: Creds = { accessKeyId: 'AKIAE2EPROXYPARTNER1', secretAccessKey: 'proxy-partner-root-secret-for-e2e-tests' };
 const BUCKET = 'my-app-bucket';
@@ -60,6 +62,19 @@ const seed = {
     { name: 'app', accessKeys: [APP], inlinePolicies: { data: APP_POLICY } },
     { name: 'verbatim', accessKeys: [VERBATIM], inlinePolicies: { article: ARTICLE_POLICY } },
     { name: 'nogrant', accessKeys: [NOGRANT] },
+    {
+      name: 'tagged',
+      accessKeys: [TAGGED],
+      inlinePolicies: {
+        byTag: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringEquals: { 's3:ExistingObjectTag/classification': 'public' } } },
+            { Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringEquals: { 's3:RequestObjectTag/classification': 'public' } } },
+          ],
+        },
+      },
+    },
   ],
   roles: [
     {
@@ -119,8 +134,8 @@ describe("the reference article's identity policy through the proxy (SDK v3)", (
     const get = await rejects(s3(APP).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'private/secret.txt' })));
     expect(get.name).toBe('AccessDenied');
     expect(up.hits(`/${BUCKET}/other/x.txt`)).toHaveLength(0);
-    // Only the proxy's own tag lookup for the GetObject decision went upstream, never the GetObject itself.
-    expect(up.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual([`GET /${BUCKET}/private/secret.txt?tagging`]);
+    // No policy here conditions on object tags, so not even a tag lookup went upstream.
+    expect(up.requests.slice(before)).toEqual([]);
   });
 
   it('denies DeleteObject by the explicit Deny, and the object is still there', async () => {
@@ -158,6 +173,25 @@ describe("the reference article's identity policy through the proxy (SDK v3)", (
     expect(get.message).toBe(
       `User: arn:aws:sts::000000000000:assumed-role/uploader/ci is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/uploads/from-role.txt" because no identity-based policy allows the s3:GetObject action`,
     );
+  });
+});
+
+describe('object tags as condition keys', () => {
+  it('s3:ExistingObjectTag/<key> is read from the upstream’s tags of the object', async () => {
+    const admin = s3(iam.credentials);
+    for (const [key, value] of [['tags/public.txt', 'public'], ['tags/secret.txt', 'secret']] as const) {
+      await admin.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: value }));
+      await admin.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: key, Tagging: { TagSet: [{ Key: 'classification', Value: value }] } }));
+    }
+    expect(await (await s3(TAGGED).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tags/public.txt' }))).Body!.transformToString()).toBe('public');
+    expect((await rejects(s3(TAGGED).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tags/secret.txt' })))).message).toMatch(/because no identity-based policy allows the s3:GetObject action$/);
+    expect(up.hits(`/${BUCKET}/tags/secret.txt`, 'GET').map((r) => r.url)).toEqual([`/${BUCKET}/tags/secret.txt?tagging`]);
+  });
+
+  it('s3:RequestObjectTag/<key> comes from the x-amz-tagging header of PutObject', async () => {
+    await s3(TAGGED).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tags/new.txt', Body: 'n', Tagging: 'classification=public' }));
+    expect((await rejects(s3(TAGGED).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tags/new2.txt', Body: 'n', Tagging: 'classification=secret' })))).name).toBe('AccessDenied');
+    expect((await rejects(s3(TAGGED).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tags/new3.txt', Body: 'n' })))).name).toBe('AccessDenied');
   });
 });
 
@@ -338,6 +372,13 @@ describe('addressing and unknown operations', () => {
     expect([r.status, code(r)]).toEqual([501, 'NotImplemented']);
     expect(message(r)).toMatch(/does not know this operation \(GET on a bucket with \?replication\)/);
     expect(up.requests.some((x) => x.url.includes('replication'))).toBe(false);
+  });
+
+  it('Signature Version 2 is refused, not taken for an anonymous request', async () => {
+    const r = await send(endpoint, { method: 'GET', path: `/${BUCKET}/uploads/seeded.txt`, rawQuery: 'AWSAccessKeyId=AKIAE2EPROXYAPP00001&Expires=9999999999&Signature=abc%3D' });
+    expect([r.status, code(r), message(r)]).toEqual([400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.']);
+    const h = await send(endpoint, { method: 'GET', path: `/${BUCKET}/uploads/seeded.txt`, headers: { authorization: 'AWS AKIAE2EPROXYAPP00001:c2lnbmF0dXJl', date: new Date().toUTCString() } });
+    expect(code(h)).toBe('InvalidRequest');
   });
 
   it('anonymous requests are decided by the bucket policy alone: denied without one', async () => {
