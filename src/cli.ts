@@ -20,9 +20,11 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
   // `iamlocal kind …`: kind cluster config, key pair and manifests from a running server (src/cli-kind.ts).
   if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
+  // `iamlocal proxy --upstream s3=URL …`: the server with its authorizing proxies (`--upstream` is `--proxy-upstream`).
+  const argv = process.argv[2] === 'proxy' ? proxyArgs(process.argv.slice(3)) : process.argv.slice(2);
   let config;
   try {
-    config = resolveConfig(process.argv.slice(2));
+    config = resolveConfig(argv);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`iamlocal: ${e.message}\n`);
@@ -73,6 +75,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function proxyArgs(argv: string[]): string[] {
+  return argv.map((a) => (a === '--upstream' ? '--proxy-upstream' : a.startsWith('--upstream=') ? `--proxy-upstream=${a.slice('--upstream='.length)}` : a));
 }
 
 main().catch((e) => {

@@ -200,6 +200,7 @@ export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
+       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 proxy (same as --proxy-upstream)
 
 A local AWS STS/IAM emulator. Flags win over the environment.
 
