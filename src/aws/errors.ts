@@ -147,6 +147,12 @@ export const ERROR_CODES = {
   MalformedPolicy: 400,
   MethodNotAllowed: 405,
   BadGateway: 502,
+  // Amazon DynamoDB (AWS JSON 1.0; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html:
+  // every client error is a 400, AccessDeniedException and UnknownOperationException included), answered by the proxy
+  UnrecognizedClientException: 400,
+  InvalidSignatureException: 400,
+  IncompleteSignatureException: 400,
+  MissingAuthenticationTokenException: 400,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;

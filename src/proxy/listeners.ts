@@ -1,9 +1,10 @@
 // Owns the proxy listeners: one plain-HTTP port per configured upstream (`--proxy-upstream`), each
-// serving that service's authorizing proxy. `Expect: 100-continue` is answered only after the request
+// serving that service's authorizing proxy (S3: s3/proxy.ts, DynamoDB: dynamodb/proxy.ts). `Expect: 100-continue` is answered only after the request
 // has been authorized, so a refused upload's body is never sent.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyDeps } from './deps';
+import { DynamoProxy } from './dynamodb/proxy';
 import { S3Proxy } from './s3/proxy';
 import type { ProxyUpstream } from './upstream-spec';
 
@@ -13,7 +14,7 @@ export interface RunningProxy {
   url: string;
   port: number;
   upstream: string;
-  proxy: S3Proxy;
+  proxy: S3Proxy | DynamoProxy;
 }
 
 export interface ProxyListeners {
@@ -30,9 +31,9 @@ export async function startProxyListeners(deps: ProxyDeps, host: string, upstrea
   }))).then(() => undefined);
   try {
     for (const up of upstreams) {
-      const proxy = new S3Proxy(deps, up);
+      const proxy = up.service === 's3' ? new S3Proxy(deps, up) : new DynamoProxy(deps, up);
       const server = createServer((req, res) => void proxy.handle(req, res));
-      server.on('checkContinue', (req, res) => void proxy.handle(req, res, true));
+      if (proxy instanceof S3Proxy) server.on('checkContinue', (req, res) => void proxy.handle(req, res, true));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(up.port, host, () => {

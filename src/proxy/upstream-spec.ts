@@ -1,8 +1,8 @@
 // Owns what `--proxy-upstream` says about an upstream emulator: its URL, the credentials iamlocal
 // signs forwarded requests with, the port the proxy listens on. Pure: imports nothing.
 
-export type ProxyService = 's3';
-export const PROXY_SERVICES: readonly ProxyService[] = ['s3'];
+export type ProxyService = 's3' | 'dynamodb';
+export const PROXY_SERVICES: readonly ProxyService[] = ['s3', 'dynamodb'];
 
 export interface ProxyUpstream {
   service: ProxyService;
@@ -18,7 +18,7 @@ export interface ProxyUpstream {
   account: string | null;
 }
 
-/** Credentials S3 emulators accept out of the box (s3rver's S3RVER/S3RVER; MinIO, LocalStack: their own, set in the URL). */
+/** Credentials the emulators accept out of the box (s3rver's S3RVER/S3RVER; dynalite takes any; MinIO, LocalStack: their own, set in the URL). */
 const DEFAULT_UPSTREAM_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /**

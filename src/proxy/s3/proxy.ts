@@ -14,13 +14,12 @@ import { AwsChunkedDecoder, Sha256Check } from '../../auth/s3-chunked';
 import { parseSigV4, verifyS3SigV4, type S3Verified, type SigV4Auth } from '../../auth/sigv4';
 import { awsError, AwsError } from '../../aws/errors';
 import { authorize } from '../../authz/authorize';
-import { boundaryPolicy, identityPolicies, orgPolicyLevels, sessionPolicies } from '../../authz/gather-policies';
-import { orgKeys } from '../../authz/request-context';
 import { withOrgMemo } from '../../authz/org-memo';
 import { buildRequestContext } from '../../authz/request-context';
 import { recordDecision } from '../../observe/request-record';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { ProxyDeps } from '../deps';
+import { policiesMention, sameOrganization } from '../policy-facts';
 import { fetchSmall, forward, responseHeaders, stripAuthQuery, type ForwardRequest, type ProxyUpstream } from '../upstream';
 import { resolveS3Address, type S3Address } from './addressing';
 import { BucketState, MAX_BUCKET_POLICY_BYTES } from './bucket-state';
@@ -460,22 +459,3 @@ function remainingEncoding(v: string): string | null {
   return rest.length ? rest.join(',') : null;
 }
 
-/**
- * Whether any policy that applies to the request names a condition key prefix: the object's tags are
- * read from the upstream only when some policy can condition on them (one request fewer per call).
- */
-function policiesMention(store: ProxyDeps['store'], p: Principal, owner: string, resource: PolicySource | null, needle: string): boolean {
-  const docs: PolicySource[] = [...identityPolicies(store, p), ...(sessionPolicies(store, p.session) ?? [])];
-  const boundary = boundaryPolicy(store, p);
-  if (boundary) docs.push(boundary);
-  if (resource) docs.push(resource);
-  if (p.accountId) for (const level of orgPolicyLevels(store, p.accountId, 'SERVICE_CONTROL_POLICY') ?? []) docs.push(...level);
-  for (const level of orgPolicyLevels(store, owner, 'RESOURCE_CONTROL_POLICY') ?? []) docs.push(...level);
-  const lower = needle.toLowerCase();
-  return docs.some((d) => (typeof d.document === 'string' ? d.document : JSON.stringify(d.document)).toLowerCase().includes(lower));
-}
-
-function sameOrganization(store: ProxyDeps['store'], a: string, b: string): boolean {
-  const x = orgKeys(store, a, 'Principal')['aws:PrincipalOrgID'];
-  return x !== undefined && x === orgKeys(store, b, 'Principal')['aws:PrincipalOrgID'];
-}
