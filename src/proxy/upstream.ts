@@ -7,6 +7,14 @@ import { signS3Request } from '../auth/sigv4';
 import type { ProxyUpstream } from './upstream-spec';
 export type { ProxyUpstream } from './upstream-spec';
 
+/**
+ * The time requests to the upstream are signed with: the wall clock, not iamlocal's (test) clock — the
+ * upstream judges SigV4's ±15 minutes by its own clock, whatever iamlocal's has been moved to.
+ */
+export function upstreamTime(): Date {
+  return new Date();
+}
+
 /** Hop-by-hop headers and the client's own signing material, never forwarded. */
 const DROP_REQUEST = new Set([
   'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect',

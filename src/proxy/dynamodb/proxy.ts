@@ -17,7 +17,7 @@ import { recordDecision } from '../../observe/request-record';
 import type { RequestContext } from '../../policy/types';
 import type { ProxyDeps } from '../deps';
 import { policiesMention } from '../policy-facts';
-import { responseHeaders } from '../upstream';
+import { responseHeaders, upstreamTime } from '../upstream';
 import type { ProxyUpstream } from '../upstream-spec';
 import { DYNAMODB_OPERATIONS, queryLeadingKeys, scalar, type DynamoOperation, type Json } from './operations';
 
@@ -143,7 +143,7 @@ export class DynamoProxy {
           const resource = c.index ? `${tableArn}/index/${c.index}` : tableArn;
           const ctx: RequestContext = { ...c.context };
           if ((c.keys || c.query) && policiesMention(this.deps.store, s.principal, this.owner(), null, 'dynamodb:LeadingKeys')) {
-            const hash = await this.hashKey(c.table, s.now);
+            const hash = await this.hashKey(c.table, upstreamTime());
             if (hash) {
               const values = c.query ? queryLeadingKeys(c.query, hash) : c.keys!.map((k) => scalar(k[hash])).filter((v): v is string => v !== undefined);
               if (values && values.length) ctx['dynamodb:LeadingKeys'] = [...new Set(values)];
@@ -220,7 +220,7 @@ export class DynamoProxy {
     try {
       for (const stage of this.stages) await stage.run(s);
       if (s.op!.changesTables) this.hashKeys.delete(String(s.input!.TableName ?? ''));
-      const upstream = await this.send(s.op!.name, s.parts!.body, s.now);
+      const upstream = await this.send(s.op!.name, s.parts!.body, upstreamTime());
       status = upstream.statusCode ?? 502;
       res.writeHead(status, responseHeaders(upstream.headers));
       upstream.pipe(res);

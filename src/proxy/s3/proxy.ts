@@ -20,7 +20,7 @@ import { recordDecision } from '../../observe/request-record';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { ProxyDeps } from '../deps';
 import { policiesMention, sameOrganization } from '../policy-facts';
-import { fetchSmall, forward, responseHeaders, stripAuthQuery, type ForwardRequest, type ProxyUpstream } from '../upstream';
+import { fetchSmall, forward, responseHeaders, stripAuthQuery, upstreamTime, type ForwardRequest, type ProxyUpstream } from '../upstream';
 import { resolveS3Address, type S3Address } from './addressing';
 import { BucketState, MAX_BUCKET_POLICY_BYTES } from './bucket-state';
 import { encodeS3Error, toS3Error } from './errors';
@@ -169,9 +169,9 @@ export class S3Proxy {
           // CreateBucket makes a bucket of the caller's own account: there is no owner or bucket policy to ask yet.
           const own = bucket === null || (op.createsBucket && c.bucket === undefined);
           const owner = own ? (s.principal.accountId ?? this.deps.config.defaultAccountId) : this.buckets.ownerOf(bucket);
-          const policy: PolicySource | null = own ? null : await this.buckets.policy(bucket, s.now);
+          const policy: PolicySource | null = own ? null : await this.buckets.policy(bucket, upstreamTime());
           const tags = c.existingTags && a.key !== null && policiesMention(this.deps.store, s.principal, owner, policy, 's3:ExistingObjectTag/')
-            ? await existingObjectTags(this.upstream, a, s.now)
+            ? await existingObjectTags(this.upstream, a, upstreamTime())
             : {};
           this.decide(s, { ...c, owner, policy, region, context: { ...commonS3Keys(r, s.auth, s.now), 's3:ResourceAccount': owner, ...tags, ...c.context } });
         }
@@ -383,7 +383,7 @@ export class S3Proxy {
     if (s.expectContinue && body) s.res.writeContinue();
     s.bodyConsumed = body !== null || s.bufferedBody !== undefined;
     if (op.bucketPolicy && this.buckets.upstreamLacksPolicies) return this.localPolicy(s, op.bucketPolicy);
-    const upstream = await forward(this.upstream, f, s.bufferedBody ?? body, s.now);
+    const upstream = await forward(this.upstream, f, s.bufferedBody ?? body, upstreamTime());
     const status = upstream.statusCode ?? 502;
     if (op.bucketPolicy) {
       this.buckets.invalidate(a.bucket!);
