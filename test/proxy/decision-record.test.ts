@@ -1,7 +1,9 @@
 // Proxied calls are decisions like every other: each one, allowed or denied, lands in the request
-// record that Access Analyzer's policy generation reads (src/observe/request-record.ts).
+// record that Access Analyzer's policy generation reads (src/observe/request-record.ts) and in the
+// decision log (src/observe/decisions.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaults, silentLogger } from '../../src/config';
+import { DecisionLog } from '../../src/observe/decisions';
 import { recordsFor } from '../../src/observe/request-record';
 import { startProxyListeners, type ProxyListeners } from '../../src/proxy/listeners';
 import { parseProxyUpstream } from '../../src/proxy/upstream-spec';
@@ -15,12 +17,13 @@ const ARN = 'arn:aws:iam::000000000000:user/recorder';
 let h: Harness;
 let up: S3Upstream;
 let proxies: ProxyListeners;
+const decisions = new DecisionLog();
 beforeAll(async () => {
   h = await harness({
     users: [{ name: 'recorder', accessKeys: [KEY], inlinePolicies: { p: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 's3:CreateBucket'], Resource: '*' }] } } }],
   });
   up = await startS3Upstream();
-  proxies = await startProxyListeners({ store: h.store, clock: h.clock, ids: h.ids, config: defaults, logger: silentLogger }, '127.0.0.1', [parseProxyUpstream(up.spec())]);
+  proxies = await startProxyListeners({ store: h.store, clock: h.clock, ids: h.ids, config: defaults, logger: silentLogger, decisions }, '127.0.0.1', [parseProxyUpstream(up.spec())]);
 });
 afterAll(async () => {
   await proxies?.close();
@@ -42,5 +45,26 @@ describe('proxy decisions in the request record', () => {
       { action: 's3:CreateBucket', resource: 'arn:aws:s3:::recorded-bucket', decision: 'allowed' },
       { action: 's3:PutObject', resource: 'arn:aws:s3:::recorded-bucket/k', decision: 'denied' },
     ]);
+    // …and in the decision log, with the reason, like every other call.
+    const logged = decisions.query({}).decisions;
+    expect(logged.map((r) => [r.action, r.outcome])).toEqual([['s3:ListAllMyBuckets', 'allowed'], ['s3:CreateBucket', 'allowed'], ['s3:PutObject', 'denied']]);
+    expect(logged[2]!.reason).toMatch(/no identity-based policy allows/);
+    expect(logged[2]!.principal.arn).toBe(ARN);
+  });
+});
+
+describe('audit mode (--enforce audit)', () => {
+  it('a denied proxied call is recorded as would-deny and forwarded', async () => {
+    const log = new DecisionLog();
+    const audit = await startProxyListeners({ store: h.store, clock: h.clock, ids: h.ids, config: { ...defaults, enforce: 'audit' }, logger: silentLogger, decisions: log }, '127.0.0.1', [parseProxyUpstream(up.spec())]);
+    try {
+      const ep = audit.proxies[0]!.url;
+      const r = await send(ep, signed(ep, { method: 'PUT', path: '/recorded-bucket/audited', body: 'x' }, KEY, { now: h.clock.now() }));
+      expect(r.status).toBe(200);
+      expect(up.hits('/recorded-bucket/audited', 'PUT')).toHaveLength(1);
+      expect(log.query({}).decisions.map((d) => [d.action, d.outcome])).toEqual([['s3:PutObject', 'would-deny']]);
+    } finally {
+      await audit.close();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { ANONYMOUS, type Principal } from '../../auth/principal';
 import { resolvePrincipal } from '../../auth/resolve-principal';
 import { parseSigV4, signRequest, type SignedRequestParts, type SigV4Auth } from '../../auth/sigv4';
 import { awsError, AwsError } from '../../aws/errors';
-import { authorize } from '../../authz/authorize';
+import { authorize, type AuthzRecording } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
 import { buildRequestContext } from '../../authz/request-context';
 import { recordDecision } from '../../observe/request-record';
@@ -74,7 +74,9 @@ interface State {
   principal: Principal;
   op?: DynamoOperation;
   input?: Json;
-  decision?: 'allowed' | 'denied';
+  decision?: 'allowed' | 'denied' | 'would-deny';
+  /** Audit mode let a denial through. */
+  auditDenied?: boolean;
 }
 
 export class DynamoProxy {
@@ -151,7 +153,7 @@ export class DynamoProxy {
           }
           this.decide(s, action, resource, ctx);
         }
-        s.decision = 'allowed';
+        s.decision = s.auditDenied ? 'would-deny' : 'allowed';
       },
     },
   ];
@@ -159,7 +161,9 @@ export class DynamoProxy {
   private decide(s: State, action: string, resource: string, context: RequestContext): void {
     const { store } = this.deps;
     const p = s.principal;
-    const rec = { time: s.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource };
+    const record = { time: s.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource };
+    // The decision log sees the call like any other; in audit mode a denial is recorded as would-deny and the request goes on.
+    const rec: AuthzRecording = { log: this.deps.decisions, requestId: s.requestId, time: s.now, mode: this.deps.config.enforce };
     try {
       withOrgMemo(() => {
         const base = buildRequestContext(store, p, {
@@ -169,17 +173,18 @@ export class DynamoProxy {
           secureTransport: false,
           userAgent: header(s.req, 'user-agent') ?? null,
         });
-        authorize(store, { principal: p, action, resource, resourceAccount: this.owner(), resourcePolicy: null, context: { ...base, ...context } });
+        authorize(store, { principal: p, action, resource, resourceAccount: this.owner(), resourcePolicy: null, context: { ...base, ...context } }, rec);
       }, store);
     } catch (e) {
       if (e instanceof AwsError && e.code === 'AccessDenied') {
-        recordDecision(store, { ...rec, decision: 'denied' });
+        recordDecision(store, { ...record, decision: 'denied' });
         s.decision = 'denied';
         throw awsError('AccessDenied', e.message);
       }
       throw e;
     }
-    recordDecision(store, { ...rec, decision: 'allowed' });
+    if (rec.denied) s.auditDenied = true;
+    recordDecision(store, { ...record, decision: 'allowed' });
   }
 
   /** The table's partition-key attribute, from DescribeTable with the upstream's credentials (cached). */

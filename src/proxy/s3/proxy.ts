@@ -13,7 +13,7 @@ import { resolvePrincipal } from '../../auth/resolve-principal';
 import { AwsChunkedDecoder, Sha256Check } from '../../auth/s3-chunked';
 import { parseSigV4, verifyS3SigV4, type S3Verified, type SigV4Auth } from '../../auth/sigv4';
 import { awsError, AwsError } from '../../aws/errors';
-import { authorize } from '../../authz/authorize';
+import { authorize, type AuthzRecording } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
 import { buildRequestContext } from '../../authz/request-context';
 import { recordDecision } from '../../observe/request-record';
@@ -53,7 +53,9 @@ interface ProxyState {
   verified?: S3Verified;
   principal: Principal;
   op?: S3Operation;
-  decision?: 'allowed' | 'denied';
+  decision?: 'allowed' | 'denied' | 'would-deny';
+  /** Audit mode let a denial through. */
+  auditDenied?: boolean;
 }
 
 type Stage = { name: string; run(s: ProxyState): void | Promise<void> };
@@ -175,7 +177,7 @@ export class S3Proxy {
             : {};
           this.decide(s, { ...c, owner, policy, region, context: { ...commonS3Keys(r, s.auth, s.now), 's3:ResourceAccount': owner, ...tags, ...c.context } });
         }
-        s.decision = 'allowed';
+        s.decision = s.auditDenied ? 'would-deny' : 'allowed';
       },
     },
   ];
@@ -184,7 +186,9 @@ export class S3Proxy {
   private decide(s: ProxyState, c: { action: string; resource: string; owner: string; policy: PolicySource | null; region: string; context: RequestContext }): void {
     const { store } = this.deps;
     const p = s.principal;
-    const rec = { time: s.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action: c.action, resource: c.resource };
+    const record = { time: s.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action: c.action, resource: c.resource };
+    // The decision log sees the call like any other; in audit mode a denial is recorded as would-deny and the request goes on.
+    const rec: AuthzRecording = { log: this.deps.decisions, requestId: s.requestId, time: s.now, mode: this.deps.config.enforce };
     try {
       withOrgMemo(() => {
         const base = buildRequestContext(store, p, {
@@ -203,11 +207,11 @@ export class S3Proxy {
           context: { ...base, ...c.context },
           // S3 quotes the resource in its AccessDenied text.
           resourceLabel: c.resource === '*' ? '*' : `"${c.resource}"`,
-        });
+        }, rec);
       }, store);
     } catch (e) {
       if (e instanceof AwsError && e.code === 'AccessDenied') {
-        recordDecision(store, { ...rec, decision: 'denied' });
+        recordDecision(store, { ...record, decision: 'denied' });
         s.decision = 'denied';
         // S3 gives the reason only within the bucket owner's account or organization; otherwise `Access Denied`
         // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples).
@@ -216,7 +220,8 @@ export class S3Proxy {
       }
       throw e;
     }
-    recordDecision(store, { ...rec, decision: 'allowed' });
+    if (rec.denied) s.auditDenied = true;
+    recordDecision(store, { ...record, decision: 'allowed' });
   }
 
   /** The keys a DeleteObjects body names (the body is kept for forwarding). */
