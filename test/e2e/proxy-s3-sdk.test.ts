@@ -23,6 +23,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { startS3Upstream, type S3Upstream } from '../helpers/s3-upstream';
+import { error as rejects } from '../helpers/sdk-error';
 import { chunkedPut, code, message, send, sha256, signed, type Creds } from '../helpers/s3-raw';
 
 const APP: Creds = { accessKeyId: 'AKIAE2EPROXYAPP00001', secretAccessKey: 'proxy-app-secret-for-e2e-tests-only-0001' };
@@ -102,16 +103,6 @@ afterAll(async () => {
   await iam?.stop();
   await up?.stop();
 });
-
-async function rejects(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe("the reference article's identity policy through the proxy (SDK v3)", () => {
   it('allows PutObject and GetObject under uploads/ and exports/', async () => {
