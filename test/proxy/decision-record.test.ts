@@ -50,6 +50,9 @@ describe('proxy decisions in the request record', () => {
     expect(logged.map((r) => [r.action, r.outcome])).toEqual([['s3:ListAllMyBuckets', 'allowed'], ['s3:CreateBucket', 'allowed'], ['s3:PutObject', 'denied']]);
     expect(logged[2]!.reason).toMatch(/no identity-based policy allows/);
     expect(logged[2]!.principal.arn).toBe(ARN);
+    // …and in Access Advisor's last-accessed data (allowed calls only), per action.
+    const user = h.store.users.getByArn(ARN)!;
+    expect(h.store.accessAdvisor.forEntities([user.id]).map((r) => [r.service, r.action]).sort()).toEqual([['s3', 's3:CreateBucket'], ['s3', 's3:ListAllMyBuckets']]);
   });
 });
 

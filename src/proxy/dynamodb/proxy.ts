@@ -14,6 +14,7 @@ import { authorize, type AuthzRecording } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
 import { buildRequestContext } from '../../authz/request-context';
 import { recordDecision } from '../../observe/request-record';
+import { recordLastAccess } from '../../observe/last-accessed';
 import type { RequestContext } from '../../policy/types';
 import type { ProxyDeps } from '../deps';
 import { policiesMention } from '../policy-facts';
@@ -185,6 +186,8 @@ export class DynamoProxy {
     }
     if (rec.denied) s.auditDenied = true;
     recordDecision(store, { ...record, decision: 'allowed' });
+    // Access Advisor's last-accessed data covers what the proxy authorized too (migration 016).
+    recordLastAccess(store, p, action, s.auth!.region, s.now);
   }
 
   /** The table's partition-key attribute, from DescribeTable with the upstream's credentials (cached). */

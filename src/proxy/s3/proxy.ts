@@ -17,6 +17,7 @@ import { authorize, type AuthzRecording } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
 import { buildRequestContext } from '../../authz/request-context';
 import { recordDecision } from '../../observe/request-record';
+import { recordLastAccess } from '../../observe/last-accessed';
 import type { PolicySource, RequestContext } from '../../policy/types';
 import type { ProxyDeps } from '../deps';
 import { policiesMention, sameOrganization } from '../policy-facts';
@@ -222,6 +223,8 @@ export class S3Proxy {
     }
     if (rec.denied) s.auditDenied = true;
     recordDecision(store, { ...record, decision: 'allowed' });
+    // Access Advisor's last-accessed data covers what the proxy authorized too (migration 016).
+    recordLastAccess(store, p, c.action, c.region, s.now);
   }
 
   /** The keys a DeleteObjects body names (the body is kept for forwarding). */
