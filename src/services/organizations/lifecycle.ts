@@ -14,6 +14,7 @@ import { defineOperation, type Call } from '../types';
 import { callerOrg, findAccount, orgArns, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page } from './input';
+import { ALL_FEATURES_LIFETIME_DAYS, handshakeShape, recordHandshake } from './handshakes';
 import { organizationShape } from './organization';
 import { orgTagContext } from './units';
 
@@ -66,14 +67,10 @@ export const deleteOrganization = defineOperation({
   },
 });
 
-function handshakeId(ids: IdSource): string {
-  return `h-${ids.base32(10).toLowerCase()}`;
-}
-
 /**
  * EnableAllFeatures: AWS sends every invited member an APPROVE_ALL_FEATURES handshake and switches the
  * feature set once all accepted. ⚠ iamlocal's members never refuse: the feature set switches at once and
- * the ENABLE_ALL_FEATURES handshake is reported ACCEPTED.
+ * the ENABLE_ALL_FEATURES handshake is stored ACCEPTED (DescribeHandshake and ListHandshakesForOrganization show it).
  */
 export const enableAllFeatures = defineOperation({
   name: 'EnableAllFeatures',
@@ -85,23 +82,16 @@ export const enableAllFeatures = defineOperation({
   resource: () => '*',
   handler(_input, call) {
     const org = requireManagement(call);
-    // ⚠ AWS's answer for an organization that already has all features is not recorded; the model's HandshakeConstraintViolation reason ALREADY_IN_AN_ORGANIZATION… does not fit, so InvalidInput.
-    if (org.featureSet === 'ALL') throw orgErrors.invalidInput('INVALID_ENUM');
+    if (org.featureSet === 'ALL') throw orgErrors.handshakeConstraint('ORGANIZATION_ALREADY_HAS_ALL_FEATURES');
     call.store.organizations.setFeatureSet(org.id, 'ALL');
-    const id = handshakeId(call.ids);
-    const now = call.now;
-    return {
-      Handshake: {
-        Id: id,
-        Arn: `${orgArns.organization(org).replace(':organization/', ':handshake/')}/enable_all_features/${id}`,
-        Parties: [{ Id: org.id, Type: 'ORGANIZATION' }],
-        State: 'ACCEPTED',
-        RequestedTimestamp: now,
-        ExpirationTimestamp: new Date(now.getTime() + 90 * 86_400_000),
-        Action: 'ENABLE_ALL_FEATURES',
-        Resources: [{ Value: org.id, Type: 'ORGANIZATION' }],
-      },
-    };
+    const h = recordHandshake(call, org, {
+      action: 'ENABLE_ALL_FEATURES',
+      state: 'ACCEPTED',
+      target: null,
+      resources: [{ Value: org.id, Type: 'ORGANIZATION' }],
+      lifetimeDays: ALL_FEATURES_LIFETIME_DAYS,
+    });
+    return { Handshake: handshakeShape(h) };
   },
 });
 

@@ -11,6 +11,7 @@ import { migration011 } from './011-saml';
 import { migration012 } from './012-account-settings';
 import { migration013 } from './013-org-lifecycle';
 import { migration014 } from './014-server-certificates';
+import { migration015 } from './015-org-extensions';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { version: 12, name: 'account-settings', sql: migration012 },
   { version: 13, name: 'org-lifecycle', sql: migration013 },
   { version: 14, name: 'server-certificates', sql: migration014 },
+  { version: 15, name: 'org-extensions', sql: migration015 },
 ];
