@@ -231,7 +231,14 @@ export const acceptHandshake = defineOperation({
     const org = orgOf(call, h);
     const account = call.principal.accountId!;
     if (h.state === 'OPEN' && h.action === 'INVITE' && store.organizations.membership(account)) throw orgErrors.handshakeConstraint('ALREADY_IN_AN_ORGANIZATION');
+    // "Only the management account can accept … Billing transfer (TRANSFER_RESPONSIBILITY)".
+    const own = store.organizations.membership(account)?.org;
+    if (h.action === 'TRANSFER_RESPONSIBILITY' && own?.managementAccountId !== account) throw orgErrors.notManagementAccount();
     transition(call, h, 'ACCEPTED');
+    if (h.action === 'TRANSFER_RESPONSIBILITY') {
+      const t = store.orgHandshakes.transferByHandshake(h.id);
+      if (t) store.orgHandshakes.updateTransfer(t.id, { sourceOrg: own!.id });
+    }
     if (h.action === 'INVITE') {
       const at = call.now.toISOString();
       store.accounts.ensure({ id: account, createdAt: at });

@@ -195,6 +195,27 @@ export const createAccount = defineOperation({
   },
 });
 
+/**
+ * CreateGovCloudAccount: "the management account must have an associated account in the AWS GovCloud
+ * (US-West) Region". iamlocal emulates the aws partition only, so no management account is
+ * GovCloud-enabled and the call ends in ConstraintViolationException MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED,
+ * after the same input checks and authorization as CreateAccount.
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateGovCloudAccount.html
+ */
+export const createGovCloudAccount = defineOperation({
+  name: 'CreateGovCloudAccount',
+  service: 'organizations',
+  action: 'organizations:CreateGovCloudAccount',
+  mutating: true,
+  input: createAccount.input,
+  guard: (_input, call) => void requireManagement(call),
+  resource: () => '*',
+  conditionKeys: (input) => orgTagContext(input.tags),
+  handler() {
+    throw orgErrors.constraintViolation('MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED');
+  },
+});
+
 export const describeCreateAccountStatus = defineOperation({
   name: 'DescribeCreateAccountStatus',
   service: 'organizations',
@@ -277,6 +298,7 @@ export const removeAccountFromOrganization = defineOperation({
     const org = requireManagement(call);
     const a = findAccount(call.store, org, input.accountId);
     if (a.accountId === org.managementAccountId) throw orgErrors.masterCannotLeave();
+    if (call.store.orgSettings.servicesOf(a.accountId).length > 0) throw orgErrors.constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG');
     call.store.organizations.removeAccount(a.accountId);
     return undefined;
   },
@@ -295,6 +317,7 @@ export const leaveOrganization = defineOperation({
     const org = callerOrg(call);
     const account = call.principal.accountId!;
     if (account === org.managementAccountId) throw orgErrors.masterCannotLeave();
+    if (call.store.orgSettings.servicesOf(account).length > 0) throw orgErrors.constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG');
     call.store.organizations.removeAccount(account);
     return undefined;
   },
