@@ -420,6 +420,15 @@ async function main(): Promise<number> {
   }
   const dps = decisionsPerSecond(policy);
 
+  // Per-test isolation: snapshot restore vs reset + re-seeding (bench/snapshot.ts), in process.
+  let snapshot: unknown = null;
+  try {
+    snapshot = await (await import('./snapshot')).runSnapshotBench();
+  } catch (e) {
+    snapshot = { error: (e as Error).message };
+  }
+  results.snapshot = snapshot;
+
   const at = (s: string, c: number) => points.find((p) => p.scenario === s && p.concurrency === c && p.signing === CFG.signing);
   const denied = at('GetRole denied', 8);
   const allowed = at('GetRole', 8);
@@ -495,6 +504,7 @@ async function main(): Promise<number> {
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);
   console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
+  console.log(`state restore: ${JSON.stringify(snapshot)}`);
   console.log(`policy evaluator: ${dps !== undefined ? `${Math.round(dps)} decisions/s` : policy === null ? 'bench/policy.ts not present' : JSON.stringify(policy)}`);
   console.log('\n' + table([['target', 'value', 'result'], ...checks.map((c) => [c.target, String(c.value ?? 'n/a'), mark(c.pass)])]));
   for (const n of notes) console.log(`note: ${n}`);

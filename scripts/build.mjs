@@ -4,7 +4,7 @@
 // external: the native addon (better-sqlite3) and the data packages read from disk at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, existsSync } from 'node:fs';
+import { cpSync, rmSync, existsSync } from 'node:fs';
 import { buildCatalog } from './managed-policies-catalog.mjs';
 
 rmSync('dist', { recursive: true, force: true });
@@ -21,6 +21,8 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+// The web console's static files are read at run time next to the bundle (src/admin/console.ts).
+cpSync('src/admin/console-assets', 'dist/console-assets', { recursive: true });
 try {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 } catch {

@@ -5,6 +5,8 @@ import type { Clock, IdSource } from './runtime';
 import type { Store } from './store/store';
 import type { ServerSummary } from './summary';
 import type { WorkloadEndpoints } from './metadata/listeners';
+import type { DecisionLog } from './observe/decisions';
+import type { Snapshots } from './store/snapshots';
 
 export interface AppDeps {
   store: Store;
@@ -14,6 +16,10 @@ export interface AppDeps {
   logger: Logger;
   /** What was loaded and how it runs, for GET /_iamlocal/health (absent in a bare createApp). */
   summary?: () => ServerSummary;
+  /** Every authorization decision, with its reasons (src/observe/decisions.ts). */
+  decisions: DecisionLog;
+  /** Named state snapshots (POST /_iamlocal/snapshots); absent when the server offers none. */
+  snapshots?: Snapshots;
   /** Wipes state and re-applies the seeds (POST /_iamlocal/reset). */
   reset?: () => Promise<void>;
   /** The running pod identity webhook (GET /_iamlocal/webhook), or null when it is not served. */

@@ -11,9 +11,11 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
 import { parseSigV4, type SignedRequestParts, type SigV4Auth } from './auth/sigv4';
 import { AwsError, awsError, awsErrors } from './aws/errors';
-import { authorize } from './authz/authorize';
+import { authorize, type AuthzRecording } from './authz/authorize';
 import { withOrgMemo } from './authz/org-memo';
 import { buildRequestContext } from './authz/request-context';
+import { type DecisionLog } from './observe/decisions';
+import { explainDecision } from './policy/explain';
 import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
 import { recordDecision } from './observe/request-record';
@@ -107,6 +109,8 @@ export interface RequestState {
   input?: unknown;
   call?: Call;
   decision?: string;
+  /** Where this request's decisions are recorded (and its last denial, for the log line). */
+  rec?: AuthzRecording;
   output?: unknown;
 }
 
@@ -155,6 +159,7 @@ function buildCall(s: RequestState, region: string): Call {
     ids: deps.ids,
     config: deps.config,
     logger: deps.logger,
+    decisions: deps.decisions,
   };
 }
 
@@ -322,6 +327,7 @@ export const stages: Stage[] = [
           const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
+          const rec: AuthzRecording = (s.rec = { log: s.deps.decisions, requestId: s.requestId, time: call.now, mode: s.deps.config.enforce });
           recorded(store, call, op.action, resource, () =>
             authorize(store, {
               principal: call.principal,
@@ -332,7 +338,7 @@ export const stages: Stage[] = [
               resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
               context: { ...base, ...extra },
               resourceLabel: op.resourceLabel?.(input, call),
-            }),
+            }, rec),
           );
           for (const check of op.extraChecks?.(input, call) ?? []) {
             recorded(store, call, check.action, check.resource, () =>
@@ -344,10 +350,11 @@ export const stages: Stage[] = [
                 resourceAccount: check.resourceAccount,
                 resourcePolicy: check.resourcePolicy ?? null,
                 context: { ...base, ...extra, ...check.context },
-              }),
+              }, rec),
             );
           }
-          s.decision = 'allowed';
+          // Audit mode: a denial was recorded as would-deny and the request goes on.
+          s.decision = rec.denied ? 'would-deny' : 'allowed';
         }, store);
         return op.handler(input, call);
       };
@@ -371,6 +378,10 @@ function recorded(store: Store, call: Call, action: string, resource: string, ch
 }
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {
+  // The reason is explained only for denials (and would-denies), never on the allow path.
+  const denied = s.rec?.denied;
+  const lvl = s.deps.logger.level;
+  const why = denied && (lvl === 'debug' || lvl === 'info') ? explainDecision(denied.request, denied.decision) : null;
   s.deps.logger.info('request', {
     requestId: s.requestId,
     service: s.service,
@@ -382,6 +393,7 @@ function logLine(s: RequestState, status: number, err?: AwsError): void {
     status,
     ms: Math.round((performance.now() - s.started) * 100) / 100,
     ...(err ? { error: err.code } : {}),
+    ...(why ? { reason: why.reason, ...(why.decidingPolicy ? { policy: why.decidingPolicy.name && why.decidingPolicy.name !== why.decidingPolicy.id ? `${why.decidingPolicy.id} (${why.decidingPolicy.name})` : why.decidingPolicy.id } : {}) } : {}),
   });
 }
 

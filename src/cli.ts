@@ -4,6 +4,7 @@
 import { runHealth } from './cli-health';
 import { runMintSaml } from './cli-mint-saml';
 import { runKind } from './cli-kind';
+import { ADMIN_COMMANDS, runAdminCommand } from './cli-admin';
 import { runMintToken } from './cli-mint-token';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
   // `iamlocal kind …`: kind cluster config, key pair and manifests from a running server (src/cli-kind.ts).
   if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
+  // `iamlocal decisions|reset|clock|snapshot …`: admin calls against a running server (src/cli-admin.ts).
+  if ((ADMIN_COMMANDS as readonly string[]).includes(process.argv[2] ?? '')) process.exit(await runAdminCommand(process.argv[2]!, process.argv.slice(3)));
   let config;
   try {
     config = resolveConfig(process.argv.slice(2));

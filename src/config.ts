@@ -2,6 +2,7 @@
 // variables that override them, and the structured JSON logger the levels drive.
 import { join } from 'node:path';
 import { applyOptions, formatOptions, type OptionSpec } from './cli-args';
+import type { EnforceMode } from './observe/decisions';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
@@ -19,12 +20,6 @@ export interface DefaultUser extends RootCredentials {
   userName: string;
 }
 
-/**
- * How decisions are applied. `enforce`: a denial is returned to the caller, as in AWS. (Other modes
- * are added here; health and the start-up summary show whichever is configured.)
- */
-export type EnforcementMode = 'enforce';
-
 export interface Config {
   port: number;
   host: string;
@@ -38,7 +33,7 @@ export interface Config {
   rootCredentials: RootCredentials | false;
   /** The IAM user `admin` (AdministratorAccess) with key `test`/`test`, or false for none. */
   defaultUser: DefaultUser | false;
-  enforcement: EnforcementMode;
+  /** The IAM user `admin` (AdministratorAccess) with key `test`/`test`, or false for none. */
   defaultAccountId: string;
   /**
    * The account whose principals may call the admin endpoints (/_iamlocal/reset, clock, clusters):
@@ -52,6 +47,13 @@ export interface Config {
   webhookPort: number | null;
   /** Extra DNS names / IPs for the webhook's serving certificate (beside the kind Service names and loopback). */
   webhookSans: string[];
+  /** `enforce` (default) refuses denied requests; `audit` records them as would-deny and lets them through.
+   *  SigV4 and token verification are never relaxed. */
+  enforce: EnforceMode;
+  /** Decisions kept in memory (GET /_iamlocal/decisions). */
+  decisionLogSize: number;
+  /** Also keep decisions in the data file (ignored in memory). */
+  decisionLogPersist: boolean;
   /** The shared instance metadata (IMDS) listener; null = off (0 = any free port). */
   imdsPort: number | null;
   /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
@@ -72,13 +74,15 @@ export const defaults: Config = {
   logLevel: 'info',
   rootCredentials: ROOT_CREDENTIALS,
   defaultUser: DEFAULT_USER,
-  enforcement: 'enforce',
   defaultAccountId: DEFAULT_ACCOUNT_ID,
   adminAccountId: DEFAULT_ACCOUNT_ID,
   defaultRegion: DEFAULT_REGION,
   maxBodyBytes: 1024 * 1024,
   webhookPort: null,
   webhookSans: [],
+  enforce: 'enforce',
+  decisionLogSize: 1000,
+  decisionLogPersist: false,
   imdsPort: null,
   ecsPort: null,
 };
@@ -103,6 +107,18 @@ function parsePort(v: string, what: string): number {
 function parseAccount(v: string, what: string): string {
   if (!/^\d{12}$/.test(v.trim())) throw new ConfigError(`${what}: an account id is 12 digits, got ${JSON.stringify(v)}`);
   return v.trim();
+}
+
+function parseEnforce(v: string, what: string): EnforceMode {
+  const m = v.trim().toLowerCase();
+  if (m !== 'enforce' && m !== 'audit') throw new ConfigError(`${what}: expected enforce or audit, got ${JSON.stringify(v)}`);
+  return m;
+}
+
+function parseCount(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new ConfigError(`${what}: expected a whole number from 1 to 1000000, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 function parseLevel(v: string, what: string): LogLevel {
@@ -152,6 +168,12 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     fromFlag: (c, v) => void (c.cliSeeds ??= []).push(v), fromEnv: (c, v) => void (v && c.seeds.push(...splitSeedList(v))) },
   { flag: '--log-level', value: 'L', env: 'IAMLOCAL_LOG_LEVEL', default: defaults.logLevel, help: `${Object.keys(LEVELS).join(' | ')}; one JSON line per request`,
     fromFlag: (c, v) => void (c.logLevel = parseLevel(v, '--log-level')), fromEnv: (c, v) => void (v && (c.logLevel = parseLevel(v, 'IAMLOCAL_LOG_LEVEL'))) },
+  { flag: '--enforce', value: 'MODE', env: 'IAMLOCAL_ENFORCE', default: 'enforce', help: 'enforce | audit: audit records denials as would-deny and lets them through (SigV4 and tokens are still verified)',
+    fromFlag: (c, v) => void (c.enforce = parseEnforce(v, '--enforce')), fromEnv: (c, v) => void (v && (c.enforce = parseEnforce(v, 'IAMLOCAL_ENFORCE'))) },
+  { flag: '--decision-log', value: 'N', env: 'IAMLOCAL_DECISION_LOG', default: String(defaults.decisionLogSize), help: 'decisions kept in memory for /_iamlocal/decisions',
+    fromFlag: (c, v) => void (c.decisionLogSize = parseCount(v, '--decision-log')), fromEnv: (c, v) => void (v && (c.decisionLogSize = parseCount(v, 'IAMLOCAL_DECISION_LOG'))) },
+  { flag: '--decision-log-persist', env: 'IAMLOCAL_DECISION_LOG_PERSIST', help: 'also keep decisions in the data file (env value 1/true/yes/on)',
+    fromFlag: (c) => void (c.decisionLogPersist = true), fromEnv: (c, v) => void (c.decisionLogPersist = truthy(v)) },
   { env: 'IAMLOCAL_ROOT_ACCESS_KEY_ID', value: 'ID|off', default: ROOT_CREDENTIALS.accessKeyId, help: 'root user key of account 000000000000 (off: no root key)',
     fromEnv: (c, _v, env) => void (c.rootCredentials = keyFromEnv(env, 'IAMLOCAL_ROOT_ACCESS_KEY_ID', 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY')) },
   { env: 'IAMLOCAL_ROOT_SECRET_ACCESS_KEY', value: 'SECRET', default: ROOT_CREDENTIALS.secretAccessKey, help: 'its secret',
@@ -181,6 +203,8 @@ export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
+       iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A]   a running server's decisions, one line each with its reason
+       iamlocal reset | iamlocal clock [--set ISO | --advance SECONDS | --reset] | iamlocal snapshot save|restore|delete NAME | iamlocal snapshot list
 
 A local AWS STS/IAM emulator. Flags win over the environment.
 

@@ -3,8 +3,10 @@
 import { createLogger, defaults, type Config, type DefaultUser, type LogLevel, type RootCredentials } from './config';
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
+import type { DecisionFilter, DecisionRecord, EnforceMode } from './observe/decisions';
 import type { SeedSource } from './store/seed-load';
 import type { PodIdentityAssociations } from './webhook/identities';
+import type { SnapshotInfo } from './store/snapshots';
 
 export interface StartOptions {
   /** Listen port; 0 (default) picks a free one. */
@@ -29,6 +31,10 @@ export interface StartOptions {
   webhookSans?: string[];
   /** Where the webhook finds EKS Pod Identity associations (default: none). */
   podIdentityAssociations?: PodIdentityAssociations;
+  /** `audit` lets denied requests through and records them as would-deny. Default `enforce`. */
+  enforce?: EnforceMode;
+  /** Decisions kept in memory. Default 1000. */
+  decisionLogSize?: number;
   /** Serve the instance metadata service of the mock EC2 instances (0 = any free port). Default off. */
   imdsPort?: number;
   /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
@@ -46,6 +52,14 @@ export interface IamLocal {
   clock: AdjustableClock;
   /** The pod identity webhook (https URL, its CA's PEM), when webhookPort was given. */
   webhook: { url: string; port: number; caCert: string } | null;
+  /** Saves the whole state as snapshot `name` (replacing one of that name). */
+  snapshot(name: string): Promise<SnapshotInfo>;
+  /** Brings snapshot `name` back (the decision log is kept). */
+  restore(name: string): Promise<void>;
+  /** Wipes the state and re-applies defaults and seeds. */
+  reset(): Promise<void>;
+  /** Decision records, oldest first, that pass the filter (all of the ring by default). */
+  decisions(filter?: DecisionFilter): DecisionRecord[];
   /** Base URL for AWS_EC2_METADATA_SERVICE_ENDPOINT (when imdsPort was given). */
   imdsEndpoint: string | null;
   /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
@@ -66,6 +80,8 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     seeds: [],
     webhookPort: opts.webhookPort ?? null,
     webhookSans: opts.webhookSans ?? [],
+    enforce: opts.enforce ?? 'enforce',
+    decisionLogSize: opts.decisionLogSize ?? defaults.decisionLogSize,
     imdsPort: opts.imdsPort ?? null,
     ecsPort: opts.ecsPort ?? null,
   };
@@ -86,6 +102,19 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     rootCredentials: pair(config.rootCredentials),
     clock: server.clock,
     webhook: server.webhook ? { url: server.webhook.url, port: server.webhook.port, caCert: server.webhook.caCert } : null,
+    snapshot: async (name) => server.snapshots.save(name),
+    restore: async (name) => server.snapshots.restore(name),
+    reset: () => server.reset(),
+    decisions: (filter = {}) => {
+      const out: DecisionRecord[] = [];
+      let page = server.decisions.query({ ...filter, limit: 1000 });
+      out.push(...page.decisions);
+      while (page.nextToken && (filter.limit === undefined || out.length < filter.limit)) {
+        page = server.decisions.query({ ...filter, after: Number(page.nextToken), limit: 1000 });
+        out.push(...page.decisions);
+      }
+      return filter.limit === undefined ? out : out.slice(0, filter.limit);
+    },
     imdsEndpoint: server.imdsUrl,
     ecsEndpoint: server.ecsUrl,
     stop: server.stop,
@@ -100,3 +129,5 @@ export { SeedError } from './store/seed-schema';
 export type { SeedSource } from './store/seed-load';
 export { AwsError } from './aws/errors';
 export type { PodIdentityAssociations } from './webhook/identities';
+export { DecisionLog, formatDecisionLine, type DecisionRecord, type DecisionFilter, type DecisionPrincipal, type DecisionOutcome, type EnforceMode } from './observe/decisions';
+export type { SnapshotInfo } from './store/snapshots';

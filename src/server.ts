@@ -2,16 +2,19 @@
 // and stop gracefully (stop accepting, let in-flight requests finish, close the database).
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { recorderFor } from './observe/request-record';
 import { createApp } from './app';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
 import { startWorkloadListeners, type WorkloadEndpoints } from './metadata/listeners';
+import { SqliteDecisionStore } from './observe/decision-store';
+import { DecisionLog } from './observe/decisions';
 import { AdjustableClock, randomIds, type IdSource } from './runtime';
 import { bootstrapDefaults, DEFAULTS_SOURCE, defaultUserSeed } from './store/bootstrap';
 import { ensureWritableDataDir } from './store/data-dir';
 import { applySeedDocuments, loadSeedSources, type SeedSource, type LoadedSeed } from './store/seed-load';
 import { parseSeedDocument } from './store/seed-schema';
+import { Snapshots } from './store/snapshots';
 import { Store } from './store/store';
 import type { ServerSummary } from './summary';
 import { restoreVaultedClusters } from './store/cluster-vault';
@@ -33,6 +36,10 @@ export interface RunningServer {
   clock: AdjustableClock;
   /** What was loaded and how it runs (GET /_iamlocal/health, the start-up summary). */
   summary(): ServerSummary;
+  decisions: DecisionLog;
+  snapshots: Snapshots;
+  /** Wipes state and re-applies defaults and seeds (what POST /_iamlocal/reset does). */
+  reset(): Promise<void>;
   /** Base URL of the shared IMDS listener (config.imdsPort), or null. */
   imdsUrl: string | null;
   /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
@@ -72,10 +79,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const restored = restoreVaultedClusters(store, clock.now());
     if (restored > 0) logger.debug('restored clusters from their kept keys', { restored });
   };
+  const decisions = new DecisionLog({
+    size: config.decisionLogSize,
+    persistence: config.decisionLogPersist && !config.inMemory ? new SqliteDecisionStore(store.db) : null,
+  });
   let workloads: WorkloadEndpoints;
   try {
     await applyAll();
-    workloads = await startWorkloadListeners({ store, clock, ids, config, logger }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
+    workloads = await startWorkloadListeners({ store, clock, ids, config, logger, decisions }, { host: config.host, imdsPort: config.imdsPort, ecsPort: config.ecsPort });
   } catch (e) {
     store.close();
     throw e;
@@ -94,6 +105,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   let webhook: RunningServer['webhook'] = null;
 
+  // Snapshot files live next to the data file (kept across restarts), or in a temporary directory in memory mode.
+  // A restore, like a reset, re-reads the mock instances and tasks the metadata listeners serve.
+  const snapshots = new Snapshots(store.db, config.inMemory ? null : join(config.dataDir, 'snapshots'), async () => {
+    workloads.clear();
+    await workloads.sync();
+  });
+  const reset = async () => {
+    store.wipe();
+    // The request record is state too: a reset forgets what was requested before it.
+    recorderFor(store).clear();
+    await applyAll();
+    workloads.clear();
+    await workloads.sync();
+  };
+
   const app = createApp({
     webhook: () => (webhook && webhookTls ? { url: webhook.url, port: webhook.port, caCert: webhookTls.caCert, sans: webhookTls.sans } : null),
     store,
@@ -103,14 +129,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger,
     summary: () => summary(),
     workloads,
-    reset: async () => {
-      store.wipe();
-      // The request record is state too: a reset forgets what was requested before it.
-      recorderFor(store).clear();
-      await applyAll();
-      workloads.clear();
-      await workloads.sync();
-    },
+    decisions,
+    snapshots,
+    reset,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -139,7 +160,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   summary = () => ({
     counts: store.counts(),
-    enforcement: config.enforcement,
+    enforcement: config.enforce,
     storage: config.inMemory ? 'memory' : 'file',
     dataDir: config.inMemory ? null : resolve(config.dataDir),
     host: config.host,
@@ -165,6 +186,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       let pending = 3;
       const done = () => {
         if (--pending > 0) return;
+        decisions.flush();
+        snapshots.dispose();
         store.close();
         resolve();
       };
@@ -175,5 +198,5 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), webhook, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
+  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), webhook, decisions, snapshots, reset, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
 }

@@ -5,7 +5,7 @@ import type { StoreCounts } from './store/store';
 
 export interface ServerSummary {
   counts: StoreCounts;
-  enforcement: Config['enforcement'];
+  enforcement: Config['enforce'];
   storage: 'memory' | 'file';
   /** Absolute data directory; null in memory. */
   dataDir: string | null;
@@ -27,7 +27,7 @@ export function startupLines(url: string, s: ServerSummary, config: Pick<Config,
     config.rootCredentials ? `${key(config.rootCredentials, ROOT_CREDENTIALS)} = root user of ${acct} (admin endpoints; cannot assume roles)` : `no root key`,
   ];
   return [
-    `iamlocal listening on ${url} (account ${acct}, ${where}, enforcement ${s.enforcement}; loaded ${loaded})`,
+    `iamlocal listening on ${url} (account ${acct}, ${where}, ${s.enforcement === 'audit' ? 'AUDIT mode: denials are recorded as would-deny and let through' : 'enforce mode'}; loaded ${loaded})`,
     `iamlocal credentials: ${creds.join('; ')}`,
   ];
 }

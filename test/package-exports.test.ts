@@ -54,6 +54,6 @@ describe('package exports', () => {
       await iam.stop();
       console.log(JSON.stringify(h.counts));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(stdout)).toMatchObject({ clusters: 1, oidcProviders: 1, scps: 4 });
+    expect(JSON.parse(stdout)).toMatchObject({ clusters: 2, oidcProviders: 2, scps: 4 });
   }, 60_000);
 });

@@ -50,6 +50,8 @@ export interface AdminCaller {
   /** The admin account (the account the caller belongs to). */
   accountId: string;
   principal: SignedPrincipal;
+  /** The region of the request's SigV4 scope. */
+  region: string;
   body: Buffer;
 }
 
@@ -72,19 +74,29 @@ export async function requireAdmin(c: Context, deps: AdminDeps, action: AdminAct
   // Signed with the client's real clock even after the test clock moved (see signingReferenceTime).
   verifySigV4(parts, auth, secret, signingReferenceTime(auth, now, new Date()), auth.service);
   const principal = resolvePrincipal(store, credential);
+  authorizeAdmin(c, deps, principal, action, auth.region);
+  return { accountId: deps.config.adminAccountId, principal, region: auth.region, body };
+}
+
+/**
+ * The admin rule for an authenticated principal: it belongs to the admin account, and is its root user
+ * or is allowed `iamlocal:<action>` on `*` by the evaluator. Throws AccessDenied otherwise. Used again for
+ * every request made with a console session, so a session can do no more than its principal may.
+ */
+export function authorizeAdmin(c: Context, deps: AdminDeps, principal: SignedPrincipal, action: AdminAction, region: string): void {
   const adminAccount = deps.config.adminAccountId;
   if (principal.accountId !== adminAccount) {
     throw awsErrors.accessDenied(
       `User: ${principal.arn} is not authorized to perform: iamlocal:${action} because only principals of the admin account ${adminAccount} may call the iamlocal admin endpoints`,
     );
   }
-  if (principal.kind !== 'root') {
-    authorize(store, {
-      principal,
-      action: `iamlocal:${action}`,
-      resource: '*',
-      context: buildRequestContext(store, principal, { now, region: auth.region, sourceIp: sourceIp(c), secureTransport: false, userAgent: c.req.header('user-agent') ?? null }),
-    });
-  }
-  return { accountId: adminAccount, principal, body };
+  if (principal.kind === 'root') return;
+  const now = deps.clock.now();
+  authorize(deps.store, {
+    principal,
+    action: `iamlocal:${action}`,
+    resource: '*',
+    context: buildRequestContext(deps.store, principal, { now, region, sourceIp: sourceIp(c), secureTransport: false, userAgent: c.req.header('user-agent') ?? null }),
+  });
 }
+

@@ -13,6 +13,9 @@ import { requireAdmin } from './admin-auth';
 import { mountClusterAdmin } from './clusters';
 import { mountSamlIdpAdmin } from './saml-idps';
 import { mountWebhookAdmin } from './webhook';
+import { ConsoleSessions } from './admin-access';
+import { mountConsole } from './console';
+import { mountDecisionAdmin } from './decisions';
 import { mountWorkloadAdmin } from './workloads';
 
 export const ADMIN_PREFIX = '/_iamlocal';
@@ -53,11 +56,16 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
       accountId: deps.config.defaultAccountId,
       region: deps.config.defaultRegion,
       storage: deps.config.inMemory ? 'memory' : 'file',
-      enforcement: deps.config.enforcement,
+      enforcement: deps.config.enforce,
       // What was loaded (accounts, users, roles, clusters, oidcProviders, scps), data dir and port.
       ...(deps.summary ? (({ counts, dataDir, host, port }) => ({ counts, dataDir, host, port }))(deps.summary()) : {}),
     }),
   );
+
+  // Decision log, snapshots and the web console share one access rule (admin-access.ts).
+  const sessions = new ConsoleSessions();
+  mountDecisionAdmin(app, deps, sessions);
+  mountConsole(app, deps, sessions);
 
   app.post(`${ADMIN_PREFIX}/reset`, async (c) => {
     try {

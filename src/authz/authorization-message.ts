@@ -9,7 +9,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Principal } from '../auth/principal';
 import { AwsError } from '../aws/errors';
-import type { Decision, EvalRequest, PolicySource } from '../policy/types';
+import { explainDecision, POLICY_KIND_LABEL } from '../policy/explain';
+import type { Decision, EvalRequest, PolicyKind, PolicySource } from '../policy/types';
 
 export const AUTHORIZATION_MESSAGE_HEADER = 'x-amzn-authorization-message';
 
@@ -33,6 +34,16 @@ export interface DecodedStatement {
   actions: Items<{ value: string }>;
   resources: Items<{ value: string }>;
   conditions: Items<{ key: string; values: Items<{ value: string }> }>;
+  /** iamlocal addition: the policy the statement belongs to. */
+  policy?: DecodedPolicyRef;
+}
+
+/** iamlocal addition: a policy named by type (AWS's words), ARN or id, and name. */
+export interface DecodedPolicyRef {
+  type: string;
+  arn?: string;
+  id?: string;
+  name?: string;
 }
 
 /** AWS's DecodedMessage shape (AWS CLI example of decode-authorization-message). */
@@ -42,11 +53,23 @@ export interface DecodedAuthorizationMessage {
   matchedStatements: Items<DecodedStatement>;
   failures: Items<{ value: string }>;
   context: {
-    principal: { id: string; arn?: string };
+    principal: { id: string; name?: string; arn?: string };
     action: string;
     resource: string;
     conditions: Items<{ key: string; values: Items<{ value: string }> }>;
   };
+  /** iamlocal addition (the decision log's explanation): which policy type decided, and why. */
+  iamlocal?: {
+    decidedBy: string;
+    policy?: DecodedPolicyRef;
+    reason: string;
+    failedConditions: { policy: DecodedPolicyRef; statementIndex: number; sid?: string; operator: string; key: string; wanted: string[]; seen: string | string[] | null }[];
+    missingContextKeys: string[];
+  };
+}
+
+function policyRef(type: PolicyKind, id: string, name?: string): DecodedPolicyRef {
+  return { type: POLICY_KIND_LABEL[type], ...(id.startsWith('arn:') ? { arn: id } : { id }), ...(name && name !== id ? { name } : {}) };
 }
 
 /** What is sealed: the decoded message plus the account allowed to decode it. */
@@ -64,7 +87,7 @@ function policiesOf(req: EvalRequest): PolicySource[] {
 }
 
 /** One matched statement as AWS prints it, read back from the policy text it came from. */
-function decodedStatement(req: EvalRequest, policyId: string, index: number, effect: 'Allow' | 'Deny', sid?: string): DecodedStatement {
+function decodedStatement(req: EvalRequest, policyId: string, index: number, effect: 'Allow' | 'Deny', sid?: string, policy?: DecodedPolicyRef): DecodedStatement {
   const out: DecodedStatement = {
     ...(sid ? { statementId: sid } : {}),
     effect: effect === 'Deny' ? 'DENY' : 'ALLOW',
@@ -73,6 +96,7 @@ function decodedStatement(req: EvalRequest, policyId: string, index: number, eff
     actions: values([]),
     resources: values([]),
     conditions: items([]),
+    ...(policy ? { policy } : {}),
   };
   const src = policiesOf(req).find((p) => p.id === policyId);
   if (!src) return out;
@@ -96,17 +120,24 @@ function decodedStatement(req: EvalRequest, policyId: string, index: number, eff
   return out;
 }
 
-/** The decision of one authorization question in AWS's DecodedMessage shape. */
+/**
+ * The decision of one authorization question in AWS's DecodedMessage shape, read from the same
+ * explanation the decision log records. An implicit deny lists no statement (nothing denied it;
+ * the Allows of other layers did not decide); an explicit deny lists the Deny statements. Each
+ * statement names its policy, and `iamlocal` says which policy type decided and why.
+ */
 export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthorizationMessage {
-  const action = req.action.includes(':') ? req.action.slice(req.action.indexOf(':') + 1) : req.action;
-  return {
+  const x = explainDecision(req, d);
+  const listed = d.decision === 'implicitDeny' ? [] : x.statements.filter((m) => d.decision !== 'explicitDeny' || m.effect === 'Deny');
+  const p = req.principal;
+  const message: DecodedAuthorizationMessage = {
     allowed: d.decision === 'allowed',
     explicitDeny: d.decision === 'explicitDeny',
-    matchedStatements: items(d.matchedStatements.map((m) => decodedStatement(req, m.policyId, m.index, m.effect, m.sid))),
+    matchedStatements: items(listed.map((m) => decodedStatement(req, m.policyId, m.index, m.effect, m.sid, policyRef(m.policyType, m.policyId, m.policyName)))),
     failures: values(d.notes),
     context: {
-      principal: { id: req.principal.userId ?? 'anonymous', ...(req.principal.arn ? { arn: req.principal.arn } : {}) },
-      action,
+      principal: { id: p.userId ?? 'anonymous', ...(p.type === 'IAMUser' && typeof p.name === 'string' ? { name: p.name } : {}), ...(p.arn ? { arn: p.arn } : {}) },
+      action: req.action,
       resource: req.resource,
       conditions: items(
         Object.entries(req.context)
@@ -115,6 +146,25 @@ export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthoriz
       ),
     },
   };
+  if (d.decision !== 'allowed') {
+    const dp = x.decidingPolicy;
+    message.iamlocal = {
+      decidedBy: POLICY_KIND_LABEL[x.decidedBy ?? 'identity'],
+      ...(dp ? { policy: policyRef(dp.type, dp.id, dp.name) } : {}),
+      reason: x.reason,
+      failedConditions: x.failedConditions.map((f) => ({
+        policy: policyRef(f.policyType, f.policyId, f.policyName),
+        statementIndex: f.index,
+        ...(f.sid ? { sid: f.sid } : {}),
+        operator: f.operator,
+        key: f.key,
+        wanted: f.wanted,
+        seen: f.seen,
+      })),
+      missingContextKeys: x.missingContextKeys,
+    };
+  }
+  return message;
 }
 
 /** Seals a decoded message for `account` (the only account whose callers may decode it). */
@@ -157,7 +207,7 @@ export function refusalMessageHeader(account: string, principal: { id: string; a
     explicitDeny: false,
     matchedStatements: items([]),
     failures: values([reason]),
-    context: { principal, action: action.includes(':') ? action.slice(action.indexOf(':') + 1) : action, resource, conditions: items([]) },
+    context: { principal, action, resource, conditions: items([]) },
   };
   return { [AUTHORIZATION_MESSAGE_HEADER]: encodeAuthorizationMessage(account, message) };
 }

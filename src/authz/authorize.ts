@@ -1,6 +1,8 @@
 // Owns the authorization step: one EvalRequest per check (principal, action, resource, context, every
-// applicable policy) → the pure evaluator → AccessDenied 403 with AWS's message on any deny.
+// applicable policy) → the pure evaluator → one decision record → AccessDenied 403 with AWS's message
+// on any deny (in audit mode the deny is recorded as `would-deny` and the request goes on).
 import type { Principal } from '../auth/principal';
+import type { DecisionLog, EnforceMode } from '../observe/decisions';
 import { awsErrors } from '../aws/errors';
 import { accessDeniedMessage, evaluate } from '../policy/index';
 import type { Decision, EvalPrincipal, EvalRequest, PolicySource, RequestContext } from '../policy/types';
@@ -80,10 +82,37 @@ export function decide(store: Store, r: AuthzRequest): { request: EvalRequest; d
   return { request, decision };
 }
 
-/** Authorizes or throws AccessDenied with AWS's message ("User: … is not authorized to perform: … because …"). */
-export function authorize(store: Store, r: AuthzRequest): Decision {
+/** Where authorize() records its decision, and whether a denial is enforced. */
+export interface AuthzRecording {
+  log: DecisionLog;
+  requestId: string;
+  time: Date;
+  /** Default `enforce`. `audit`: a denial is recorded as would-deny and not thrown. */
+  mode?: EnforceMode;
+  /** Set by authorize() to the last denial it saw (for the request log line). */
+  denied?: { request: EvalRequest; decision: Decision };
+}
+
+/**
+ * Authorizes or throws AccessDenied with AWS's message ("User: … is not authorized to perform: … because …").
+ * With `rec`, the decision is recorded first; in audit mode a denial is returned instead of thrown
+ * (check `decision.decision`).
+ */
+export function authorize(store: Store, r: AuthzRequest, rec?: AuthzRecording): Decision {
   const { request, decision } = decide(store, r);
-  if (decision.decision !== 'allowed') {
+  const audit = rec?.mode === 'audit';
+  if (rec) {
+    rec.log.record({
+      requestId: rec.requestId,
+      time: rec.time,
+      principal: r.principal,
+      request,
+      decision,
+      outcome: decision.decision === 'allowed' ? 'allowed' : audit ? 'would-deny' : 'denied',
+    });
+    if (decision.decision !== 'allowed') rec.denied = { request, decision };
+  }
+  if (decision.decision !== 'allowed' && !audit) {
     const caller = r.principal.arn ?? 'anonymous';
     // Federation callers have no ARN: AWS says only `Not authorized to perform <action>` (also for the
     // sts:TagSession / sts:SetSourceIdentity checks of AssumeRoleWithWebIdentity, ⚠ inferred).

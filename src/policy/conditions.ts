@@ -188,6 +188,8 @@ export interface CompiledCondition {
   error?: string;
   /** Variables referenced in the values (for GetContextKeysFor*). */
   variableKeys: string[];
+  /** The values as written, for explanations. */
+  wanted: string[];
 }
 
 function compileValue(info: OpInfo, raw: unknown, variables: boolean): CValue {
@@ -241,7 +243,8 @@ function compileValue(info: OpInfo, raw: unknown, variables: boolean): CValue {
 
 export function compileCondition(op: string, key: string, rawValues: unknown, variables: boolean): CompiledCondition {
   const parsed = parseOperator(op);
-  const c: CompiledCondition = { op, key, keyLower: key.toLowerCase(), parsed, values: [], variableKeys: [] };
+  const c: CompiledCondition = { op, key, keyLower: key.toLowerCase(), parsed, values: [], variableKeys: [], wanted: [] };
+  for (const raw of Array.isArray(rawValues) ? rawValues : [rawValues]) c.wanted.push(typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw)));
   if (!parsed) {
     c.error = `unknown condition operator ${op}`;
     return c;

@@ -7,7 +7,7 @@ import { resourcePartStart, resourceWildcardNoColon } from './arn';
 import { compileCondition, type CompiledCondition } from './conditions';
 import { compilePrincipal, type CompiledPrincipal } from './principal';
 import { statementPositions } from './positions';
-import type { MatchedStatement, PolicyKind, StatementPosition } from './types';
+import type { FailedCondition, MatchedStatement, PolicyKind, StatementPosition } from './types';
 import { hasVariables, parseTemplate, type TemplatePart } from './variables';
 import { compileGlob, piecesFromPattern, type Glob, type GlobPiece } from './wildcard';
 
@@ -50,6 +50,8 @@ export interface CompiledPolicy {
   errors: string[];
   /** Per (kind, id) frozen MatchedStatement records, so decisions allocate nothing for them. */
   matchRecords: Map<PolicyKind, Map<string, MatchedStatement[]>>;
+  /** Per (kind, id) frozen FailedCondition records by statement index, then condition index. */
+  failRecords: Map<PolicyKind, Map<string, FailedCondition[][]>>;
 }
 
 function asStringList(v: unknown, what: string, errors: string[]): string[] {
@@ -168,7 +170,7 @@ function parseDocument(doc: string | object): { obj: unknown; error?: string } {
 }
 
 export function compilePolicyUncached(doc: string | object): CompiledPolicy {
-  const out: CompiledPolicy = { version: undefined, variables: false, statements: [], errors: [], matchRecords: new Map() };
+  const out: CompiledPolicy = { version: undefined, variables: false, statements: [], errors: [], matchRecords: new Map(), failRecords: new Map() };
   const { obj, error } = parseDocument(doc);
   if (error) {
     out.errors.push(error);

@@ -4,13 +4,14 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 
 import { parseArn } from './arn';
-import { T, U } from './conditions';
+import { F, T, U } from './conditions';
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from './document';
 import { callerFrom, DIRECT, NONE, PARENT, type Caller, type PrincipalForm } from './principal';
 import { evalStatement, type StatementEnv } from './statement';
 import type {
   ContextValue,
   Decision,
+  FailedCondition,
   DecisionKind,
   DenialCause,
   EvalRequest,
@@ -42,7 +43,8 @@ const KIND_NAME: Record<PolicyKind, string> = {
   scp: 'a service control policy',
   rcp: 'a resource control policy',
 };
-const KIND_NO: Record<PolicyKind, string> = {
+/** Each policy type in AWS's words (also the explanation's labels, explain.ts). */
+export const KIND_NO: Record<PolicyKind, string> = {
   identity: 'identity-based policy',
   resource: 'resource-based policy',
   boundary: 'permissions boundary',
@@ -74,7 +76,10 @@ class Evaluation implements StatementEnv {
   readonly hasBoundary: boolean;
   form: PrincipalForm = NONE;
   why = '';
+  failedCondition = -1;
   readonly matched: MatchedStatement[] = [];
+  /** Allow statements that failed on a condition; allocated only when there is one. */
+  failed: FailedCondition[] | null = null;
   readonly notes: string[] = [];
   missingKeys: Set<string> | null = null;
   private readonly ctx: RequestContext;
@@ -109,19 +114,7 @@ class Evaluation implements StatementEnv {
   }
 
   private record(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement): void {
-    let byId = c.matchRecords.get(kind);
-    if (!byId) {
-      byId = new Map();
-      c.matchRecords.set(kind, byId);
-    }
-    let recs = byId.get(id);
-    if (!recs) {
-      // One text can serve any number of ids (every session that passed the same session policy):
-      // the records are a cache, bounded per compiled policy and kind whatever the number of ids.
-      if (byId.size >= MATCH_RECORD_IDS_MAX) byId.clear();
-      recs = [];
-      byId.set(id, recs);
-    }
+    const recs = cachedRecords(c.matchRecords, kind, id);
     let r = recs[st.index];
     if (!r) {
       r = Object.freeze({
@@ -135,6 +128,29 @@ class Evaluation implements StatementEnv {
       recs[st.index] = r;
     }
     this.matched.push(r);
+  }
+
+  /** Notes the condition an Allow statement failed on (one frozen record per statement and condition, cached). */
+  private recordFailure(c: CompiledPolicy, kind: PolicyKind, id: string, st: CompiledStatement, ci: number): void {
+    const byStatement = cachedRecords(c.failRecords, kind, id);
+    const byCondition = (byStatement[st.index] ??= []);
+    let r = byCondition[ci];
+    if (!r) {
+      const cond = st.conditions[ci]!;
+      r = Object.freeze({
+        policyKind: kind,
+        policyId: id,
+        ...(st.sid !== undefined ? { sid: st.sid } : {}),
+        index: st.index,
+        effect: st.effect!,
+        ...(st.start ? { start: st.start, end: st.end } : {}),
+        operator: cond.op,
+        key: cond.key,
+        values: Object.freeze([...cond.wanted]),
+      }) as FailedCondition;
+      byCondition[ci] = r;
+    }
+    (this.failed ??= []).push(r);
   }
 
   /** Evaluates the policies of one layer (ORed). Every statement is looked at: any Deny counts. */
@@ -156,7 +172,12 @@ class Evaluation implements StatementEnv {
       for (let i = 0; i < stmts.length; i++) {
         const st = stmts[i]!;
         const t = evalStatement(st, kind, this);
-        if (t === T) {
+        if (t === F) {
+          if (this.failedCondition >= 0) {
+            if (st.effect === 'Allow') this.recordFailure(c, kind, src.id, st, this.failedCondition);
+            this.failedCondition = -1;
+          }
+        } else if (t === T) {
           if (st.effect === 'Deny') {
             if (!res.deny) res.denyPolicyId = src.id;
             res.deny = true;
@@ -181,6 +202,24 @@ class Evaluation implements StatementEnv {
     }
     return res;
   }
+}
+
+/** The per-(kind, policy id) list of frozen records cached on a compiled policy, created on first use. */
+function cachedRecords<T>(cache: Map<PolicyKind, Map<string, T[]>>, kind: PolicyKind, id: string): T[] {
+  let byId = cache.get(kind);
+  if (!byId) {
+    byId = new Map();
+    cache.set(kind, byId);
+  }
+  let recs = byId.get(id);
+  if (!recs) {
+    // One text can serve any number of ids (every session that passed the same session policy):
+    // the records are a cache, bounded per compiled policy and kind whatever the number of ids.
+    if (byId.size >= MATCH_RECORD_IDS_MAX) byId.clear();
+    recs = [];
+    byId.set(id, recs);
+  }
+  return recs;
 }
 
 function normalizeValue(v: unknown): ContextValue | undefined {
@@ -250,6 +289,7 @@ function finish(ev: Evaluation, layers: Decision['layers'], decision: DecisionKi
     notes: ev.notes,
     layers,
   };
+  if (ev.failed) d.failedConditions = ev.failed;
   if (cause) d.cause = cause;
   return d;
 }

@@ -7,3 +7,4 @@ export { validatePolicyDocument } from './validate';
 export { accessDeniedMessage } from './messages';
 export { getContextKeysForPolicies } from './context-keys';
 export { clearPolicyCache } from './document';
+export { explainDecision, consultedPolicies, statementText, POLICY_KIND_LABEL, type Explanation, type ExplainedCondition, type ExplainedPolicy, type ExplainedStatement } from './explain';

@@ -19,6 +19,8 @@ export interface StatementEnv extends CondEnv {
   form: PrincipalForm;
   /** Why the last evaluation was U. */
   why: string;
+  /** Set by evalStatement when it returned F because of a condition (the caller reads and clears it). */
+  failedCondition: number;
 }
 
 function matchActions(st: CompiledStatement, action: string): boolean {
@@ -123,7 +125,10 @@ export function evalStatement(st: CompiledStatement, kind: PolicyKind, env: Stat
   for (let i = 0; i < conds.length; i++) {
     const c = conds[i]!;
     const t = evalCondition(c, env);
-    if (t === F) return F;
+    if (t === F) {
+      env.failedCondition = i;
+      return F;
+    }
     if (t === U) {
       unknown = true;
       env.why =

@@ -91,6 +91,21 @@ export interface MatchedStatement {
   end?: StatementPosition;
 }
 
+/**
+ * A statement whose Action, Resource and Principal matched but one of whose conditions did not:
+ * the first condition that evaluated false. Reported for Allow statements only (the grants that
+ * would have applied), so an explanation can say "`…:sub` wanted X, the request had Y". The value
+ * the request carried is not copied here: read it from the request context when explaining.
+ */
+export interface FailedCondition extends MatchedStatement {
+  /** The operator as written, e.g. `StringEquals`, `ForAnyValue:StringLike`. */
+  operator: string;
+  /** The condition key as written. */
+  key: string;
+  /** The values the policy wants, as written (variables unresolved). */
+  values: readonly string[];
+}
+
 /** The layer that denied, in the words AWS uses in AccessDenied messages. */
 export interface DenialCause {
   kind: PolicyKind;
@@ -111,6 +126,8 @@ export interface Decision {
   matchedStatements: MatchedStatement[];
   /** Context keys that conditions referred to but the request did not carry. */
   missingContextKeys: string[];
+  /** Allow statements that matched but for a condition (present only when there are some). */
+  failedConditions?: FailedCondition[];
   /** Why statements were skipped: unknown operator, unknown key type, unparseable value, … Never silently passed. */
   notes: string[];
   /** Per-layer outcomes, for SimulatePrincipalPolicy's detail fields. */

@@ -1,6 +1,7 @@
 // Owns the operation-table contract: what every STS/IAM operation declares (IAM action, resource,
 // extra condition keys, resource policy, mutating?) next to its handler, and the Call a handler gets.
 // Handlers never see HTTP: `(input, call) => output`.
+import type { DecisionLog } from '../observe/decisions';
 import type { Principal, SignedPrincipal } from '../auth/principal';
 import type { Config, Logger } from '../config';
 import type { EvalPrincipal, PolicySource, RequestContext } from '../policy/types';
@@ -35,6 +36,8 @@ export interface Call<P extends Principal = Principal> {
   logger: Logger;
   /** Whatever the operation's async `prepare` step produced (e.g. a verified web identity token). */
   prepared?: unknown;
+  /** The decision log (the simulator records its evaluations there, marked simulated). */
+  decisions?: DecisionLog;
 }
 
 /** One authorization question beyond the operation's own (e.g. sts:TagSession alongside sts:AssumeRole). */

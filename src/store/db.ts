@@ -14,10 +14,11 @@ export interface DbOptions {
 }
 
 /**
- * Tables a reset keeps: change counters, and what belongs to a kind cluster rather than to IAM
+ * Tables a reset keeps: the migration ledger, change counters, the decision log (history, not state;
+ * migration 008), and what belongs to a kind cluster rather than to IAM
  * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
  */
-export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
 
 /**
  * The migrations that had shipped while `user_version` alone recorded the schema (releases up to

@@ -13,6 +13,20 @@ export interface PodIdentityAssociations {
 
 export const noPodIdentityAssociations: PodIdentityAssociations = { find: () => null };
 
+/**
+ * The EKS Pod Identity associations iamlocal holds (eks:CreatePodIdentityAssociation, seeds): what the
+ * webhook consults by default, so a pod whose service account has an association gets the Pod Identity
+ * Agent's variables, as the EKS-managed webhook does. The association's region is the cluster's.
+ */
+export function storedPodIdentityAssociations(store: Store): PodIdentityAssociations {
+  return {
+    find: (cluster, namespace, serviceAccount) => {
+      const a = store.podIdentity.findAssociation(cluster.accountId, cluster.name, namespace, serviceAccount, cluster.region);
+      return a ? { roleArn: a.roleArn } : null;
+    },
+  };
+}
+
 /** The per-cluster settings iamlocal stores (all optional; defaults below). */
 export type WebhookSettings = Partial<WebhookFlags>;
 

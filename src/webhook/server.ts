@@ -13,7 +13,7 @@ import { readBody } from '../http/read-body';
 import type { Clock, IdSource } from '../runtime';
 import type { Store } from '../store/store';
 import { answerAdmissionReview } from './admission';
-import { noPodIdentityAssociations, webhookFlagsFor, type PodIdentityAssociations } from './identities';
+import { storedPodIdentityAssociations, webhookFlagsFor, type PodIdentityAssociations } from './identities';
 
 /** Pods are at most a few hundred KiB; etcd refuses objects over 1.5 MiB. */
 const MAX_REVIEW_BYTES = 3 * 1024 * 1024;
@@ -37,7 +37,7 @@ export interface RunningWebhook {
 
 export function webhookApp(opts: Omit<WebhookServerOptions, 'host' | 'port' | 'tls'>): Hono {
   const { store, logger } = opts;
-  const associations = opts.podIdentityAssociations ?? noPodIdentityAssociations;
+  const associations = opts.podIdentityAssociations ?? storedPodIdentityAssociations(store);
   const app = new Hono();
   app.get('/healthz', (c) => c.text('ok'));
   app.post('/clusters/:id/mutate', async (c) => {

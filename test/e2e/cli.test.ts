@@ -81,10 +81,10 @@ describe('iamlocal CLI', () => {
 
   it('prints what was loaded and which credentials exist; health says the same', async () => {
     const a = await start(['--in-memory', '--seed', 'seed/']);
-    expect(a.out).toMatch(/iamlocal listening on http:\/\/127\.0\.0\.1:\d+ \(account 000000000000, in-memory, enforcement enforce; loaded 3 accounts, 3 users, 6 roles, 1 cluster, 1 OIDC provider, 4 SCPs\)/);
+    expect(a.out).toMatch(/iamlocal listening on http:\/\/127\.0\.0\.1:\d+ \(account 000000000000, in-memory, enforce mode; loaded 3 accounts, 3 users, 8 roles, 2 clusters, 2 OIDC providers, 4 SCPs\)/);
     expect(a.out).toContain('iamlocal credentials: test/test = IAM user admin (AdministratorAccess) of 000000000000; AKIAIAMLOCALROOTUSER/root = root user of 000000000000');
     const health = JSON.parse((await send(a.url, { method: 'GET', path: '/_iamlocal/health' })).body);
-    expect(health).toMatchObject({ status: 'ok', storage: 'memory', enforcement: 'enforce', dataDir: null, port: Number(new URL(a.url).port), counts: { accounts: 3, users: 3, roles: 6, clusters: 1, oidcProviders: 1, scps: 4 } });
+    expect(health).toMatchObject({ status: 'ok', storage: 'memory', enforcement: 'enforce', dataDir: null, port: Number(new URL(a.url).port), counts: { accounts: 3, users: 3, roles: 8, clusters: 2, oidcProviders: 2, scps: 4 } });
     expect(await stop(a.child)).toBe(0);
   }, 60_000);
 

@@ -228,7 +228,7 @@ describe('DecodeAuthorizationMessage', () => {
       allowed: false,
       explicitDeny: false,
       matchedStatements: { items: [] },
-      context: { principal: { arn: 'arn:aws:iam::000000000000:user/nobody' }, action: 'CreateRole', resource: 'arn:aws:iam::000000000000:role/x' },
+      context: { principal: { arn: 'arn:aws:iam::000000000000:user/nobody' }, action: 'iam:CreateRole', resource: 'arn:aws:iam::000000000000:role/x' },
     });
     expect(decoded.context.conditions.items).toContainEqual({ key: 'aws:username', values: { items: [{ value: 'nobody' }] } });
 

@@ -1,8 +1,9 @@
 // Owns an in-process iamlocal for tests that need the whole pipeline (authentication, authorization,
 // handler, XML) without a socket: createApp over a fresh store, a frozen adjustable clock, seeded ids.
+import { DecisionLog } from '../../src/observe/decisions';
 import { createApp } from '../../src/app';
 import { signRequest } from '../../src/auth/sigv4';
-import { defaults, silentLogger } from '../../src/config';
+import { defaults, silentLogger, type Config, type Logger } from '../../src/config';
 import { fixedClock, seededIds, type AdjustableClock } from '../../src/runtime';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
 import { applySeedDocuments, loadSeedSources } from '../../src/store/seed-load';
@@ -42,13 +43,17 @@ async function wrap(res: Response): Promise<PipelineResponse> {
   };
 }
 
-export async function pipeline(seed: Record<string, unknown> | Record<string, unknown>[], at: string | Date = '2026-11-29T12:00:00Z'): Promise<Pipeline> {
+export async function pipeline(
+  seed: Record<string, unknown> | Record<string, unknown>[],
+  at: string | Date = '2026-11-29T12:00:00Z',
+  opts: { logger?: Logger; decisions?: DecisionLog; config?: Partial<Config> } = {},
+): Promise<Pipeline> {
   const store = new Store();
   const clock = fixedClock(at);
   const ids = seededIds(7);
   bootstrapDefaults(store, defaults, clock.now());
   await applySeedDocuments(store, await loadSeedSources(Array.isArray(seed) ? seed : [seed]), { ids, now: clock.now(), config: defaults });
-  const app = createApp({ store, clock, ids, config: defaults, logger: silentLogger });
+  const app = createApp({ store, clock, ids, config: { ...defaults, ...opts.config }, logger: opts.logger ?? silentLogger, decisions: opts.decisions ?? new DecisionLog() });
   const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
   const url = 'http://localhost/';
   return {

@@ -45,10 +45,14 @@ describe('authorization messages', () => {
       actions: { items: [{ value: 'ec2:RunInstances' }] },
       resources: { items: [{ value: '*' }] },
       conditions: { items: [{ key: 'StringEquals:ec2:InstanceType', values: { items: [{ value: 't2.micro' }] } }] },
+      // iamlocal names the policy of every matched statement.
+      policy: { type: 'identity-based policy', id: 'user/ana/inline/p' },
     });
+    expect(m.iamlocal).toMatchObject({ decidedBy: 'identity-based policy', policy: { type: 'identity-based policy', id: 'user/ana/inline/p' } });
     expect(m.context).toEqual({
-      principal: { id: 'AIDAEXAMPLEEXAMPLE001', arn: 'arn:aws:iam::111122223333:user/ana' },
-      action: 'RunInstances',
+      // IAM users are named, as AWS does.
+      principal: { id: 'AIDAEXAMPLEEXAMPLE001', name: 'ana', arn: 'arn:aws:iam::111122223333:user/ana' },
+      action: 'ec2:RunInstances',
       resource: 'arn:aws:ec2:us-east-1:111122223333:instance/*',
       conditions: {
         items: [

@@ -165,7 +165,7 @@ describe('refusals made before policy evaluation', () => {
       allowed: false,
       explicitDeny: false,
       failures: { items: [{ value: MFA_INVALID_CODE }] },
-      context: { principal: { arn: 'arn:aws:iam::000000000000:user/alice' }, action: 'AssumeRole' },
+      context: { principal: { arn: 'arn:aws:iam::000000000000:user/alice' }, action: 'sts:AssumeRole' },
     });
   });
 });

@@ -6,13 +6,13 @@ import { MintSamlUsageError, parseMintSamlArgs, runMintSaml } from '../../src/cl
 const base = ['--idp', 'corp', '--subject', 'alice@example.com', '--role', 'arn:aws:iam::000000000000:role/SSO'];
 
 describe('mint-saml arguments', () => {
-  it('defaults: local endpoint, test/test, a bare role ARN (the IdP’s own provider)', () => {
+  it('defaults: local endpoint, the root key (admin endpoints), a bare role ARN (the IdP’s own provider)', () => {
     expect(parseMintSamlArgs(base, {})).toEqual({
       idp: 'corp',
       request: { subject: 'alice@example.com', roles: ['arn:aws:iam::000000000000:role/SSO'] },
       out: undefined,
       endpoint: 'http://127.0.0.1:4599',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' },
     });
   });
 

@@ -8,7 +8,7 @@ import { dataFile, defaults, resolveConfig, SERVER_OPTIONS, USAGE } from '../../
 describe('config', () => {
   it('defaults: 127.0.0.1:4599, ./.iamlocal/iamlocal.db, root AKIAIAMLOCALROOTUSER/root, user admin test/test, info, enforce', () => {
     const c = resolveConfig([], {});
-    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' }, defaultUser: { userName: 'admin', accessKeyId: 'test', secretAccessKey: 'test' }, enforcement: 'enforce' });
+    expect(c).toMatchObject({ port: 4599, host: '127.0.0.1', inMemory: false, seeds: [], logLevel: 'info', rootCredentials: { accessKeyId: 'AKIAIAMLOCALROOTUSER', secretAccessKey: 'root' }, defaultUser: { userName: 'admin', accessKeyId: 'test', secretAccessKey: 'test' }, enforce: 'enforce' });
     expect(dataFile(c)).toBe('.iamlocal/iamlocal.db');
     expect(dataFile({ ...c, inMemory: true })).toBe(':memory:');
   });
@@ -22,6 +22,15 @@ describe('config', () => {
 
   it('IAMLOCAL_SEED splits on commas and colons, but keeps iamlocal:examples whole', () => {
     expect(resolveConfig([], { IAMLOCAL_SEED: 'a.yaml:b/,iamlocal:examples, iamlocal:examples/10-irsa-payments.yaml' }).seeds).toEqual(['a.yaml', 'b/', 'iamlocal:examples', 'iamlocal:examples/10-irsa-payments.yaml']);
+  });
+
+  it('enforce mode and the decision log: default enforce / 1000; env, then flags; bad values refused', () => {
+    expect(resolveConfig([], {})).toMatchObject({ enforce: 'enforce', decisionLogSize: 1000, decisionLogPersist: false });
+    const env = { IAMLOCAL_ENFORCE: 'audit', IAMLOCAL_DECISION_LOG: '50', IAMLOCAL_DECISION_LOG_PERSIST: '1' };
+    expect(resolveConfig([], env)).toMatchObject({ enforce: 'audit', decisionLogSize: 50, decisionLogPersist: true });
+    expect(resolveConfig(['--enforce', 'enforce', '--decision-log=7'], env)).toMatchObject({ enforce: 'enforce', decisionLogSize: 7 });
+    expect(() => resolveConfig(['--enforce', 'off'], {})).toThrow(/expected enforce or audit/);
+    expect(() => resolveConfig([], { IAMLOCAL_DECISION_LOG: '0' })).toThrow(/IAMLOCAL_DECISION_LOG/);
   });
 
   it('root credentials from env, or off', () => {

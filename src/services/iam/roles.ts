@@ -140,6 +140,8 @@ export const getRole = defineOperation({
   mutating: false,
   input: roleNameInput,
   resource: (input, call) => roleResource(call, input.roleName),
+  // AWS's AccessDenied names the role: "… iam:GetRole on resource: role NAME because …".
+  resourceLabel: (input) => `role ${input.roleName}`,
   handler(input, call) {
     const role = requireRole(call.store, accountOf(call), input.roleName);
     return { Role: roleGetShape(call.store, role) };

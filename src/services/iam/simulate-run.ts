@@ -7,7 +7,7 @@ import { awsErrors } from '../../aws/errors';
 import { orgPolicyLevels } from '../../authz/gather-policies';
 import { xmlMap } from '../../http/xml-encode';
 import { evaluate } from '../../policy/index';
-import type { Decision, EvalPrincipal, MatchedStatement, PolicySource, RequestContext } from '../../policy/types';
+import type { Decision, EvalPrincipal, EvalRequest, MatchedStatement, PolicySource, RequestContext } from '../../policy/types';
 import { decodeMarker, encodeMarker } from '../../store/paging';
 import type { Store } from '../../store/store';
 
@@ -35,6 +35,8 @@ export interface SimulationParams {
   context: RequestContext;
   marker?: string;
   maxItems: number;
+  /** Sees each evaluation (the decision log records simulations, marked simulated). */
+  onDecision?: (request: EvalRequest, decision: Decision) => void;
 }
 
 /** Ids iamlocal gives policies that come from request parameters rather than the store. */
@@ -119,7 +121,7 @@ function evaluateOne(store: Store, subject: SimulationSubject, p: SimulationPara
       resourceAccount = trust.account;
     }
   }
-  const decision = evaluate({
+  const request: EvalRequest = {
     principal: subject.principal,
     action,
     resource,
@@ -133,7 +135,9 @@ function evaluateOne(store: Store, subject: SimulationSubject, p: SimulationPara
       session: null,
       resource: resourcePolicy,
     },
-  });
+  };
+  const decision = evaluate(request);
+  p.onDecision?.(request, decision);
   // The evaluator never throws; an internal failure comes back as a deny with a note. The simulator
   // reports it as AWS's PolicyEvaluation error rather than a confident (and wrong) answer.
   const failure = decision.notes.find((n) => n.startsWith('evaluation error'));

@@ -13,7 +13,7 @@ import type { Group } from '../../store/repos/groups';
 import type { Role } from '../../store/repos/roles';
 import type { User } from '../../store/repos/users';
 import type { Store } from '../../store/store';
-import { defineOperation } from '../types';
+import { defineOperation, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { accountOf, readPaging } from './common';
 import { contextFromEntries, readContextEntries } from './simulate-context';
@@ -133,8 +133,11 @@ function resourceOwnerAccount(owner: string | null): string | null {
   throw awsErrors.invalidInput(`'${owner}' is not a valid as a Resource Owner.`);
 }
 
-function simulationParams(input: CommonInput): SimulationParams {
+function simulationParams(input: CommonInput, call: Call): SimulationParams {
+  const log = call.decisions;
   return {
+    // Every simulated evaluation is a decision record too, marked simulated.
+    onDecision: log ? (request, decision) => log.record({ requestId: call.requestId, time: call.now, request, decision, outcome: decision.decision === 'allowed' ? 'allowed' : 'denied', simulated: true }) : undefined,
     actions: input.actions,
     resources: input.resources,
     resourcePolicy: input.resourcePolicy,
@@ -369,7 +372,7 @@ export const simulatePrincipalPolicy = defineOperation({
     checkCommon(input);
     checkExclusions(input.exclusions);
     const subject = principalSubject(call.store, account, src, input);
-    return runSimulation(call.store, applyExclusions(subject, input.exclusions), simulationParams(input));
+    return runSimulation(call.store, applyExclusions(subject, input.exclusions), simulationParams(input, call));
   },
 });
 
@@ -411,6 +414,6 @@ export const simulateCustomPolicy = defineOperation({
       // caller's account's own SCPs are not applied to a custom simulation.
       scps: input.organizationLevels.length > 0 ? input.organizationLevels.map((d, i) => [{ id: `OrderedOrganizationPolicyInputList.${i + 1}`, document: d }]) : null,
     };
-    return runSimulation(store, subject, simulationParams(input));
+    return runSimulation(store, subject, simulationParams(input, call));
   },
 });

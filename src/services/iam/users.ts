@@ -102,6 +102,11 @@ export const getUser = defineOperation({
     if (input.userName === undefined) requireUserCaller(call);
   },
   resource: (input, call) => userOrCallerResource(call, input.userName),
+  // AWS's AccessDenied names the user: "… iam:GetUser on resource: user NAME because …".
+  resourceLabel: (input, call) => {
+    const name = input.userName ?? (call.principal.kind === 'user' ? call.principal.user.name : undefined);
+    return name === undefined ? userOrCallerResource(call, input.userName) : `user ${name}`;
+  },
   handler(input, call) {
     const { store } = call;
     if (input.userName !== undefined) return { User: userGetShape(store, requireUser(store, accountOf(call), input.userName)) };

@@ -12,6 +12,7 @@ import { decide } from '../../authz/authorize';
 import { withOrgMemo } from '../../authz/org-memo';
 import { orgKeys } from '../../authz/request-context';
 import type { Config, Logger } from '../../config';
+import type { DecisionLog } from '../../observe/decisions';
 import type { RequestContext } from '../../policy/types';
 import type { Clock, IdSource } from '../../runtime';
 import type { Role } from '../../store/repos/roles';
@@ -27,6 +28,8 @@ export interface WorkloadDeps {
   ids: IdSource;
   config: Config;
   logger: Logger;
+  /** The decision log: each trust-policy evaluation for a service principal is recorded there. */
+  decisions?: DecisionLog;
 }
 
 /**
@@ -107,7 +110,7 @@ export function assumeRoleAsService(deps: WorkloadDeps, spec: ServiceAssumeSpec)
   return deps.store.transaction(() => {
     const role = roleOf(deps.store, spec.roleArn);
     if (!role) return { ok: false, reason: 'no-role', detail: `role ${spec.roleArn} does not exist` };
-    const { decision } = withOrgMemo(
+    const { request, decision } = withOrgMemo(
       () =>
         decide(deps.store, {
           principal: ANONYMOUS,
@@ -120,6 +123,7 @@ export function assumeRoleAsService(deps: WorkloadDeps, spec: ServiceAssumeSpec)
         }),
       deps.store,
     );
+    deps.decisions?.record({ requestId: call.requestId, time: call.now, principal: ANONYMOUS, request, decision, outcome: decision.decision === 'allowed' ? 'allowed' : 'denied' });
     if (decision.decision !== 'allowed') {
       return { ok: false, reason: 'denied', detail: `${spec.service} is not authorized to perform sts:AssumeRole on ${role.arn} (${decision.decision})` };
     }

@@ -5,6 +5,7 @@ import { migration002 } from './002-generations';
 import { migration003 } from './003-sessions-token-index';
 import { migration006 } from './006-eks-pod-identity';
 import { migration007 } from './007-kind-clusters';
+import { migration008 } from './008-decisions';
 import { migration009 } from './009-access-analyzer';
 import { migration010 } from './010-workloads';
 import { migration011 } from './011-saml';
@@ -25,6 +26,7 @@ export const migrations: Migration[] = [
   { version: 3, name: 'sessions-token-index', sql: migration003 },
   { version: 6, name: 'eks-pod-identity', sql: migration006 },
   { version: 7, name: 'kind-clusters', sql: migration007 },
+  { version: 8, name: 'decisions', sql: migration008 },
   { version: 9, name: 'access-analyzer', sql: migration009 },
   { version: 10, name: 'workloads', sql: migration010 },
   { version: 11, name: 'saml', sql: migration011 },
