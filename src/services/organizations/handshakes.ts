@@ -192,8 +192,18 @@ export const inviteAccountToOrganization = defineOperation({
 
 const handshakeIdInput = (params: Record<string, unknown>) => ({ handshakeId: new OrgInput(params).string('HandshakeId', HANDSHAKE_ID_RULE) });
 
-/** Authorized against the handshake's ARN (HandshakeNotFoundException for one the caller is no party to). */
-const handshakeResource = (input: { handshakeId: string }, call: Call) => visibleHandshake(call, input.handshakeId).arn;
+/**
+ * Authorized against the handshake's ARN. A handshake the caller is no party to (or none at all) is
+ * authorized as if it were one of the caller's organization, so a caller without the permission gets
+ * AccessDenied before HandshakeNotFoundException (AWS authorizes before it looks the handshake up).
+ */
+function handshakeResource(input: { handshakeId: string }, call: Call): string {
+  const h = call.store.orgHandshakes.get(input.handshakeId, call.now);
+  if (h && (isRecipient(call, h) || isOriginator(call, h))) return h.arn;
+  const account = call.principal.accountId ?? '';
+  const org = account ? call.store.organizations.membership(account)?.org : undefined;
+  return org ? handshakeArn(org, 'INVITE', input.handshakeId) : '*';
+}
 
 /** The move from OPEN to `to`, with AWS's errors for a handshake already there or closed otherwise. */
 function transition(call: Call, h: Handshake, to: 'ACCEPTED' | 'DECLINED' | 'CANCELED'): void {

@@ -70,8 +70,16 @@ function visibleTransfer(call: Call, id: string): ResponsibilityTransfer {
   return t;
 }
 
+/**
+ * Authorized against the transfer's ARN as the caller sees it; an unknown transfer as an inbound one of
+ * the caller's organization, so AccessDenied comes before ResponsibilityTransferNotFoundException.
+ */
 function transferResource<I extends { id: string }>(input: I, call: Call): string {
-  return transferShape(call, visibleTransfer(call, input.id)).Arn as string;
+  const org = callerOrg(call);
+  const t = call.store.orgHandshakes.transfer(input.id);
+  const me = call.principal.accountId;
+  if (t && (t.targetAccount === me || t.sourceAccount === me)) return transferShape(call, t).Arn as string;
+  return transferArn(me ?? org.managementAccountId, org.id, input.id, 'inbound');
 }
 
 // ------------------------------------------------------------------ InviteOrganizationToTransferResponsibility
