@@ -216,6 +216,9 @@ export const listDelegatedServicesForAccount = defineOperation({
 // ------------------------------------------------------------------ the resource policy
 
 /**
+ * ⚠ The policy is stored, validated and returned; iamlocal does not yet let it authorize member accounts
+ * for the management-account operations it names (they keep answering AccessDeniedException).
+ *
  * A delegation policy: an IAM resource policy (Principal required) whose actions are Organizations
  * actions ("You can only specify actions for AWS Organizations", UNSUPPORTED_ACTION_IN_RESOURCE_POLICY)
  * and whose resources are Organizations ARNs or `*` (UNSUPPORTED_RESOURCE_IN_RESOURCE_POLICY).
