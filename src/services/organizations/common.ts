@@ -100,6 +100,12 @@ export function findAccount(store: Store, org: Organization, accountId: string, 
   return p;
 }
 
+/** What an operation on a member account is authorized against: its ARN (AccountNotFoundException for an account outside the organization). */
+export function memberResource(call: Call, accountId: string): string {
+  const org = requireManagement(call);
+  return orgArns.account(org, findAccount(call.store, org, accountId).accountId);
+}
+
 /** A policy of this organization by the id the API shows, or PolicyNotFoundException. */
 export function findPolicy(store: Store, org: Organization, publicId: string): OrgPolicy {
   const p = store.organizations.policy(store.organizations.storedPolicyId(org.id, publicId));

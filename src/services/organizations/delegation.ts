@@ -13,7 +13,7 @@ import { PolicyValidationError, type RequestContext } from '../../policy/types';
 import type { Organization } from '../../store/repos/organizations';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
-import { accountShape, callerOrg, findAccount, orgArns, requireManagement } from './common';
+import { accountShape, callerOrg, findAccount, memberResource, orgArns, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page, type PagingInput } from './input';
 import { putTags, resourcePolicyArn } from './tags';
@@ -113,12 +113,6 @@ function readAdmin(params: Record<string, unknown>): AdminInput {
   return { accountId, servicePrincipal: servicePrincipal(v, true) };
 }
 
-/** The member's account ARN (AccountNotFoundException for an account outside the organization). */
-function memberArn(call: Call, accountId: string): string {
-  const org = requireManagement(call);
-  return orgArns.account(org, findAccount(call.store, org, accountId).accountId);
-}
-
 export const registerDelegatedAdministrator = defineOperation({
   name: 'RegisterDelegatedAdministrator',
   service: 'organizations',
@@ -126,7 +120,7 @@ export const registerDelegatedAdministrator = defineOperation({
   mutating: true,
   input: readAdmin,
   guard: (_input, call) => void requireManagement(call),
-  resource: (input, call) => memberArn(call, input.accountId),
+  resource: (input, call) => memberResource(call, input.accountId),
   conditionKeys: (input) => spKey(input.servicePrincipal),
   handler(input, call) {
     const { store } = call;
@@ -148,7 +142,7 @@ export const deregisterDelegatedAdministrator = defineOperation({
   mutating: true,
   input: readAdmin,
   guard: (_input, call) => void requireManagement(call),
-  resource: (input, call) => memberArn(call, input.accountId),
+  resource: (input, call) => memberResource(call, input.accountId),
   conditionKeys: (input) => spKey(input.servicePrincipal),
   handler(input, call) {
     const { store } = call;
