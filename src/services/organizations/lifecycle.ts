@@ -11,7 +11,7 @@ import type { CreateAccountRequest, Organization } from '../../store/repos/organ
 import type { Store } from '../../store/store';
 import type { IdSource } from '../../runtime';
 import { defineOperation, type Call } from '../types';
-import { callerOrg, findAccount, memberResource, orgArns, requireManagement } from './common';
+import { callerOrg, findAccount, memberResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page } from './input';
 import { ALL_FEATURES_LIFETIME_DAYS, handshakeShape, recordHandshake } from './handshakes';
