@@ -143,6 +143,28 @@ export const ERROR_CODES = {
   IncorrectState: 400,
   DryRunOperation: 412,
   UnauthorizedOperation: 403,
+  // Amazon S3 (REST XML; https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList),
+  // answered by the authorizing proxy (src/proxy/). S3's own ExpiredToken is 400 and its unknown key is
+  // InvalidAccessKeyId: the S3 codec (src/proxy/s3/errors.ts) maps the pipeline's codes onto S3's.
+  InvalidRequest: 400,
+  AuthorizationHeaderMalformed: 400,
+  AuthorizationQueryParametersError: 400,
+  RequestTimeTooSkewed: 403,
+  InvalidArgument: 400,
+  InvalidAccessKeyId: 403,
+  InvalidToken: 400,
+  XAmzContentSHA256Mismatch: 400,
+  NoSuchBucketPolicy: 404,
+  MalformedXML: 400,
+  MalformedPolicy: 400,
+  MethodNotAllowed: 405,
+  BadGateway: 502,
+  // Amazon DynamoDB (AWS JSON 1.0; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html:
+  // every client error is a 400, AccessDeniedException and UnknownOperationException included), answered by the proxy
+  UnrecognizedClientException: 400,
+  InvalidSignatureException: 400,
+  IncompleteSignatureException: 400,
+  MissingAuthenticationTokenException: 400,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;
