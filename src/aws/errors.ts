@@ -112,6 +112,18 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  HandshakeConstraintViolationException: 400,
+  HandshakeNotFoundException: 400,
+  InvalidHandshakeTransitionException: 400,
+  HandshakeAlreadyInStateException: 400,
+  DuplicateHandshakeException: 400,
+  AccountAlreadyRegisteredException: 400,
+  AccountNotRegisteredException: 400,
+  ResourcePolicyNotFoundException: 400,
+  EffectivePolicyNotFoundException: 400,
+  ResponsibilityTransferNotFoundException: 400,
+  ResponsibilityTransferAlreadyInStatusException: 400,
+  InvalidResponsibilityTransferTransitionException: 400,
   // EKS (botocore eks/2017-11-01/service-2.json; its AccessDeniedException is 403, which the restJson1
   // codec gives the pipeline's AccessDenied) and EKS Auth (eks-auth/2023-11-26: AccessDeniedException
   // and ExpiredTokenException 400, the same statuses as the entries above)

@@ -19,6 +19,8 @@ import { LoginProfilesRepo } from './repos/login-profiles';
 import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
+import { OrgHandshakesRepo } from './repos/org-handshakes';
+import { OrgSettingsRepo } from './repos/org-settings';
 import { OrganizationsRepo } from './repos/organizations';
 import { PodIdentityRepo } from './repos/pod-identity';
 import { RolesRepo } from './repos/roles';
@@ -64,6 +66,10 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  /** Organizations handshakes and responsibility transfers (migration 015). */
+  readonly orgHandshakes: OrgHandshakesRepo;
+  /** Trusted service access, delegated administrators, the resource policy (migration 015). */
+  readonly orgSettings: OrgSettingsRepo;
   readonly samlProviders: SamlProvidersRepo;
   readonly mockSamlIdps: MockSamlIdpsRepo;
   readonly podIdentity: PodIdentityRepo;
@@ -99,6 +105,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.orgHandshakes = new OrgHandshakesRepo(this.db);
+    this.orgSettings = new OrgSettingsRepo(this.db);
     this.samlProviders = new SamlProvidersRepo(this.db);
     this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
     this.podIdentity = new PodIdentityRepo(this.db);
