@@ -19,6 +19,7 @@ import { explainDecision } from './policy/explain';
 import { EC2_NAMESPACE, EC2_VERSION, encodeEc2Error, encodeEc2Success } from './http/ec2-encode';
 import { encodeError, toAwsError } from './http/error-encode';
 import { recordDecision } from './observe/request-record';
+import { recordLastAccess } from './observe/last-accessed';
 import { decodeJsonBody, encodeJsonError, encodeJsonSuccess, isJsonRequest, parseTarget, unknownOperation } from './http/json-protocol';
 import { decodeForm, expandParams } from './http/query-decode';
 import { encodeQueryJsonError, encodeQueryJsonSuccess, wantsQueryJson } from './http/query-json';
@@ -375,6 +376,8 @@ function recorded(store: Store, call: Call, action: string, resource: string, ch
     throw e;
   }
   recordDecision(store, { ...base, decision: 'allowed' });
+  // Access Advisor's last-accessed data: what each IAM user and role was authorized for (migration 016).
+  recordLastAccess(store, p, action, call.region, call.now);
 }
 
 function logLine(s: RequestState, status: number, err?: AwsError): void {

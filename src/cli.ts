@@ -23,9 +23,11 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
   // `iamlocal decisions|reset|clock|snapshot …`: admin calls against a running server (src/cli-admin.ts).
   if ((ADMIN_COMMANDS as readonly string[]).includes(process.argv[2] ?? '')) process.exit(await runAdminCommand(process.argv[2]!, process.argv.slice(3)));
+  // `iamlocal proxy --upstream s3=URL …`: the server with its authorizing proxies (`--upstream` is `--proxy-upstream`).
+  const argv = process.argv[2] === 'proxy' ? proxyArgs(process.argv.slice(3)) : process.argv.slice(2);
   let config;
   try {
-    config = resolveConfig(process.argv.slice(2));
+    config = resolveConfig(argv);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`iamlocal: ${e.message}\n`);
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   for (const line of startupLines(server.url, server.summary(), config)) process.stdout.write(line + '\n');
   if (server.webhook) process.stdout.write(`pod identity webhook on ${server.webhook.url} (CA: GET /_iamlocal/webhook)\n`);
   if (server.imdsUrl) process.stdout.write(`iamlocal instance metadata service on ${server.imdsUrl}\n`);
+  for (const p of server.proxies) process.stdout.write(`iamlocal ${p.service} authorizing proxy on ${p.url} -> ${p.upstream}\n`);
   if (server.ecsUrl) process.stdout.write(`iamlocal ECS task credentials on ${server.ecsUrl}/v2/credentials/<id>\n`);
 
   let stopping = false;
@@ -75,6 +78,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function proxyArgs(argv: string[]): string[] {
+  return argv.map((a) => (a === '--upstream' ? '--proxy-upstream' : a.startsWith('--upstream=') ? `--proxy-upstream=${a.slice('--upstream='.length)}` : a));
 }
 
 main().catch((e) => {

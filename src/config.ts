@@ -2,6 +2,7 @@
 // variables that override them, and the structured JSON logger the levels drive.
 import { join } from 'node:path';
 import { applyOptions, formatOptions, type OptionSpec } from './cli-args';
+import { parseProxyUpstream, type ProxyUpstream } from './proxy/upstream-spec';
 import type { EnforceMode } from './observe/decisions';
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -58,6 +59,11 @@ export interface Config {
   imdsPort: number | null;
   /** The ECS container credentials listener (/v2/credentials/<id>); null = off (0 = any free port). */
   ecsPort: number | null;
+  /**
+   * Upstream emulators the authorizing proxy fronts, one listener each (src/proxy/): every request is
+   * SigV4-verified and decided by the evaluator before it is re-signed and forwarded.
+   */
+  proxyUpstreams: ProxyUpstream[];
 }
 
 /** The documented root key of account 000000000000 (admin endpoints, root-only behaviour). */
@@ -85,6 +91,7 @@ export const defaults: Config = {
   decisionLogPersist: false,
   imdsPort: null,
   ecsPort: null,
+  proxyUpstreams: [],
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -149,6 +156,14 @@ function keyFromEnv(env: NodeJS.ProcessEnv, idVar: string, secretVar: string): R
   return { accessKeyId: id.trim(), secretAccessKey: secret };
 }
 
+function upstream(v: string, what: string): ProxyUpstream {
+  try {
+    return parseProxyUpstream(v);
+  } catch (e) {
+    throw new ConfigError(`${what}: ${(e as Error).message}`);
+  }
+}
+
 export type ResolvedConfig = Config & { help: boolean; cliSeeds: string[] | null };
 
 /**
@@ -195,6 +210,10 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     fromFlag: (c, v) => void (c.imdsPort = parseOptionalPort(v, '--imds-port')), fromEnv: (c, v) => void (c.imdsPort = parseOptionalPort(v, 'IAMLOCAL_IMDS_PORT')) },
   { flag: '--ecs-port', value: 'N|off', env: 'IAMLOCAL_ECS_PORT', default: 'off', help: 'serve the ECS task credentials endpoint /v2/credentials/<id> on port N (0 = any free port)',
     fromFlag: (c, v) => void (c.ecsPort = parseOptionalPort(v, '--ecs-port')), fromEnv: (c, v) => void (c.ecsPort = parseOptionalPort(v, 'IAMLOCAL_ECS_PORT')) },
+  { flag: '--proxy-upstream', value: 'SERVICE=URL[,port=N][,region=R][,account=ID]', repeatable: true, env: 'IAMLOCAL_PROXY_UPSTREAMS',
+    help: "authorizing proxy in front of an S3 (s3=) or DynamoDB (dynamodb=) emulator: listen on port N, decide every request with iamlocal's IAM, forward it re-signed with the URL's user:password (default S3RVER:S3RVER); env: space-separated",
+    fromFlag: (c, v) => void c.proxyUpstreams.push(upstream(v, '--proxy-upstream')),
+    fromEnv: (c, v) => void c.proxyUpstreams.push(...v.split(/\s+/).filter(Boolean).map((x) => upstream(x, 'IAMLOCAL_PROXY_UPSTREAMS'))) },
   { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
 ];
 
@@ -203,6 +222,7 @@ export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
+       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 proxy (same as --proxy-upstream)
        iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A]   a running server's decisions, one line each with its reason
        iamlocal reset | iamlocal clock [--set ISO | --advance SECONDS | --reset] | iamlocal snapshot save|restore|delete NAME | iamlocal snapshot list
 
@@ -215,7 +235,7 @@ and its root user has the key ${ROOT_CREDENTIALS.accessKeyId} / ${ROOT_CREDENTIA
 
 /** Config from defaults ← environment ← command-line flags. Throws ConfigError on bad input. */
 export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
-  const c: ResolvedConfig = { ...defaults, seeds: [], webhookSans: [], help: false, cliSeeds: null };
+  const c: ResolvedConfig = { ...defaults, seeds: [], webhookSans: [], proxyUpstreams: [], help: false, cliSeeds: null };
   applyOptions(SERVER_OPTIONS, c, argv, env, {
     missing: (flag) => new ConfigError(`${flag} needs a value`),
     unknown: (arg) => new ConfigError(`unknown option ${JSON.stringify(arg)}\n\n${USAGE}`),

@@ -3,6 +3,7 @@
 import { createLogger, defaults, type Config, type DefaultUser, type LogLevel, type RootCredentials } from './config';
 import { AdjustableClock, type Clock } from './runtime';
 import { startServer } from './server';
+import { parseProxyUpstream, type ProxyService } from './proxy/upstream-spec';
 import type { DecisionFilter, DecisionRecord, EnforceMode } from './observe/decisions';
 import type { SeedSource } from './store/seed-load';
 import type { PodIdentityAssociations } from './webhook/identities';
@@ -39,6 +40,8 @@ export interface StartOptions {
   imdsPort?: number;
   /** Serve the ECS task credentials endpoint (0 = any free port). Default off. */
   ecsPort?: number;
+  /** Authorizing proxies: `s3=http://127.0.0.1:9000[,port=N][,account=ID]` specs (see `--proxy-upstream`). */
+  proxyUpstreams?: string[];
 }
 
 export interface IamLocal {
@@ -64,6 +67,8 @@ export interface IamLocal {
   imdsEndpoint: string | null;
   /** Base URL of the ECS credentials endpoint; AWS_CONTAINER_CREDENTIALS_FULL_URI = this + /v2/credentials/<id>. */
   ecsEndpoint: string | null;
+  /** Endpoint of each authorizing proxy by service (`s3`), when proxyUpstreams were given. */
+  proxyEndpoints: Partial<Record<ProxyService, string>>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +89,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     decisionLogSize: opts.decisionLogSize ?? defaults.decisionLogSize,
     imdsPort: opts.imdsPort ?? null,
     ecsPort: opts.ecsPort ?? null,
+    proxyUpstreams: (opts.proxyUpstreams ?? []).map(parseProxyUpstream),
   };
   let clock: AdjustableClock;
   if (opts.clock instanceof AdjustableClock) clock = opts.clock;
@@ -117,6 +123,7 @@ export async function startIamLocal(opts: StartOptions = {}): Promise<IamLocal> 
     },
     imdsEndpoint: server.imdsUrl,
     ecsEndpoint: server.ecsUrl,
+    proxyEndpoints: Object.fromEntries(server.proxies.map((p) => [p.service, p.url])),
     stop: server.stop,
   };
 }

@@ -25,6 +25,7 @@ import { restoreVaultedClusters } from './store/cluster-vault';
 import type { WebhookTlsRecord } from './store/repos/webhook';
 import type { PodIdentityAssociations } from './webhook/identities';
 import { startWebhookServer, type RunningWebhook } from './webhook/server';
+import { startProxyListeners, type ProxyListeners, type RunningProxy } from './proxy/listeners';
 import { DEFAULT_WEBHOOK_SANS, ensureWebhookTls } from './webhook/tls';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
@@ -49,6 +50,8 @@ export interface RunningServer {
   /** Base URL of the ECS credentials listener (config.ecsPort), or null. */
   ecsUrl: string | null;
   workloads: WorkloadEndpoints;
+  /** The authorizing proxies (config.proxyUpstreams), one listener each. */
+  proxies: RunningProxy[];
   stop(): Promise<void>;
 }
 
@@ -161,6 +164,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       throw e;
     }
   }
+  let proxyListeners: ProxyListeners;
+  try {
+    proxyListeners = await startProxyListeners({ store, clock, ids, config, logger, decisions }, config.host, config.proxyUpstreams);
+  } catch (e) {
+    await new Promise<void>((r) => server.close(() => r()));
+    await workloads.close();
+    if (webhook) await webhook.stop();
+    store.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
@@ -190,7 +203,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (stopping ??= new Promise<void>((resolve) => {
       // close() stops accepting and resolves once in-flight requests have finished.
       clearInterval(purge);
-      let pending = 3;
+      let pending = 4;
       const done = () => {
         if (--pending > 0) return;
         decisions.flush();
@@ -200,10 +213,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       };
       server.close(done);
       void workloads.close().then(done);
+      void proxyListeners.close().then(done);
       void (webhook ? webhook.stop() : Promise.resolve()).then(done);
       const s = server as unknown as { closeIdleConnections?: () => void };
       s.closeIdleConnections?.();
     }));
 
-  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), webhook, decisions, snapshots, reset, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, stop };
+  return { url, port: addr.port, host: config.host, store, clock, summary: () => summary(), webhook, decisions, snapshots, reset, imdsUrl: workloads.imdsUrl, ecsUrl: workloads.ecsUrl, workloads, proxies: proxyListeners.proxies, stop };
 }

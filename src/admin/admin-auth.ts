@@ -38,7 +38,8 @@ export type AdminAction =
   | 'ManageWorkloads'
   | 'ReadDecisions'
   | 'ManageSnapshots'
-  | 'UseConsole';
+  | 'UseConsole'
+  | 'ReadDelegationNotifications';
 
 export interface AdminDeps {
   store: Store;

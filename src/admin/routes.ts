@@ -7,6 +7,7 @@ import { AwsError, awsErrors } from '../aws/errors';
 import { encodeError, toAwsError } from '../http/error-encode';
 import { STS_NAMESPACE } from '../http/xml-encode';
 import { discoveryDocument, eksJwksUri, jwks, matchLocalOidcPath, OIDC_CACHE_MAX_AGE_SECONDS, signingAlgorithmsOf } from '../oidc/index';
+import { matchLocalOutboundPath, outboundDiscovery, outboundJwks } from '../oidc/outbound-token';
 import { AdjustableClock } from '../runtime';
 import { clearDiscoveryCache } from '../services/sts/oidc-discovery';
 import { requireAdmin } from './admin-auth';
@@ -123,6 +124,30 @@ export function mountAdmin(app: Hono, deps: AppDeps): void {
   mountSamlIdpAdmin(app, deps);
   // Mock EC2 instances and ECS tasks whose roles IMDS and the ECS endpoint deliver (src/admin/workloads.ts).
   mountWorkloadAdmin(app, deps);
+
+  // Outbound identity federation issuers (IAM EnableOutboundWebIdentityFederation): public, like AWS's
+  // GET <issuer>/.well-known/openid-configuration and <issuer>/.well-known/jwks.json, served at
+  // /_iamlocal/outbound/<issuer id>/.well-known/… (src/oidc/outbound-token.ts).
+  app.get(`${ADMIN_PREFIX}/outbound/*`, (c) => {
+    const m = matchLocalOutboundPath(c.req.path);
+    const o = m ? deps.store.accountFeatures.outboundByIssuer(m.issuerId) : null;
+    if (!m || !o) return c.json({ error: 'not found' }, 404);
+    c.header('cache-control', `public, max-age=${OIDC_CACHE_MAX_AGE_SECONDS}`);
+    return c.json(m.document === 'jwks' ? outboundJwks(o) : outboundDiscovery(o.issuerId));
+  });
+
+  // IAM temporary delegation: SendDelegationToken "sends" the exchange token to the request's
+  // notification channel (an SNS topic iamlocal does not have); the admin reads it here.
+  app.get(`${ADMIN_PREFIX}/delegation-requests/:id`, async (c) => {
+    try {
+      await requireAdmin(c, deps, 'ReadDelegationNotifications');
+      const d = deps.store.delegationRequests.get(c.req.param('id'));
+      if (!d) return c.json({ error: 'not found' }, 404);
+      return c.json({ delegationRequestId: d.id, state: d.state, notificationChannel: d.body.notificationChannel, tradeInToken: d.body.tradeInToken ?? null, expiresAt: d.expiresAt });
+    } catch (e) {
+      return jsonError(c, deps, e);
+    }
+  });
 
   // Mock EKS issuers: GET /_iamlocal/oidc/<ID>/.well-known/openid-configuration and /_iamlocal/oidc/<ID>/keys.
   app.get(`${ADMIN_PREFIX}/oidc/*`, (c) => {

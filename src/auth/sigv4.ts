@@ -6,11 +6,12 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html
 import { timingSafeEqual } from 'node:crypto';
-import { AwsError, awsErrors } from '../aws/errors';
+import { AwsError, awsError, awsErrors } from '../aws/errors';
 import {
   ALGORITHM,
   buildCanonicalRequest,
   buildStringToSign,
+  canonicalHeaders,
   canonicalQuery,
   computeSignature,
   sha256Hex,
@@ -397,4 +398,155 @@ export function presignUrl(
     buildStringToSign(amzDate, scope, canonicalRequest),
   );
   return `${url.origin}${url.pathname}?${rawQuery}&X-Amz-Signature=${signature}`;
+}
+
+// ------------------------------------------------------------------ S3's flavour of SigV4
+
+/** The payload-signing modes of S3 (x-amz-content-sha256), https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html */
+export type S3PayloadMode =
+  | { kind: 'unsigned' }
+  /** The body's SHA-256 (lower-case hex) as signed: the caller checks the body against it while streaming. */
+  | { kind: 'hash'; sha256: string }
+  /** aws-chunked bodies: each chunk (and the trailer) is signed, chained from the seed signature. */
+  | { kind: 'streaming-signed'; trailer: boolean }
+  /** aws-chunked bodies without chunk signatures, with a trailing checksum header. */
+  | { kind: 'streaming-unsigned-trailer' };
+
+/** What a verified S3 request leaves to check later: the payload mode and, for signed chunks, the signing chain's start. */
+export interface S3Verified {
+  payload: S3PayloadMode;
+  /** The request's own signature: the "previous signature" of the first chunk. */
+  seedSignature: string;
+  signingKey: Buffer;
+  amzDate: string;
+  credentialScope: string;
+}
+
+/** The longest a presigned S3 URL may be valid: 7 days (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html). */
+const S3_MAX_EXPIRES = 604800;
+
+function s3PayloadMode(declared: string | undefined): S3PayloadMode | null {
+  if (declared === undefined) return null;
+  const d = declared.trim();
+  switch (d) {
+    case 'UNSIGNED-PAYLOAD':
+      return { kind: 'unsigned' };
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD':
+      return { kind: 'streaming-signed', trailer: false };
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER':
+      return { kind: 'streaming-signed', trailer: true };
+    case 'STREAMING-UNSIGNED-PAYLOAD-TRAILER':
+      return { kind: 'streaming-unsigned-trailer' };
+    default:
+      return isSha256Hex(d) ? { kind: 'hash', sha256: d.toLowerCase() } : null;
+  }
+}
+
+/**
+ * Verify an S3 request's SigV4 signature without its body (the body is streamed and checked by the
+ * caller against the returned payload mode). S3 differs from the other services
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html):
+ * - the canonical URI is the path as sent, neither normalised nor encoded a second time;
+ * - header auth must carry x-amz-content-sha256 (a hash, UNSIGNED-PAYLOAD or a STREAMING-* mode),
+ *   and is refused outside ±15 minutes with RequestTimeTooSkewed;
+ * - presigned URLs sign UNSIGNED-PAYLOAD and are valid for X-Amz-Expires seconds (1 … 604800) from
+ *   X-Amz-Date, judged by `now` (iamlocal's clock); expired ones answer AccessDenied `Request has expired`.
+ * `wallClock` only widens the ±15 minute window of header auth (see authenticate.ts).
+ */
+export function verifyS3SigV4(
+  req: Omit<SignedRequestParts, 'body'>,
+  auth: SigV4Auth,
+  secretAccessKey: string,
+  now: Date,
+  wallClock?: Date,
+): S3Verified {
+  if (auth.service !== 's3') {
+    throw awsError('AuthorizationHeaderMalformed', `The authorization header is malformed; incorrect service "${auth.service}". This endpoint belongs to "s3".`);
+  }
+  if (auth.region.length === 0) throw awsError('AuthorizationHeaderMalformed', `The authorization header is malformed; the region '' is wrong.`);
+  if (!auth.signedHeaders.some((h) => h.toLowerCase() === 'host')) {
+    throw awsError('AccessDenied', 'There were headers present in the request which were not signed', { fields: { HeadersNotSigned: 'host' } });
+  }
+  const t = auth.requestTime.getTime();
+  let payload: S3PayloadMode;
+  if (auth.form === 'query') {
+    const q = new URLSearchParams(req.rawQuery);
+    const raw = q.get('X-Amz-Expires');
+    const expires = raw === null ? NaN : Number(raw);
+    if (!Number.isInteger(expires) || expires < 1 || expires > S3_MAX_EXPIRES) {
+      throw awsError('AuthorizationQueryParametersError', raw === null
+        ? 'X-Amz-Expires must be included in the query parameters.'
+        : expires > S3_MAX_EXPIRES ? 'X-Amz-Expires must be less than a week (in seconds) that is 604800' : 'X-Amz-Expires must be non-negative');
+    }
+    if (now.getTime() > t + expires * 1000) {
+      throw awsError('AccessDenied', 'Request has expired', {
+        fields: { 'X-Amz-Expires': String(expires), Expires: new Date(t + expires * 1000).toISOString().slice(0, 19) + 'Z', ServerTime: now.toISOString().slice(0, 19) + 'Z' },
+      });
+    }
+    const latest = Math.max(now.getTime(), wallClock?.getTime() ?? 0);
+    if (t > latest + WINDOW_MS) throw awsError('AccessDenied', 'Request is not valid yet');
+    payload = { kind: 'unsigned' };
+  } else {
+    const inWindow = (ref: Date | undefined) => ref !== undefined && Math.abs(t - ref.getTime()) <= WINDOW_MS;
+    if (!inWindow(now) && !inWindow(wallClock)) {
+      throw awsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
+        fields: { RequestTime: auth.amzDate, ServerTime: now.toISOString(), MaxAllowedSkewMilliseconds: String(WINDOW_MS) },
+      });
+    }
+    const declared = header(req.headers as SignedRequestParts['headers'], 'x-amz-content-sha256');
+    const mode = s3PayloadMode(declared);
+    if (declared === undefined) throw awsError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+    if (!mode) throw awsError('InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.', { fields: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: declared } });
+    payload = mode;
+  }
+  const payloadHash = auth.form === 'query' ? 'UNSIGNED-PAYLOAD' : header(req.headers as SignedRequestParts['headers'], 'x-amz-content-sha256')!.trim();
+  const canonicalRequest =
+    req.method.toUpperCase() + '\n' +
+    (req.path.length === 0 ? '/' : req.path) + '\n' +
+    canonicalQuery(req.rawQuery, auth.form === 'query' ? 'X-Amz-Signature' : undefined) + '\n' +
+    canonicalHeaders(req.headers, auth.signedHeaders) + '\n' +
+    auth.signedHeaders.join(';') + '\n' +
+    payloadHash;
+  const stringToSign = buildStringToSign(auth.amzDate, auth.credentialScope, canonicalRequest);
+  const key = signingKey(secretAccessKey, auth.scopeDate, auth.region, auth.service);
+  const expected = computeSignature(key, stringToSign);
+  if (!constantTimeEqual(expected, auth.signature)) {
+    // S3 echoes what it signed, so a client can compare (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+    throw awsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
+      fields: { AWSAccessKeyId: auth.accessKeyId, StringToSign: stringToSign, SignatureProvided: auth.signature, CanonicalRequest: canonicalRequest },
+    });
+  }
+  return { payload, seedSignature: expected, signingKey: key, amzDate: auth.amzDate, credentialScope: auth.credentialScope };
+}
+
+/**
+ * Sign a request to an S3-compatible upstream the way the SDKs do for S3 (path as given, not encoded
+ * again; `payloadHash` is the body's SHA-256 or UNSIGNED-PAYLOAD). Returns the headers to add.
+ */
+export function signS3Request(
+  parts: { method: string; host: string; path: string; rawQuery: string; headers: Record<string, string>; payloadHash: string },
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  opts: { region: string; now: Date },
+): Record<string, string> {
+  const amzDate = toAmzDate(opts.now);
+  const scopeDate = amzDate.slice(0, 8);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parts.headers)) headers[k.toLowerCase()] = v;
+  headers['host'] = parts.host;
+  headers['x-amz-date'] = amzDate;
+  headers['x-amz-content-sha256'] = parts.payloadHash;
+  if (creds.sessionToken !== undefined) headers['x-amz-security-token'] = creds.sessionToken;
+  const signedHeaders = Object.keys(headers).sort();
+  const scope = `${scopeDate}/${opts.region}/s3/${TERMINATOR}`;
+  const canonicalRequest =
+    parts.method.toUpperCase() + '\n' + (parts.path || '/') + '\n' + canonicalQuery(parts.rawQuery) + '\n' +
+    canonicalHeaders(headers, signedHeaders) + '\n' + signedHeaders.join(';') + '\n' + parts.payloadHash;
+  const signature = computeSignature(signingKey(creds.secretAccessKey, scopeDate, opts.region, 's3'), buildStringToSign(amzDate, scope, canonicalRequest));
+  const out: Record<string, string> = {
+    'x-amz-date': amzDate,
+    'x-amz-content-sha256': parts.payloadHash,
+    authorization: `${ALGORITHM} Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`,
+  };
+  if (creds.sessionToken !== undefined) out['x-amz-security-token'] = creds.sessionToken;
+  return out;
 }

@@ -150,6 +150,15 @@ export function resourceTagContext(store: Store, resourceArn: string): RequestCo
     if (i && i.accountId === ec2[1]) for (const t of i.tags) ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
     return ctx;
   }
+  // Organizations accounts, roots, OUs, customer policies, the resource policy and transfers: aws:ResourceTag/K
+  // (the resource types' condition keys in https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
+  const org = /^arn:aws:organizations::\d{12}:(account|root|ou|policy|resourcepolicy|transfer)\/o-[a-z0-9]+\/(?:.*\/)?([^/]+)$/.exec(resourceArn);
+  if (org) {
+    const kind = ({ account: 'org-account', root: 'org-unit', ou: 'org-unit', policy: 'org-policy', resourcepolicy: 'org-resource-policy', transfer: 'org-transfer' } as const)[org[1] as 'account'];
+    const ctx: RequestContext = {};
+    for (const t of store.tags.list(kind, org[2]!)) ctx[`aws:ResourceTag/${t.Key}`] = t.Value;
+    return ctx;
+  }
   if (!resourceArn.startsWith('arn:') || !resourceArn.includes(':iam::')) return {};
   const parts = resourceArn.split(':');
   const account = parts[4] ?? '';

@@ -59,6 +59,12 @@ export const ERROR_CODES = {
   NotSupportedService: 404,
   FeatureDisabled: 404,
   FeatureEnabled: 409,
+  // Centralized root access (no httpError in the model: client 400s named by their shape)
+  AccountNotManagementOrDelegatedAdministratorException: 400,
+  CallerIsNotManagementAccountException: 400,
+  OrganizationNotFoundException: 400,
+  OrganizationNotInAllFeaturesModeException: 400,
+  ServiceAccessNotEnabledException: 400,
   // STS (botocore sts/2011-06-15/service-2.json)
   InvalidIdentityToken: 400,
   ExpiredTokenException: 400,
@@ -66,6 +72,11 @@ export const ERROR_CODES = {
   IDPRejectedClaim: 403,
   PackedPolicyTooLarge: 400,
   InvalidAuthorizationMessageException: 400,
+  RegionDisabledException: 403,
+  SessionDurationEscalationException: 403,
+  OutboundWebIdentityFederationDisabledException: 403,
+  JWTPayloadSizeExceededException: 400,
+  ExpiredTradeInTokenException: 400,
   // JSON protocols (smithy awsJson1_1 / restJson1 framework errors)
   SerializationException: 400,
   UnknownOperationException: 400,
@@ -101,6 +112,18 @@ export const ERROR_CODES = {
   RootNotFoundException: 400,
   SourceParentNotFoundException: 400,
   TargetNotFoundException: 400,
+  HandshakeConstraintViolationException: 400,
+  HandshakeNotFoundException: 400,
+  InvalidHandshakeTransitionException: 400,
+  HandshakeAlreadyInStateException: 400,
+  DuplicateHandshakeException: 400,
+  AccountAlreadyRegisteredException: 400,
+  AccountNotRegisteredException: 400,
+  ResourcePolicyNotFoundException: 400,
+  EffectivePolicyNotFoundException: 400,
+  ResponsibilityTransferNotFoundException: 400,
+  ResponsibilityTransferAlreadyInStatusException: 400,
+  InvalidResponsibilityTransferTransitionException: 400,
   // EKS (botocore eks/2017-11-01/service-2.json; its AccessDeniedException is 403, which the restJson1
   // codec gives the pipeline's AccessDenied) and EKS Auth (eks-auth/2023-11-26: AccessDeniedException
   // and ExpiredTokenException 400, the same statuses as the entries above)
@@ -131,6 +154,28 @@ export const ERROR_CODES = {
   IncorrectState: 400,
   DryRunOperation: 412,
   UnauthorizedOperation: 403,
+  // Amazon S3 (REST XML; https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList),
+  // answered by the authorizing proxy (src/proxy/). S3's own ExpiredToken is 400 and its unknown key is
+  // InvalidAccessKeyId: the S3 codec (src/proxy/s3/errors.ts) maps the pipeline's codes onto S3's.
+  InvalidRequest: 400,
+  AuthorizationHeaderMalformed: 400,
+  AuthorizationQueryParametersError: 400,
+  RequestTimeTooSkewed: 403,
+  InvalidArgument: 400,
+  InvalidAccessKeyId: 403,
+  InvalidToken: 400,
+  XAmzContentSHA256Mismatch: 400,
+  NoSuchBucketPolicy: 404,
+  MalformedXML: 400,
+  MalformedPolicy: 400,
+  MethodNotAllowed: 405,
+  BadGateway: 502,
+  // Amazon DynamoDB (AWS JSON 1.0; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html:
+  // every client error is a 400, AccessDeniedException and UnknownOperationException included), answered by the proxy
+  UnrecognizedClientException: 400,
+  InvalidSignatureException: 400,
+  IncompleteSignatureException: 400,
+  MissingAuthenticationTokenException: 400,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;

@@ -381,7 +381,10 @@ function evaluateUnsafe(req: EvalRequest): Decision {
     // Session policies exist only for session principals ("If the principal is not a session
     // principal, the enforcement code returns a final decision of Allow"): role sessions and
     // GetFederationToken sessions.
-    const sessionPrincipal = caller.type === 'AssumedRole' || caller.type === 'FederatedUser';
+    // AssumeRoot sessions are root sessions scoped by a task policy: root keeps its implicit access and
+    // the task policy's Deny statements are final (AWS's task policies are Deny-only), so for the root
+    // user only a session Deny counts (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html).
+    const sessionPrincipal = caller.type === 'AssumedRole' || caller.type === 'FederatedUser' || isRoot;
     if (sessionPrincipal && pol.session && pol.session.length > 0) ses = ev.layer(pol.session, 'session');
     layers.identity = idr.deny ? 'explicitDeny' : idr.allow || isRoot ? 'allowed' : 'implicitDeny';
     if (bnd) layers.boundary = layerOutcome(bnd);

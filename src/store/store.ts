@@ -1,7 +1,10 @@
 // Owns the Store: one SQLite database plus one repository per aggregate. Services reach state only
 // through these repositories; `transaction` wraps one request's mutations.
 import { Db } from './db';
+import { AccessAdvisorRepo } from './repos/access-advisor';
 import { AccessAnalyzerRepo } from './repos/access-analyzer';
+import { AccountFeaturesRepo } from './repos/account-features';
+import { DelegationRequestsRepo } from './repos/delegation-requests';
 import { AccessKeysRepo } from './repos/access-keys';
 import { AccountSettingsRepo } from './repos/account-settings';
 import { AccountsRepo } from './repos/accounts';
@@ -16,6 +19,8 @@ import { LoginProfilesRepo } from './repos/login-profiles';
 import { ManagedPoliciesRepo } from './repos/managed-policies';
 import { MfaDevicesRepo } from './repos/mfa-devices';
 import { OidcProvidersRepo } from './repos/oidc-providers';
+import { OrgHandshakesRepo } from './repos/org-handshakes';
+import { OrgSettingsRepo } from './repos/org-settings';
 import { OrganizationsRepo } from './repos/organizations';
 import { PodIdentityRepo } from './repos/pod-identity';
 import { RolesRepo } from './repos/roles';
@@ -61,6 +66,10 @@ export class Store {
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
+  /** Organizations handshakes and responsibility transfers (migration 015). */
+  readonly orgHandshakes: OrgHandshakesRepo;
+  /** Trusted service access, delegated administrators, the resource policy (migration 015). */
+  readonly orgSettings: OrgSettingsRepo;
   readonly samlProviders: SamlProvidersRepo;
   readonly mockSamlIdps: MockSamlIdpsRepo;
   readonly podIdentity: PodIdentityRepo;
@@ -71,6 +80,12 @@ export class Store {
   readonly loginProfiles: LoginProfilesRepo;
   readonly userCredentials: UserCredentialsRepo;
   readonly serverCertificates: ServerCertificatesRepo;
+  /** Last-accessed data and report jobs (migration 016). */
+  readonly accessAdvisor: AccessAdvisorRepo;
+  /** Organization root access features and outbound identity federation (migration 016). */
+  readonly accountFeatures: AccountFeaturesRepo;
+  /** IAM temporary delegation requests (migration 016). */
+  readonly delegationRequests: DelegationRequestsRepo;
 
   constructor(opts: StoreOptions = {}) {
     this.db = new Db({ filename: opts.filename ?? ':memory:' });
@@ -90,6 +105,8 @@ export class Store {
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);
+    this.orgHandshakes = new OrgHandshakesRepo(this.db);
+    this.orgSettings = new OrgSettingsRepo(this.db);
     this.samlProviders = new SamlProvidersRepo(this.db);
     this.mockSamlIdps = new MockSamlIdpsRepo(this.db);
     this.podIdentity = new PodIdentityRepo(this.db);
@@ -100,6 +117,9 @@ export class Store {
     this.loginProfiles = new LoginProfilesRepo(this.db);
     this.userCredentials = new UserCredentialsRepo(this.db);
     this.serverCertificates = new ServerCertificatesRepo(this.db);
+    this.accessAdvisor = new AccessAdvisorRepo(this.db);
+    this.accountFeatures = new AccountFeaturesRepo(this.db);
+    this.delegationRequests = new DelegationRequestsRepo(this.db);
   }
 
   /** Runs `fn` in one SQLite transaction; it must be synchronous. */

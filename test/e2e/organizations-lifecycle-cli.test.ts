@@ -38,7 +38,8 @@ const DENY_LEAVING = JSON.stringify({
   Statement: [{ Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }],
 });
 
-describe('AWS CLI organizations: account lifecycle', () => {
+// Each CLI call starts a Python interpreter (seconds on a busy 2-core machine): generous time per test.
+describe('AWS CLI organizations: account lifecycle', { timeout: 180_000 }, () => {
   it('create-account → assume OrganizationAccountAccessRole → leave-organization denied by an SCP, allowed once detached', async () => {
     const created = (await ok(ADMIN, 'organizations', 'create-account', '--email', 'workload@example.com', '--account-name', 'Workload')).CreateAccountStatus;
     expect(created).toMatchObject({ AccountName: 'Workload', State: 'SUCCEEDED' });
@@ -78,7 +79,7 @@ describe('AWS CLI organizations: account lifecycle', () => {
     const gone = await aws(member, 'organizations', 'describe-organization');
     expect(gone.out).toContain('An error occurred (AWSOrganizationsNotInUseException) when calling the DescribeOrganization operation: Your account is not a member of an organization.');
     expect((await ok(ADMIN, 'organizations', 'list-accounts')).Accounts.map((a: { Id: string }) => a.Id)).not.toContain(accountId);
-  });
+  }, 180_000); // 13 CLI processes: over 30 s on a machine shared by parallel runs
 
   it('create-account with --role-name names the access role; close-account suspends; remove-account-from-organization removes', async () => {
     const created = (await ok(ADMIN, 'organizations', 'create-account', '--email', 'sandbox@example.com', '--account-name', 'Sandbox', '--role-name', 'VendingAdmin')).CreateAccountStatus;

@@ -11,7 +11,7 @@ export interface CliTarget {
   home: string;
   region: string;
   /** Services whose endpoint (AWS_ENDPOINT_URL_<SERVICE>) is the test server. */
-  services: ReadonlyArray<'IAM' | 'STS' | 'ORGANIZATIONS' | 'EC2' | 'EKS' | 'EKS_AUTH' | 'ACCESSANALYZER'>;
+  services: ReadonlyArray<'IAM' | 'STS' | 'ORGANIZATIONS' | 'EC2' | 'EKS' | 'EKS_AUTH' | 'ACCESSANALYZER' | 'S3'>;
   maxBuffer?: number;
   /** An AWS config file (default: none, /dev/null). */
   configFile?: string;

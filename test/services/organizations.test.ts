@@ -30,6 +30,8 @@ const rootOf = (account: string): Principal => ({ kind: 'root', accountId: accou
 const CALLERS: Record<string, Principal> = { mgmt: rootOf('999999999999'), member: rootOf('000000000000'), outsider: rootOf('222222222222') };
 
 let h: Harness;
+/** Ids saved by fixture set-up steps (`$var:<name>`). */
+const vars: Record<string, string> = {};
 let orgId: string;
 let rootId: string;
 beforeEach(async () => {
@@ -52,6 +54,7 @@ function resolve(v: unknown): unknown {
     return v
       .replace(/\$ou:(\w+)/g, (_m, name: string) => h.store.organizations.unitByName(orgId, rootId, name)!.id)
       .replace(/\$policy:(\w+)/g, (_m, name: string) => h.store.organizations.policyByName(orgId, 'SERVICE_CONTROL_POLICY', name)!.id)
+      .replace(/\$var:(\w+)/g, (_m, name: string) => vars[name]!)
       .replaceAll('$orgId', orgId)
       .replaceAll('$rootId', rootId);
   }
@@ -228,6 +231,11 @@ describe('shapes and paging', () => {
 
 describe('authorization declarations (fixture table)', () => {
   it.each(authzCases.cases.map((c) => [c.op, c] as const))('%s', (_name, c) => {
+    // Rows acting on a handshake or transfer first create it; `$var:<name>` then names its id.
+    for (const step of ('setup' in c ? (c.setup as { op: string; params: Params; save: string; path: string }[]) : [])) {
+      const out = run(step.op, step.params);
+      vars[step.save] = String(step.path.split('.').reduce((o: any, k) => o[k], out));
+    }
     const o = op(c.op);
     const call = h.call(CALLERS.mgmt, 'organizations');
     const input = o.input(resolve(c.params) as Params, call);

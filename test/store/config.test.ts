@@ -87,3 +87,25 @@ describe('config', () => {
     expect(() => resolveConfig([], { IAMLOCAL_ADMIN_ACCESS_KEY_ID: 'AKIAADMIN' })).toThrow('IAMLOCAL_ADMIN_ACCESS_KEY_ID is set but IAMLOCAL_ADMIN_SECRET_ACCESS_KEY is not');
   });
 });
+
+describe('--proxy-upstream (src/proxy/upstream-spec.ts)', () => {
+  it('takes SERVICE=URL with credentials in the URL and options after commas; repeatable; env space-separated', () => {
+    const c = resolveConfig(['--proxy-upstream', 's3=http://KEY:SE%2FCRET@127.0.0.1:9000,port=4570,region=eu-west-1,account=111111111111'], {});
+    expect(c.proxyUpstreams).toEqual([
+      { service: 's3', url: 'http://127.0.0.1:9000', port: 4570, credentials: { accessKeyId: 'KEY', secretAccessKey: 'SE/CRET' }, region: 'eu-west-1', account: '111111111111' },
+    ]);
+    const e = resolveConfig([], { IAMLOCAL_PROXY_UPSTREAMS: 's3=http://127.0.0.1:9000 s3=http://127.0.0.1:9001,port=0' });
+    expect(e.proxyUpstreams.map((u) => [u.url, u.credentials.accessKeyId])).toEqual([['http://127.0.0.1:9000', 'S3RVER'], ['http://127.0.0.1:9001', 'S3RVER']]);
+  });
+
+  it.each([
+    ['dynamo=http://x', /unknown proxy service "dynamo"/],
+    ['s3', /expected SERVICE=URL/],
+    ['s3=not a url', /not a URL/],
+    ['s3=https://h:1', /must be an http:\/\/ URL/],
+    ['s3=http://h:1,port=99999', /port: not a port number/],
+    ['s3=http://h:1,colour=blue', /unknown or bad option/],
+  ])('refuses %s', (spec, why) => {
+    expect(() => resolveConfig(['--proxy-upstream', spec], {})).toThrow(why);
+  });
+});

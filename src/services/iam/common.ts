@@ -111,3 +111,9 @@ export function roleNameInput(params: Params): { roleName: string } {
 }
 export const policyNameRule = { required: true, min: 1, max: 128, pattern: patterns.name } as const;
 export const policyDocumentRule = { required: true, min: 1, max: 131072, pattern: patterns.policyDocument } as const;
+
+/** Operations without input members (EnableOutboundWebIdentityFederation, ListOrganizationsFeatures, …). */
+export function noInput(params: Params): Record<string, never> {
+  new Validator(params, 'iam').done();
+  return {};
+}

@@ -46,6 +46,11 @@ import { serviceLinkedRoleOperations } from './service-linked-roles';
 import { userCredentialOperations } from './user-credentials';
 import { credentialReportOperations } from './credential-report';
 import { serverCertificateOperations } from './server-certificates';
+import { accessAdvisorOperations } from './access-advisor';
+import { organizationsAccessReportOperations } from './organizations-access-report';
+import { rootAccessOperations } from './root-access';
+import { outboundFederationOperations } from './outbound-federation';
+import { delegationRequestOperations } from './delegation-requests';
 
 export const iamOperations = operationTable([
   createRole,
@@ -133,4 +138,10 @@ export const iamOperations = operationTable([
   ...userCredentialOperations,
   ...credentialReportOperations,
   ...serverCertificateOperations,
+  // Access Advisor, organization root access, outbound identity federation (issue 16)
+  ...accessAdvisorOperations,
+  ...organizationsAccessReportOperations,
+  ...rootAccessOperations,
+  ...outboundFederationOperations,
+  ...delegationRequestOperations,
 ]);

@@ -4,14 +4,18 @@
 // and the response shapes (Account, Root, OrganizationalUnit, PolicySummary, PolicyTargetSummary).
 import { PARTITION } from '../../aws/arn';
 import type { RequestContext } from '../../policy/types';
-import { OrganizationsRepo, type OrgPolicy, type OrgPolicyType, type OrgUnit, type Organization } from '../../store/repos/organizations';
+import { ORG_POLICY_TYPES, OrganizationsRepo, type OrgPolicy, type OrgPolicyType, type OrgUnit, type Organization } from '../../store/repos/organizations';
 import type { Store } from '../../store/store';
 import type { Call } from '../types';
 import { orgErrors } from './errors';
 import type { AnyPolicyType } from './input';
 
-/** The policy types iamlocal stores and enforces; the other types of the API exist in no organization here. */
-export const SUPPORTED_TYPES: readonly OrgPolicyType[] = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+/**
+ * The policy types iamlocal stores: every type of the API. SCPs and RCPs are enforced by the authorizer;
+ * the management policy types (tag, backup, AI opt-out, …) are stored, attached and merged into
+ * effective policies (DescribeEffectivePolicy), which is what AWS's own services then read.
+ */
+export const SUPPORTED_TYPES: readonly OrgPolicyType[] = ORG_POLICY_TYPES;
 export function isSupportedType(t: AnyPolicyType): t is OrgPolicyType {
   return (SUPPORTED_TYPES as readonly string[]).includes(t);
 }
@@ -96,6 +100,12 @@ export function findAccount(store: Store, org: Organization, accountId: string, 
   return p;
 }
 
+/** What an operation on a member account is authorized against: its ARN (AccountNotFoundException for an account outside the organization). */
+export function memberResource(call: Call, accountId: string): string {
+  const org = requireManagement(call);
+  return orgArns.account(org, findAccount(call.store, org, accountId).accountId);
+}
+
 /** A policy of this organization by the id the API shows, or PolicyNotFoundException. */
 export function findPolicy(store: Store, org: Organization, publicId: string): OrgPolicy {
   const p = store.organizations.policy(store.organizations.storedPolicyId(org.id, publicId));
@@ -119,7 +129,12 @@ export function policyTypesOf(org: Organization): { Type: OrgPolicyType; Status:
   const out: { Type: OrgPolicyType; Status: 'ENABLED' }[] = [];
   if (org.scpEnabled) out.push({ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' });
   if (org.rcpEnabled) out.push({ Type: 'RESOURCE_CONTROL_POLICY', Status: 'ENABLED' });
+  for (const t of org.enabledTypes) out.push({ Type: t, Status: 'ENABLED' });
   return out;
+}
+
+export function isTypeEnabled(org: Organization, type: OrgPolicyType): boolean {
+  return policyTypesOf(org).some((t) => t.Type === type);
 }
 
 export function rootShape(org: Organization, root: OrgUnit): Record<string, unknown> {

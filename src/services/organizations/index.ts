@@ -6,6 +6,7 @@ import { describeAccount, listAccounts, listAccountsForParent, listChildren, lis
 import {
   closeAccount,
   createAccount,
+  createGovCloudAccount,
   createOrganization,
   deleteOrganization,
   describeCreateAccountStatus,
@@ -14,6 +15,28 @@ import {
   listCreateAccountStatus,
   removeAccountFromOrganization,
 } from './lifecycle';
+import {
+  deleteResourcePolicy,
+  deregisterDelegatedAdministrator,
+  describeResourcePolicy,
+  disableAWSServiceAccess,
+  enableAWSServiceAccess,
+  listAWSServiceAccessForOrganization,
+  listDelegatedAdministrators,
+  listDelegatedServicesForAccount,
+  putResourcePolicy,
+  registerDelegatedAdministrator,
+} from './delegation';
+import { describeEffectivePolicy, listAccountsWithInvalidEffectivePolicy, listEffectivePolicyValidationErrors } from './effective-policies';
+import {
+  acceptHandshake,
+  cancelHandshake,
+  declineHandshake,
+  describeHandshake,
+  inviteAccountToOrganization,
+  listHandshakesForAccount,
+  listHandshakesForOrganization,
+} from './handshakes';
 import { describeOrganization, disablePolicyType, enablePolicyType, listRoots } from './organization';
 import {
   attachPolicy,
@@ -33,6 +56,15 @@ import {
   listOrganizationalUnitsForParent,
   updateOrganizationalUnit,
 } from './units';
+import { listTagsForResource, tagResource, untagResource } from './tags';
+import {
+  describeResponsibilityTransfer,
+  inviteOrganizationToTransferResponsibility,
+  listInboundResponsibilityTransfers,
+  listOutboundResponsibilityTransfers,
+  terminateResponsibilityTransfer,
+  updateResponsibilityTransfer,
+} from './transfers';
 
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128';
 
@@ -70,4 +102,34 @@ export const organizationsOperations = operationTable([
   closeAccount,
   removeAccountFromOrganization,
   leaveOrganization,
+  createGovCloudAccount,
+  inviteAccountToOrganization,
+  acceptHandshake,
+  declineHandshake,
+  cancelHandshake,
+  describeHandshake,
+  listHandshakesForAccount,
+  listHandshakesForOrganization,
+  tagResource,
+  untagResource,
+  listTagsForResource,
+  enableAWSServiceAccess,
+  disableAWSServiceAccess,
+  listAWSServiceAccessForOrganization,
+  registerDelegatedAdministrator,
+  deregisterDelegatedAdministrator,
+  listDelegatedAdministrators,
+  listDelegatedServicesForAccount,
+  putResourcePolicy,
+  describeResourcePolicy,
+  deleteResourcePolicy,
+  describeEffectivePolicy,
+  listEffectivePolicyValidationErrors,
+  listAccountsWithInvalidEffectivePolicy,
+  inviteOrganizationToTransferResponsibility,
+  describeResponsibilityTransfer,
+  listInboundResponsibilityTransfers,
+  listOutboundResponsibilityTransfers,
+  updateResponsibilityTransfer,
+  terminateResponsibilityTransfer,
 ]);

@@ -11,9 +11,10 @@ import type { CreateAccountRequest, Organization } from '../../store/repos/organ
 import type { Store } from '../../store/store';
 import type { IdSource } from '../../runtime';
 import { defineOperation, type Call } from '../types';
-import { callerOrg, findAccount, orgArns, requireManagement } from './common';
+import { callerOrg, findAccount, memberResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page } from './input';
+import { ALL_FEATURES_LIFETIME_DAYS, handshakeShape, recordHandshake } from './handshakes';
 import { organizationShape } from './organization';
 import { orgTagContext } from './units';
 
@@ -66,14 +67,10 @@ export const deleteOrganization = defineOperation({
   },
 });
 
-function handshakeId(ids: IdSource): string {
-  return `h-${ids.base32(10).toLowerCase()}`;
-}
-
 /**
  * EnableAllFeatures: AWS sends every invited member an APPROVE_ALL_FEATURES handshake and switches the
  * feature set once all accepted. ⚠ iamlocal's members never refuse: the feature set switches at once and
- * the ENABLE_ALL_FEATURES handshake is reported ACCEPTED.
+ * the ENABLE_ALL_FEATURES handshake is stored ACCEPTED (DescribeHandshake and ListHandshakesForOrganization show it).
  */
 export const enableAllFeatures = defineOperation({
   name: 'EnableAllFeatures',
@@ -85,23 +82,16 @@ export const enableAllFeatures = defineOperation({
   resource: () => '*',
   handler(_input, call) {
     const org = requireManagement(call);
-    // ⚠ AWS's answer for an organization that already has all features is not recorded; the model's HandshakeConstraintViolation reason ALREADY_IN_AN_ORGANIZATION… does not fit, so InvalidInput.
-    if (org.featureSet === 'ALL') throw orgErrors.invalidInput('INVALID_ENUM');
+    if (org.featureSet === 'ALL') throw orgErrors.handshakeConstraint('ORGANIZATION_ALREADY_HAS_ALL_FEATURES');
     call.store.organizations.setFeatureSet(org.id, 'ALL');
-    const id = handshakeId(call.ids);
-    const now = call.now;
-    return {
-      Handshake: {
-        Id: id,
-        Arn: `${orgArns.organization(org).replace(':organization/', ':handshake/')}/enable_all_features/${id}`,
-        Parties: [{ Id: org.id, Type: 'ORGANIZATION' }],
-        State: 'ACCEPTED',
-        RequestedTimestamp: now,
-        ExpirationTimestamp: new Date(now.getTime() + 90 * 86_400_000),
-        Action: 'ENABLE_ALL_FEATURES',
-        Resources: [{ Value: org.id, Type: 'ORGANIZATION' }],
-      },
-    };
+    const h = recordHandshake(call, org, {
+      action: 'ENABLE_ALL_FEATURES',
+      state: 'ACCEPTED',
+      target: null,
+      resources: [{ Value: org.id, Type: 'ORGANIZATION' }],
+      lifetimeDays: ALL_FEATURES_LIFETIME_DAYS,
+    });
+    return { Handshake: handshakeShape(h) };
   },
 });
 
@@ -205,6 +195,27 @@ export const createAccount = defineOperation({
   },
 });
 
+/**
+ * CreateGovCloudAccount: "the management account must have an associated account in the AWS GovCloud
+ * (US-West) Region". iamlocal emulates the aws partition only, so no management account is
+ * GovCloud-enabled and the call ends in ConstraintViolationException MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED,
+ * after the same input checks and authorization as CreateAccount.
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateGovCloudAccount.html
+ */
+export const createGovCloudAccount = defineOperation({
+  name: 'CreateGovCloudAccount',
+  service: 'organizations',
+  action: 'organizations:CreateGovCloudAccount',
+  mutating: true,
+  input: createAccount.input,
+  guard: (_input, call) => void requireManagement(call),
+  resource: () => '*',
+  conditionKeys: (input) => orgTagContext(input.tags),
+  handler() {
+    throw orgErrors.constraintViolation('MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED');
+  },
+});
+
 export const describeCreateAccountStatus = defineOperation({
   name: 'DescribeCreateAccountStatus',
   service: 'organizations',
@@ -249,11 +260,6 @@ export const listCreateAccountStatus = defineOperation({
 
 // ------------------------------------------------------------------ CloseAccount / RemoveAccountFromOrganization / LeaveOrganization
 
-function memberResource(call: Call, accountId: string): string {
-  const org = requireManagement(call);
-  return orgArns.account(org, findAccount(call.store, org, accountId).accountId);
-}
-
 export const closeAccount = defineOperation({
   name: 'CloseAccount',
   service: 'organizations',
@@ -287,6 +293,7 @@ export const removeAccountFromOrganization = defineOperation({
     const org = requireManagement(call);
     const a = findAccount(call.store, org, input.accountId);
     if (a.accountId === org.managementAccountId) throw orgErrors.masterCannotLeave();
+    if (call.store.orgSettings.servicesOf(a.accountId).length > 0) throw orgErrors.constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG');
     call.store.organizations.removeAccount(a.accountId);
     return undefined;
   },
@@ -305,6 +312,7 @@ export const leaveOrganization = defineOperation({
     const org = callerOrg(call);
     const account = call.principal.accountId!;
     if (account === org.managementAccountId) throw orgErrors.masterCannotLeave();
+    if (call.store.orgSettings.servicesOf(account).length > 0) throw orgErrors.constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG');
     call.store.organizations.removeAccount(account);
     return undefined;
   },

@@ -82,8 +82,8 @@ export const enablePolicyType = defineOperation({
     const org = requireManagement(call);
     const root = findUnit(call.store, org, input.rootId, orgErrors.rootNotFound);
     if (root.kind !== 'root') throw orgErrors.rootNotFound();
-    // Only SCPs and RCPs are enforced by iamlocal; enabling another type would promise behaviour it lacks.
-    if (!isSupportedType(input.policyType)) throw orgErrors.policyTypeNotAvailable();
+    // Every policy type needs all features: "you can enable SCPs only after you enable all features".
+    if (!isSupportedType(input.policyType) || org.featureSet !== 'ALL') throw orgErrors.policyTypeNotAvailable();
     if (policyTypesOf(org).some((t) => t.Type === input.policyType)) throw orgErrors.policyTypeAlreadyEnabled();
     call.store.organizations.setPolicyTypeEnabled(org.id, input.policyType, true);
     return { Root: rootShape(call.store.organizations.get(org.id)!, root) };

@@ -24,6 +24,7 @@ import {
 } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, type AnyPolicyType, type PagingInput } from './input';
+import { ManagementPolicySyntaxError, validateManagementPolicy } from './effective';
 import { orgTagContext } from './units';
 
 export const MAX_POLICY_CHARS = 5120;
@@ -33,15 +34,34 @@ export const MAX_POLICIES_PER_TYPE = 1000;
 const policyIdRule = { required: true, max: 130, pattern: idPatterns.policyId } as const;
 const targetIdRule = { required: true, max: 100, pattern: idPatterns.targetId, patternReason: 'INVALID_PATTERN_TARGET_ID' } as const;
 
-/** Grammar (MalformedPolicyDocumentException, whose text never says what is wrong) and size. */
+/**
+ * Size limits per type ("Maximum size of a policy document"): SCPs and RCPs 5,120 characters; tag,
+ * backup and the other management policies 10,000; AI services opt-out policies 2,500 (⚠ the newer
+ * types' limits are taken as 10,000).
+ */
+export function maxPolicyChars(type: OrgPolicyType): number {
+  if (type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY') return MAX_POLICY_CHARS;
+  return type === 'AISERVICES_OPT_OUT_POLICY' ? 2500 : 10_000;
+}
+
+/** Attachments of one type per root, OU or account: 5 SCPs, 5 RCPs; ⚠ 10 of each management type. */
+export function maxAttached(type: OrgPolicyType): number {
+  return type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY' ? MAX_ATTACHED_PER_TARGET : 10;
+}
+
+/**
+ * Grammar (MalformedPolicyDocumentException, whose text never says what is wrong) and size. SCPs and
+ * RCPs are IAM policy documents; the management types use the inheritance-operator syntax.
+ */
 function checkContent(type: OrgPolicyType, content: string): void {
   try {
-    validatePolicyDocument(content, type === 'SERVICE_CONTROL_POLICY' ? 'scp' : 'rcp');
+    if (type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY') validatePolicyDocument(content, type === 'SERVICE_CONTROL_POLICY' ? 'scp' : 'rcp');
+    else validateManagementPolicy(content);
   } catch (e) {
-    if (e instanceof PolicyValidationError) throw orgErrors.malformedPolicy();
+    if (e instanceof PolicyValidationError || e instanceof ManagementPolicySyntaxError) throw orgErrors.malformedPolicy();
     throw e;
   }
-  if (content.length > MAX_POLICY_CHARS) throw orgErrors.constraintViolation('POLICY_CONTENT_LIMIT_EXCEEDED');
+  if (content.length > maxPolicyChars(type)) throw orgErrors.constraintViolation('POLICY_CONTENT_LIMIT_EXCEEDED');
 }
 
 function policyShape(org: Organization, p: OrgPolicy): Record<string, unknown> {
@@ -117,12 +137,13 @@ export const createPolicy = defineOperation({
   handler(input, call) {
     const { store } = call;
     const org = requireManagement(call);
-    // ⚠ iamlocal stores and enforces SCPs and RCPs only; the other policy types are refused.
     if (!isSupportedType(input.type)) throw orgErrors.policyTypeNotAvailable();
     checkContent(input.type, input.content);
     if (store.organizations.policyByName(org.id, input.type, input.name)) throw orgErrors.duplicatePolicy();
     if (store.organizations.countPolicies(org.id, input.type) >= MAX_POLICIES_PER_TYPE) throw orgErrors.constraintViolation('POLICY_NUMBER_LIMIT_EXCEEDED');
-    const p = store.organizations.createPolicy({ id: input.id, orgId: org.id, type: input.type, name: input.name, description: input.description, content: input.content });
+    const p = store.organizations.createPolicy({
+      id: input.id, orgId: org.id, type: input.type, name: input.name, description: input.description, content: input.content, updatedAt: call.now.toISOString(),
+    });
     if (input.tags?.length) store.tags.put('org-policy', p.id, input.tags, false);
     return policyShape(org, p);
   },
@@ -177,6 +198,7 @@ export const updatePolicy = defineOperation({
       name,
       description: input.description ?? policy.description,
       content: input.content ?? policy.content,
+      updatedAt: call.now.toISOString(),
     });
     return policyShape(org, store.organizations.policy(policy.id)!);
   },
@@ -316,7 +338,7 @@ export const attachPolicy = defineOperation({
     const target = findTarget(store, org, input.targetId);
     if (!isEnabled(org, policy.type)) throw orgErrors.policyTypeNotEnabled();
     if (store.organizations.isAttached(policy.id, target.id)) throw orgErrors.duplicatePolicyAttachment();
-    if (store.organizations.attachedTo(target.id, policy.type).length >= MAX_ATTACHED_PER_TARGET) {
+    if (store.organizations.attachedTo(target.id, policy.type).length >= maxAttached(policy.type)) {
       throw orgErrors.constraintViolation('MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED');
     }
     store.organizations.attach(policy.id, target.id);

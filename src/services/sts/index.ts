@@ -4,6 +4,9 @@ import { operationTable } from '../types';
 import { assumeRole } from './assume-role';
 import { assumeRoleWithSAML } from './assume-role-with-saml';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
+import { assumeRoot } from './assume-root';
+import { getWebIdentityToken } from './get-web-identity-token';
+import { getDelegatedAccessToken } from './get-delegated-access-token';
 import { decodeAuthorizationMessageOp } from './decode-authorization-message';
 import { getAccessKeyInfo } from './get-access-key-info';
 import { getCallerIdentity } from './get-caller-identity';
@@ -19,4 +22,7 @@ export const stsOperations = operationTable([
   getFederationToken,
   getAccessKeyInfo,
   decodeAuthorizationMessageOp,
+  assumeRoot,
+  getWebIdentityToken,
+  getDelegatedAccessToken,
 ]);

@@ -117,7 +117,7 @@ export function credentialsOf(s: Session): { AccessKeyId: string; SecretAccessKe
 /** What GetSessionToken / GetFederationToken sessions record beyond the common fields. */
 export interface CallerSessionSpec {
   kind: 'session-token' | 'root' | 'federated-user';
-  via: 'GetSessionToken' | 'GetFederationToken';
+  via: 'GetSessionToken' | 'GetFederationToken' | 'AssumeRoot' | 'GetDelegatedAccessToken';
   seconds: number;
   principalArn: string;
   principalId: string;

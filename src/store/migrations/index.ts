@@ -12,6 +12,8 @@ import { migration011 } from './011-saml';
 import { migration012 } from './012-account-settings';
 import { migration013 } from './013-org-lifecycle';
 import { migration014 } from './014-server-certificates';
+import { migration015 } from './015-org-extensions';
+import { migration016 } from './016-access-advisor-root-outbound';
 
 export interface Migration {
   version: number;
@@ -32,4 +34,6 @@ export const migrations: Migration[] = [
   { version: 12, name: 'account-settings', sql: migration012 },
   { version: 13, name: 'org-lifecycle', sql: migration013 },
   { version: 14, name: 'server-certificates', sql: migration014 },
+  { version: 15, name: 'org-extensions', sql: migration015 },
+  { version: 16, name: 'access-advisor-root-outbound', sql: migration016 },
 ];

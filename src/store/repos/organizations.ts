@@ -5,7 +5,15 @@
 // this repository does the same, so a fresh organization allows everything.
 import type { Db } from '../db';
 
-export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+/** Every policy type of the Organizations API (botocore's PolicyType enum); SCPs and RCPs are the authorization ones. */
+export const ORG_POLICY_TYPES = [
+  'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY', 'TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY', 'INSPECTOR_POLICY', 'UPGRADE_ROLLOUT_POLICY', 'BEDROCK_POLICY', 'S3_POLICY',
+  'NETWORK_SECURITY_DIRECTOR_POLICY',
+] as const;
+export type OrgPolicyType = (typeof ORG_POLICY_TYPES)[number];
+/** The policy types the authorizer evaluates (the others are management policies: stored, attached, merged into effective policies). */
+export type AuthzPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
 
 export const FULL_AWS_ACCESS_ID = 'p-FullAWSAccess';
 export const FULL_AWS_ACCESS_CONTENT = JSON.stringify({
@@ -52,6 +60,8 @@ export interface Organization {
   featureSet: string;
   scpEnabled: boolean;
   rcpEnabled: boolean;
+  /** Management policy types enabled in the root (tag, backup, AI opt-out, …), in enabling order. */
+  enabledTypes: OrgPolicyType[];
   createdAt: string;
 }
 
@@ -71,6 +81,8 @@ export interface OrgPolicy {
   description: string | null;
   content: string;
   awsManaged: boolean;
+  /** When the policy was created or last updated (null for AWS-managed and pre-migration-15 policies). */
+  updatedAt: string | null;
 }
 
 /** Where an account sits: its organization and the chain root → OUs (the account itself excluded). */
@@ -105,6 +117,7 @@ interface PolicyRow {
   description: string | null;
   content: string;
   aws_managed: number;
+  updated_at: string | null;
 }
 
 interface PlacementRow {
@@ -154,6 +167,7 @@ const toPolicy = (r: PolicyRow): OrgPolicy => ({
   description: r.description,
   content: r.content,
   awsManaged: r.aws_managed === 1,
+  updatedAt: r.updated_at,
 });
 
 export class OrganizationsRepo {
@@ -168,6 +182,7 @@ export class OrganizationsRepo {
       featureSet: r.feature_set,
       scpEnabled: r.scp_enabled === 1,
       rcpEnabled: r.rcp_enabled === 1,
+      enabledTypes: this.db.all<{ type: OrgPolicyType }>('SELECT type FROM org_enabled_policy_types WHERE org_id = ? ORDER BY rowid', r.id).map((t) => t.type),
       createdAt: r.created_at,
     };
   }
@@ -252,12 +267,12 @@ export class OrganizationsRepo {
     return { org: this.get(a.org_id)!, path };
   }
 
-  createPolicy(p: Omit<OrgPolicy, 'awsManaged'>): OrgPolicy {
+  createPolicy(p: Omit<OrgPolicy, 'awsManaged' | 'updatedAt'> & { updatedAt?: string | null }): OrgPolicy {
     this.db.run(
-      'INSERT INTO org_policies (id, org_id, type, name, description, content, aws_managed) VALUES (?, ?, ?, ?, ?, ?, 0)',
-      p.id, p.orgId, p.type, p.name, p.description, p.content,
+      'INSERT INTO org_policies (id, org_id, type, name, description, content, aws_managed, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+      p.id, p.orgId, p.type, p.name, p.description, p.content, p.updatedAt ?? null,
     );
-    return { ...p, awsManaged: false };
+    return { ...p, awsManaged: false, updatedAt: p.updatedAt ?? null };
   }
 
   policy(id: string): OrgPolicy | null {
@@ -350,8 +365,11 @@ export class OrganizationsRepo {
     return this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM org_policies WHERE org_id = ? AND type = ?', orgId, type)!.n;
   }
 
-  updatePolicy(id: string, p: { name: string; description: string | null; content: string }): void {
-    this.db.run('UPDATE org_policies SET name = ?, description = ?, content = ? WHERE id = ?', p.name, p.description, p.content, id);
+  updatePolicy(id: string, p: { name: string; description: string | null; content: string; updatedAt?: string }): void {
+    this.db.run(
+      'UPDATE org_policies SET name = ?, description = ?, content = ?, updated_at = COALESCE(?, updated_at) WHERE id = ?',
+      p.name, p.description, p.content, p.updatedAt ?? null, id,
+    );
   }
 
   deletePolicy(id: string): void {
@@ -374,12 +392,20 @@ export class OrganizationsRepo {
    * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisablePolicyType.html).
    */
   setPolicyTypeEnabled(orgId: string, type: OrgPolicyType, enabled: boolean): void {
-    const column = type === 'SERVICE_CONTROL_POLICY' ? 'scp_enabled' : 'rcp_enabled';
-    this.db.run(`UPDATE organizations SET ${column} = ? WHERE id = ?`, enabled ? 1 : 0, orgId);
+    if (type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY') {
+      const column = type === 'SERVICE_CONTROL_POLICY' ? 'scp_enabled' : 'rcp_enabled';
+      this.db.run(`UPDATE organizations SET ${column} = ? WHERE id = ?`, enabled ? 1 : 0, orgId);
+    } else if (enabled) {
+      this.db.run('INSERT OR IGNORE INTO org_enabled_policy_types (org_id, type) VALUES (?, ?)', orgId, type);
+    } else {
+      this.db.run('DELETE FROM org_enabled_policy_types WHERE org_id = ? AND type = ?', orgId, type);
+    }
     if (!enabled) {
       this.db.run('DELETE FROM org_policy_attachments WHERE policy_id IN (SELECT id FROM org_policies WHERE org_id = ? AND type = ?)', orgId, type);
       return;
     }
+    // Management policy types have no AWS-managed default policy to attach.
+    if (type !== 'SERVICE_CONTROL_POLICY' && type !== 'RESOURCE_CONTROL_POLICY') return;
     const full = type === 'SERVICE_CONTROL_POLICY' ? this.fullAwsAccessId(orgId) : this.ensureRcpFullAccess(orgId);
     for (const u of this.db.all<{ id: string }>('SELECT id FROM org_units WHERE org_id = ?', orgId)) this.attach(full, u.id);
     for (const a of this.accounts(orgId)) this.attach(full, a.accountId);
@@ -409,6 +435,7 @@ export class OrganizationsRepo {
   /** Takes an account out of its organization with its direct policy attachments. */
   removeAccount(accountId: string): void {
     this.db.run('DELETE FROM org_policy_attachments WHERE target_id = ?', accountId);
+    this.db.run('DELETE FROM org_delegated_admins WHERE account_id = ?', accountId);
     this.db.run('DELETE FROM org_accounts WHERE account_id = ?', accountId);
   }
 
@@ -418,6 +445,7 @@ export class OrganizationsRepo {
     for (const id of unitIds) this.db.run('DELETE FROM org_policy_attachments WHERE target_id = ?', id);
     for (const a of this.accounts(orgId)) this.removeAccount(a.accountId);
     this.db.run('DELETE FROM org_create_account_requests WHERE org_id = ?', orgId);
+    this.db.run('DELETE FROM org_handshakes WHERE org_id = ?', orgId);
     this.db.run(`DELETE FROM org_units WHERE org_id = ? AND kind = 'ou'`, orgId);
     this.db.run('DELETE FROM org_policies WHERE org_id = ?', orgId);
     this.db.run('DELETE FROM org_units WHERE org_id = ?', orgId);

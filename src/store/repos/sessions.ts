@@ -11,6 +11,7 @@ export type SessionVia =
   | 'GetFederationToken'
   | 'GetSessionToken'
   | 'AssumeRoot'
+  | 'GetDelegatedAccessToken'
   | 'AssumeRoleForPodIdentity';
 
 export interface Session {

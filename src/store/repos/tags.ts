@@ -3,7 +3,7 @@
 import type { Db } from '../db';
 
 export type TagResourceKind =
-  | 'role' | 'user' | 'policy' | 'oidc-provider' | 'instance-profile' | 'mfa' | 'org-policy' | 'org-unit' | 'org-account' | 'saml-provider'
+  | 'role' | 'user' | 'policy' | 'oidc-provider' | 'instance-profile' | 'mfa' | 'org-policy' | 'org-unit' | 'org-account' | 'org-resource-policy' | 'org-handshake' | 'org-transfer' | 'saml-provider'
   | 'server-certificate' | 'eks-cluster' | 'eks-pod-identity-association';
 
 export interface Tag {
