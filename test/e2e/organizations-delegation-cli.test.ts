@@ -4,37 +4,18 @@
 // policy merged root → account (describe-effective-policy from the member itself); a billing transfer
 // accepted by another organization's management account; create-gov-cloud-account's answer.
 // Seed: test/fixtures/organizations/delegation-seed.json.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIamLocal, type IamLocal } from '../../src/index';
+import { describe, expect, it } from 'vitest';
 import seed from '../fixtures/organizations/delegation-seed.json';
-import { awsCli, type CliCreds, type CliResult } from '../helpers/aws-cli';
+import type { CliCreds } from '../helpers/aws-cli';
+import { cliServer } from '../helpers/aws-cli-server';
 
 const ADMIN: CliCreds = seed.users[0].accessKeys[0];
 const INVITEE: CliCreds = seed.accounts[1].rootAccessKeys![0];
 const MEMBER: CliCreds = seed.accounts[2].rootAccessKeys![0];
 const OTHER: CliCreds = seed.accounts[3].rootAccessKeys![0];
 
-let iam: IamLocal;
-let home: string;
-beforeAll(async () => {
-  iam = await startIamLocal({ seed: [seed] });
-  home = mkdtempSync(join(tmpdir(), 'iamlocal-orgs-delegation-'));
-});
-afterAll(async () => {
-  await iam?.stop();
-});
-
-async function aws(creds: CliCreds, ...args: string[]): Promise<CliResult> {
-  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['ORGANIZATIONS', 'IAM', 'STS'] }, creds, args);
-}
-async function ok(creds: CliCreds, ...args: string[]): Promise<any> {
-  const r = await aws(creds, ...args);
-  if (!r.ok) throw new Error(`aws ${args.join(' ')} failed: ${r.out}`);
-  return r.out.trim() === '' ? {} : JSON.parse(r.out);
-}
+const server = cliServer(seed, 'orgs-delegation');
+const { aws, ok } = server;
 
 // Each case starts 6–12 CLI processes (about a second each, more on a loaded machine).
 const SLOW = 180_000;

@@ -3,35 +3,16 @@
 // management account → the new account's leave-organization denied by a DenyLeavingOrganization SCP →
 // allowed once detached; the management account cannot leave; create/delete-organization of a lone account.
 // Seed: test/fixtures/organizations/lifecycle-seed.json.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIamLocal, type IamLocal } from '../../src/index';
+import { describe, expect, it } from 'vitest';
 import seed from '../fixtures/organizations/lifecycle-seed.json';
-import { awsCli, type CliCreds, type CliResult } from '../helpers/aws-cli';
+import type { CliCreds } from '../helpers/aws-cli';
+import { cliServer } from '../helpers/aws-cli-server';
 
 const ADMIN: CliCreds = seed.users[0].accessKeys[0];
 const LONER: CliCreds = seed.accounts[1].rootAccessKeys![0];
 
-let iam: IamLocal;
-let home: string;
-beforeAll(async () => {
-  iam = await startIamLocal({ seed: [seed] });
-  home = mkdtempSync(join(tmpdir(), 'iamlocal-orgs-lifecycle-'));
-});
-afterAll(async () => {
-  await iam?.stop();
-});
-
-async function aws(creds: CliCreds, ...args: string[]): Promise<CliResult> {
-  return awsCli({ endpoint: iam.endpoint, home, region: 'us-east-1', services: ['ORGANIZATIONS', 'IAM', 'STS'] }, creds, args);
-}
-async function ok(creds: CliCreds, ...args: string[]): Promise<any> {
-  const r = await aws(creds, ...args);
-  if (!r.ok) throw new Error(`aws ${args.join(' ')} failed: ${r.out}`);
-  return r.out.trim() === '' ? {} : JSON.parse(r.out);
-}
+const server = cliServer(seed, 'orgs-lifecycle');
+const { aws, ok } = server;
 
 const DENY_LEAVING = JSON.stringify({
   Version: '2012-10-17',
