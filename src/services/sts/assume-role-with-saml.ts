@@ -24,12 +24,11 @@ import {
   type VerifiedSamlAssertion,
 } from '../../saml/index';
 import type { Tag } from '../../store/repos/tags';
-import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type Call, type Params } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
-import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
-import { federatedSessionChecks, federatedSessionKeys, resolveSessionTags } from './session-tags';
+import { credentialsOf, issueFederatedRoleSession, roleSessionSeconds } from './issue-session';
+import { federatedSessionChecks, federatedSessionKeys } from './session-tags';
 
 export interface AssumeRoleWithSamlInput {
   roleArn: string;
@@ -185,24 +184,14 @@ export const assumeRoleWithSAML = defineOperation({
       if (left <= 0) throw samlErrors.expired(call.now.toISOString(), end.toISOString());
       seconds = Math.min(seconds, left);
     }
-    if (input.policy !== undefined) checkPolicyDocument(input.policy, 'session');
-    const { tags, transitiveTagKeys } = resolveSessionTags(p.tags, p.transitiveTagKeys, null);
-    const sendsPacked = input.policy !== undefined || input.policyArns.length > 0 || tags.length > 0;
-    const packed = sendsPacked ? packedPolicySize(input.policy, input.policyArns, tags) : undefined;
-    if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
-
-    const session = issueRoleSession(call, {
+    const { session, packed } = issueFederatedRoleSession(call, {
       role,
       sessionName: p.roleSessionName,
       seconds,
       via: 'AssumeRoleWithSAML',
-      chained: false,
-      parentAccessKeyId: null,
-      sourceIdentity: p.sourceIdentity ?? null,
-      sessionPolicy: input.policy ?? null,
-      sessionPolicyArns: input.policyArns,
-      tags,
-      transitiveTagKeys,
+      asked: p,
+      policy: input.policy,
+      policyArns: input.policyArns,
       federatedProvider: p.providerArn,
       // Only saml:namequalifier, saml:sub and saml:sub_type stay available to the session's later requests.
       federationClaims: samlSessionKeys(p.identity),

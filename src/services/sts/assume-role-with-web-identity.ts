@@ -10,13 +10,12 @@ import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, t
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
-import { checkPolicyDocument } from '../../store/policy-documents';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
 import { patterns, Validator } from '../validate';
 import { findRole, trustPolicyOf } from './assume-role';
 import { discoverProviderKeys } from './oidc-discovery';
-import { credentialsOf, issueRoleSession, packedPolicySize, packedPolicyTooLarge, roleSessionSeconds } from './issue-session';
-import { federatedSessionChecks, federatedSessionKeys, resolveSessionTags } from './session-tags';
+import { credentialsOf, issueFederatedRoleSession, roleSessionSeconds } from './issue-session';
+import { federatedSessionChecks, federatedSessionKeys } from './session-tags';
 
 export interface AssumeRoleWithWebIdentityInput {
   roleArn: string;
@@ -177,25 +176,15 @@ export const assumeRoleWithWebIdentity = defineOperation({
     // A missing role trusts nobody, so authorization has already refused; never reveal existence.
     if (!role) throw awsErrors.accessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
     const seconds = roleSessionSeconds(input.durationSeconds, role, false);
-    if (input.policy !== undefined) checkPolicyDocument(input.policy, 'session');
-    const { tags, transitiveTagKeys } = resolveSessionTags(p.tags, p.transitiveTagKeys, null);
-    const sendsPacked = input.policy !== undefined || input.policyArns.length > 0 || tags.length > 0;
-    const packed = sendsPacked ? packedPolicySize(input.policy, input.policyArns, tags) : undefined;
-    if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
-
     const { verified } = p;
-    const session = issueRoleSession(call, {
+    const { session, packed } = issueFederatedRoleSession(call, {
       role,
       sessionName: input.roleSessionName,
       seconds,
       via: 'AssumeRoleWithWebIdentity',
-      chained: false,
-      parentAccessKeyId: null,
-      sourceIdentity: p.sourceIdentity ?? null,
-      sessionPolicy: input.policy ?? null,
-      sessionPolicyArns: input.policyArns,
-      tags,
-      transitiveTagKeys,
+      asked: p,
+      policy: input.policy,
+      policyArns: input.policyArns,
       federatedProvider: verified.provider.arn,
       // `<url>:sub|aud|amr` stay available to the session's later requests (iam-evaluation §12).
       federationClaims: webIdentityContextKeys(verified.provider.url, verified.claims, verified.audience),

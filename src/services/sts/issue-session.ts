@@ -9,6 +9,8 @@ import type { Role } from '../../store/repos/roles';
 import type { NewSession, Session } from '../../store/repos/sessions';
 import type { Tag } from '../../store/repos/tags';
 import type { Call } from '../types';
+import { checkPolicyDocument } from '../../store/policy-documents';
+import { resolveSessionTags, type FederatedSessionRequest } from './session-tags';
 
 export const DEFAULT_ROLE_SESSION_SECONDS = 3600;
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -107,6 +109,50 @@ export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
   const stale = !role.lastUsedAt || issued.getTime() - Date.parse(role.lastUsedAt) >= 60_000 || role.lastUsedRegion !== call.region;
   if (stale) call.store.roles.recordUse(role.id, issued.toISOString(), call.region);
   return session;
+}
+
+/** What AssumeRoleWithWebIdentity and AssumeRoleWithSAML ask of the session beyond what the IdP said. */
+export interface FederatedRoleSessionSpec {
+  role: Role;
+  sessionName: string;
+  seconds: number;
+  via: 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML';
+  /** The tags, transitive keys and source identity the token or assertion carries. */
+  asked: FederatedSessionRequest;
+  policy: string | undefined;
+  policyArns: string[];
+  federatedProvider: string;
+  federationClaims: Record<string, unknown>;
+}
+
+/**
+ * The session of a federated AssumeRole*: the session policy checked, the IdP's tags resolved (a federated
+ * caller has no session of its own to inherit from), the packed size answered when anything packed was sent
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html, PackedPolicySize),
+ * never role chaining.
+ */
+export function issueFederatedRoleSession(call: Call, spec: FederatedRoleSessionSpec): { session: Session; packed: number | undefined } {
+  if (spec.policy !== undefined) checkPolicyDocument(spec.policy, 'session');
+  const { tags, transitiveTagKeys } = resolveSessionTags(spec.asked.tags, spec.asked.transitiveTagKeys, null);
+  const sendsPacked = spec.policy !== undefined || spec.policyArns.length > 0 || tags.length > 0;
+  const packed = sendsPacked ? packedPolicySize(spec.policy, spec.policyArns, tags) : undefined;
+  if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
+  const session = issueRoleSession(call, {
+    role: spec.role,
+    sessionName: spec.sessionName,
+    seconds: spec.seconds,
+    via: spec.via,
+    chained: false,
+    parentAccessKeyId: null,
+    sourceIdentity: spec.asked.sourceIdentity ?? null,
+    sessionPolicy: spec.policy ?? null,
+    sessionPolicyArns: spec.policyArns,
+    tags,
+    transitiveTagKeys,
+    federatedProvider: spec.federatedProvider,
+    federationClaims: spec.federationClaims,
+  });
+  return { session, packed };
 }
 
 /** The `Credentials` structure of every credential-vending response. */
