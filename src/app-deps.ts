@@ -7,6 +7,7 @@ import type { ServerSummary } from './summary';
 import type { WorkloadEndpoints } from './metadata/listeners';
 import type { DecisionLog } from './observe/decisions';
 import type { Snapshots } from './store/snapshots';
+import type { Call } from './services/types';
 
 export interface AppDeps {
   store: Store;
@@ -26,4 +27,28 @@ export interface AppDeps {
   webhook?: () => { url: string; port: number; caCert: string; sans: string[] } | null;
   /** The IMDS / ECS credential listeners (src/metadata/listeners.ts), when the server runs them. */
   workloads?: WorkloadEndpoints;
+}
+
+/** A request's own facts; the rest of a handler's Call is the running server's injected I/O. */
+export type CallFacts = Pick<Call, 'requestId' | 'now' | 'service' | 'region' | 'principal' | 'sourceIp' | 'userAgent'>;
+
+/** The Call a handler gets, for the pipeline and for the admin endpoints that run an operation's handler. */
+export function callFromDeps(deps: AppDeps, facts: CallFacts): Call {
+  return {
+    requestId: facts.requestId,
+    now: facts.now,
+    service: facts.service,
+    region: facts.region,
+    principal: facts.principal,
+    sourceIp: facts.sourceIp,
+    userAgent: facts.userAgent,
+    // iamlocal listens on plain HTTP: aws:SecureTransport is false for every request it answers.
+    secureTransport: false,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    config: deps.config,
+    logger: deps.logger,
+    decisions: deps.decisions,
+  };
 }

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { mountPodIdentityAgent } from './metadata/pod-identity-agent';
 import { ADMIN_PREFIX, mountAdmin } from './admin/routes';
-import type { AppDeps } from './app-deps';
+import { callFromDeps, type AppDeps } from './app-deps';
 import { authenticate, type Credential } from './auth/authenticate';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { resolvePrincipal } from './auth/resolve-principal';
@@ -145,8 +145,7 @@ function unsignedOperation(action: string | undefined): Operation<any, any> | un
 
 /** The Call a handler gets: the request's facts and the injected I/O. */
 function buildCall(s: RequestState, region: string): Call {
-  const { deps } = s;
-  return {
+  return callFromDeps(s.deps, {
     requestId: s.requestId,
     now: s.now,
     service: s.service,
@@ -154,14 +153,7 @@ function buildCall(s: RequestState, region: string): Call {
     principal: s.principal,
     sourceIp: sourceIp(s.c),
     userAgent: s.c.req.header('user-agent') ?? null,
-    secureTransport: false,
-    store: deps.store,
-    clock: deps.clock,
-    ids: deps.ids,
-    config: deps.config,
-    logger: deps.logger,
-    decisions: deps.decisions,
-  };
+  });
 }
 
 // ------------------------------------------------------------------ the stages, in order

@@ -9,12 +9,11 @@
 //   POST   /_iamlocal/console/api/simulate     {principal, actions, resources, context} via iam:SimulatePrincipalPolicy
 import type { Context, Hono } from 'hono';
 import { readFileSync } from 'node:fs';
-import type { AppDeps } from '../app-deps';
+import { callFromDeps, type AppDeps } from '../app-deps';
 import type { RootPrincipal } from '../auth/principal';
 import { awsErrors } from '../aws/errors';
 import { entityPolicies, managedPolicySource } from '../authz/gather-policies';
 import { simulatePrincipalPolicy } from '../services/iam/simulate';
-import type { Call } from '../services/types';
 import { clearedCookie, cookieToken, requireAdminOrSession, sessionCookie, type ConsoleSessions } from './admin-access';
 import { requireAdmin } from './admin-auth';
 import { adminJsonError } from './decisions';
@@ -191,7 +190,7 @@ export function mountConsole(app: Hono, deps: AppDeps, sessions: ConsoleSessions
       };
       const requestId = deps.ids.requestId();
       const principal: RootPrincipal = { kind: 'root', accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId, accessKeyId: 'console', session: null };
-      const call: Call = {
+      const call = callFromDeps(deps, {
         requestId,
         now: deps.clock.now(),
         service: 'iam',
@@ -199,14 +198,7 @@ export function mountConsole(app: Hono, deps: AppDeps, sessions: ConsoleSessions
         principal,
         sourceIp: '127.0.0.1',
         userAgent: c.req.header('user-agent') ?? null,
-        secureTransport: false,
-        store: deps.store,
-        clock: deps.clock,
-        ids: deps.ids,
-        config: deps.config,
-        logger: deps.logger,
-        decisions: deps.decisions,
-      };
+      });
       const input = simulatePrincipalPolicy.input(params, call);
       const result = simulatePrincipalPolicy.handler(input, call) as { EvaluationResults: unknown[] };
       return c.json({ requestId, results: result.EvaluationResults, decisions: deps.decisions.query({ requestId, limit: 1000 }).decisions });
