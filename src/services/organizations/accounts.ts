@@ -1,7 +1,7 @@
 // Owns the accounts and the tree walk: ListAccounts, DescribeAccount, ListAccountsForParent, MoveAccount,
 // ListParents, ListChildren. https://docs.aws.amazon.com/organizations/latest/APIReference/API_MoveAccount.html
 import { defineOperation } from '../types';
-import { accountShape, findAccount, findUnit, orgArns, parentResource, requireManagement } from './common';
+import { accountShape, callerOrg, delegableAuthz, findAccount, findUnit, orgArns, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, parentIdRule, type PagingInput } from './input';
 
@@ -13,10 +13,10 @@ export const listAccounts = defineOperation({
   action: 'organizations:ListAccounts',
   mutating: false,
   input: (params): PagingInput => new OrgInput(params).paging(),
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const { items, nextToken } = page(call.store.organizations.accounts(org.id), input);
     return { Accounts: items.map((a) => accountShape(call.store, org, a.accountId, a.joinedAt)), NextToken: nextToken };
   },
@@ -33,13 +33,13 @@ export const describeAccount = defineOperation({
     const accountId = new OrgInput(params).string('AccountId', { required: true, max: 12, pattern: idPatterns.accountId });
     return { accountId };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     return orgArns.account(org, findAccount(call.store, org, input.accountId).accountId);
   },
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const a = findAccount(call.store, org, input.accountId);
     return { Account: accountShape(call.store, org, a.accountId, a.joinedAt) };
   },
@@ -57,10 +57,10 @@ export const listAccountsForParent = defineOperation({
     const parentId = v.string('ParentId', parentIdRule);
     return { parentId, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);
     const { items, nextToken } = page(call.store.organizations.accounts(org.id, parent.id), input.paging);
     return { Accounts: items.map((a) => accountShape(call.store, org, a.accountId, a.joinedAt)), NextToken: nextToken };
@@ -128,14 +128,14 @@ export const listParents = defineOperation({
     const childId = v.string('ChildId', { required: true, max: 100, pattern: idPatterns.childId });
     return { childId, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     if (/^\d{12}$/.test(input.childId)) return orgArns.account(org, findAccount(call.store, org, input.childId, orgErrors.childNotFound).accountId);
     return orgArns.ou(org, findUnit(call.store, org, input.childId, orgErrors.childNotFound).id);
   },
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const parentId = /^\d{12}$/.test(input.childId)
       ? findAccount(call.store, org, input.childId, orgErrors.childNotFound).parentId
       : findUnit(call.store, org, input.childId, orgErrors.childNotFound).parentId!;
@@ -160,10 +160,10 @@ export const listChildren = defineOperation({
     const childType = v.enumOf('ChildType', CHILD_TYPES, true);
     return { parentId, childType, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);
     const ids =
       input.childType === 'ACCOUNT'

@@ -3,7 +3,7 @@
 // ARNs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html#awsorganizations-resources-for-iam-policies)
 // and the response shapes (Account, Root, OrganizationalUnit, PolicySummary, PolicyTargetSummary).
 import { PARTITION } from '../../aws/arn';
-import type { RequestContext } from '../../policy/types';
+import type { PolicySource, RequestContext } from '../../policy/types';
 import { ORG_POLICY_TYPES, OrganizationsRepo, type OrgPolicy, type OrgPolicyType, type OrgUnit, type Organization } from '../../store/repos/organizations';
 import type { Store } from '../../store/store';
 import type { Call } from '../types';
@@ -30,12 +30,64 @@ export function callerOrg(call: Call): Organization {
 
 /**
  * "You can only call this operation from the management account" (each management operation's API
- * page). iamlocal has no delegated administrators, so only the management account's principals pass.
+ * page): only the management account's principals pass.
  */
 export function requireManagement(call: Call): Organization {
   const org = callerOrg(call);
   if (call.principal.accountId !== org.managementAccountId) throw orgErrors.notManagementAccount();
   return org;
+}
+
+/**
+ * What a delegated administrator may call ("You can only call this operation from the management account
+ * or a member account that is a delegated administrator", botocore's model): the Describe/List operations
+ * (`read`) and policy management (`write`: Create/Update/Delete/Attach/DetachPolicy, Enable/DisablePolicyType,
+ * Tag/UntagResource).
+ */
+export type Delegable = 'read' | 'write';
+
+/**
+ * How a member account is a delegated administrator for an operation, or null when it is not one:
+ * - `service`: registered for an AWS service (RegisterDelegatedAdministrator "grants read-only access to
+ *   Organizations service data"), for the read operations only; its own identity policies decide;
+ * - `policy`: the organization's resource-based delegation policy
+ *   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html) exists; the
+ *   call is then evaluated across accounts: the caller's own policies and the delegation policy (a
+ *   resource policy of the management account) must both allow it, so a member it names nothing for is denied.
+ */
+function delegation(call: Call, org: Organization, kind: Delegable): { via: 'service' } | { via: 'policy'; policy: PolicySource } | null {
+  const account = call.principal.accountId!;
+  if (kind === 'read' && call.store.orgSettings.servicesOf(account).length > 0) return { via: 'service' };
+  const rp = call.store.orgSettings.resourcePolicy(org.id);
+  if (rp) return { via: 'policy', policy: { id: orgArns.resourcePolicy(org, rp.id), name: 'Organizations delegation policy', document: rp.content } };
+  return null;
+}
+
+/** The management account, or a member account that is a delegated administrator for `kind` (else AccessDenied). */
+export function requireManagementOrDelegated(call: Call, kind: Delegable): Organization {
+  const org = callerOrg(call);
+  if (call.principal.accountId === org.managementAccountId) return org;
+  if (delegation(call, org, kind)) return org;
+  throw orgErrors.notManagementAccount();
+}
+
+/** The guard and the resource side of a delegable operation's authorization (spread into its definition). */
+export function delegableAuthz(kind: Delegable): {
+  guard: (input: never, call: Call) => void;
+  resourceAccount: (input: never, call: Call) => string;
+  resourcePolicy: (input: never, call: Call) => PolicySource | null;
+} {
+  const viaPolicy = (call: Call) => {
+    const org = callerOrg(call);
+    if (call.principal.accountId === org.managementAccountId) return null;
+    const d = delegation(call, org, kind);
+    return d?.via === 'policy' ? { org, policy: d.policy } : null;
+  };
+  return {
+    guard: (_input, call) => void requireManagementOrDelegated(call, kind),
+    resourceAccount: (_input, call) => viaPolicy(call)?.org.managementAccountId ?? call.principal.accountId!,
+    resourcePolicy: (_input, call) => viaPolicy(call)?.policy ?? null,
+  };
 }
 
 // ------------------------------------------------------------------ ARNs
@@ -51,6 +103,8 @@ export const orgArns = {
     awsManaged
       ? `arn:${PARTITION}:organizations::aws:policy/${type.toLowerCase()}/${publicId}`
       : `${base(org)}:policy/${org.id}/${type.toLowerCase()}/${publicId}`,
+  /** The organization's resource-based delegation policy. */
+  resourcePolicy: (org: Organization, id: string) => `${base(org)}:resourcepolicy/${org.id}/${id}`,
   unit: (org: Organization, u: OrgUnit) => (u.kind === 'root' ? orgArns.root(org, u.id) : orgArns.ou(org, u.id)),
   /** A root, OU or account id as an ARN (the target of a policy). */
   target: (org: Organization, targetId: string) =>

@@ -2,7 +2,8 @@
 // (EnableAWSServiceAccess, DisableAWSServiceAccess, ListAWSServiceAccessForOrganization), delegated
 // administrators (RegisterDelegatedAdministrator, DeregisterDelegatedAdministrator,
 // ListDelegatedAdministrators, ListDelegatedServicesForAccount) and the organization's resource-based
-// delegation policy (PutResourcePolicy, DescribeResourcePolicy, DeleteResourcePolicy).
+// delegation policy (PutResourcePolicy, DescribeResourcePolicy, DeleteResourcePolicy), which
+// common.ts's delegableAuthz then enforces for member accounts.
 // Actions, resources and keys (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html):
 // the service-access operations and ListDelegatedAdministrators on `*` with organizations:ServicePrincipal;
 // Register/Deregister on the member's account ARN with organizations:ServicePrincipal;
@@ -13,10 +14,10 @@ import { PolicyValidationError, type RequestContext } from '../../policy/types';
 import type { Organization } from '../../store/repos/organizations';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
-import { accountShape, callerOrg, findAccount, memberResource, orgArns, requireManagement } from './common';
+import { accountShape, callerOrg, delegableAuthz, findAccount, memberResource, orgArns, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page, type PagingInput } from './input';
-import { putTags, resourcePolicyArn } from './tags';
+import { putTags } from './tags';
 import { orgTagContext } from './units';
 
 const SERVICE_PRINCIPAL_RULE = { required: true, min: 1, max: 128, pattern: /^[\w+=,.@-]*$/ } as const;
@@ -35,19 +36,6 @@ function servicePrincipal(v: OrgInput, required: boolean): string | undefined {
 }
 
 const spKey = (sp: string | undefined): RequestContext => (sp ? { 'organizations:ServicePrincipal': sp } : {});
-
-/**
- * The management account, or a member account that is a delegated administrator for some service:
- * "This operation can be called only from the organization's management account or by a member account
- * that is a delegated administrator."
- */
-export function requireManagementOrDelegated(call: Call): Organization {
-  const org = callerOrg(call);
-  const account = call.principal.accountId!;
-  if (account === org.managementAccountId) return org;
-  if (call.store.orgSettings.servicesOf(account).length > 0) return org;
-  throw orgErrors.notManagementAccount();
-}
 
 // ------------------------------------------------------------------ trusted access
 
@@ -91,10 +79,10 @@ export const listAWSServiceAccessForOrganization = defineOperation({
   action: 'organizations:ListAWSServiceAccessForOrganization',
   mutating: false,
   input: (params): PagingInput => new OrgInput(params).paging(),
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     const { items, nextToken } = page(call.store.orgSettings.services(org.id), input);
     return { EnabledServicePrincipals: items.map((s) => ({ ServicePrincipal: s.servicePrincipal, DateEnabled: new Date(s.enabledAt) })), NextToken: nextToken };
   },
@@ -163,12 +151,12 @@ export const listDelegatedAdministrators = defineOperation({
     const v = new OrgInput(params);
     return { servicePrincipal: servicePrincipal(v, false), paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   conditionKeys: (input) => spKey(input.servicePrincipal),
   handler(input, call) {
     const { store } = call;
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     // One entry per account, dated by its first delegation.
     const first = new Map<string, string>();
     for (const a of store.orgSettings.admins(org.id, input.servicePrincipal)) if (!first.has(a.accountId)) first.set(a.accountId, a.enabledAt);
@@ -192,13 +180,13 @@ export const listDelegatedServicesForAccount = defineOperation({
     const v = new OrgInput(params);
     return { accountId: v.string('AccountId', ACCOUNT_ID_RULE), paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource(input, call) {
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     return orgArns.account(org, findAccount(call.store, org, input.accountId).accountId);
   },
   handler(input, call) {
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     const member = findAccount(call.store, org, input.accountId);
     const services = call.store.orgSettings.servicesOf(member.accountId);
     if (services.length === 0) throw orgErrors.accountNotRegistered();
@@ -237,7 +225,7 @@ function checkResourcePolicy(content: string): void {
 }
 
 function resourcePolicyShape(org: Organization, p: { id: string; content: string }): Record<string, unknown> {
-  return { ResourcePolicy: { ResourcePolicySummary: { Id: p.id, Arn: resourcePolicyArn(org.managementAccountId, org.id, p.id) }, Content: p.content } };
+  return { ResourcePolicy: { ResourcePolicySummary: { Id: p.id, Arn: orgArns.resourcePolicy(org, p.id) }, Content: p.content } };
 }
 
 interface PutInput {
@@ -264,7 +252,7 @@ export const putResourcePolicy = defineOperation({
     if (!input.tags?.length) return [];
     const org = requireManagement(call);
     const id = call.store.orgSettings.resourcePolicy(org.id)?.id ?? input.id;
-    return [{ action: 'organizations:TagResource', resource: resourcePolicyArn(org.managementAccountId, org.id, id) }];
+    return [{ action: 'organizations:TagResource', resource: orgArns.resourcePolicy(org, id) }];
   },
   handler(input, call) {
     const { store } = call;
@@ -284,10 +272,10 @@ export const describeResourcePolicy = defineOperation({
   action: 'organizations:DescribeResourcePolicy',
   mutating: false,
   input: () => ({}),
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(_input, call) {
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     const p = call.store.orgSettings.resourcePolicy(org.id);
     if (!p) throw orgErrors.resourcePolicyNotFound();
     return resourcePolicyShape(org, p);

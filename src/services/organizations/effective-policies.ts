@@ -7,8 +7,7 @@
 import type { OrgPolicyType, Organization } from '../../store/repos/organizations';
 import type { Store } from '../../store/store';
 import { defineOperation, type Call } from '../types';
-import { accountShape, callerOrg, findAccount, isTypeEnabled, orgArns, policyTypeKey } from './common';
-import { requireManagementOrDelegated } from './delegation';
+import { accountShape, callerOrg, delegableAuthz, findAccount, isTypeEnabled, orgArns, policyTypeKey, requireManagementOrDelegated } from './common';
 import { mergeEffectivePolicy, type EffectiveResult } from './effective';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page } from './input';
@@ -63,10 +62,13 @@ function targetAccountOf(call: Call, input: DescribeInput): { org: Organization;
   const own = call.principal.accountId!;
   const target = input.targetId ?? own;
   if (!/^\d{12}$/.test(target)) throw orgErrors.invalidInput('TARGET_NOT_SUPPORTED');
-  if (target !== own) requireManagementOrDelegated(call);
+  if (target !== own) requireManagementOrDelegated(call, 'read');
   findAccount(call.store, org, target, orgErrors.targetNotFound);
   return { org, accountId: target };
 }
+
+const delegatedRead = delegableAuthz('read');
+const otherTarget = (call: Call, input: DescribeInput) => input.targetId !== undefined && input.targetId !== call.principal.accountId;
 
 export const describeEffectivePolicy = defineOperation({
   name: 'DescribeEffectivePolicy',
@@ -80,6 +82,9 @@ export const describeEffectivePolicy = defineOperation({
     return { type, targetId };
   },
   guard: (input, call) => void targetAccountOf(call, input),
+  // Another account's effective policy is a delegated read: the delegation policy, where it is what grants it, decides too.
+  resourceAccount: (input, call) => (otherTarget(call, input) ? delegatedRead.resourceAccount(input as never, call) : call.principal.accountId!),
+  resourcePolicy: (input, call) => (otherTarget(call, input) ? delegatedRead.resourcePolicy(input as never, call) : null),
   resource(input, call) {
     const { org, accountId } = targetAccountOf(call, input);
     return orgArns.account(org, accountId);
@@ -113,12 +118,12 @@ export const listEffectivePolicyValidationErrors = defineOperation({
     const accountId = v.string('AccountId', { required: true, max: 12, pattern: idPatterns.accountId });
     return { accountId, type: readType(v), paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   conditionKeys: (input) => policyTypeKey(input.type),
   handler(input, call) {
     const { store } = call;
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     findAccount(store, org, input.accountId);
     if (!isTypeEnabled(org, input.type)) throw orgErrors.effectivePolicyNotFound();
     const eff = effectiveOf(store, input.accountId, input.type);
@@ -149,12 +154,12 @@ export const listAccountsWithInvalidEffectivePolicy = defineOperation({
     const v = new OrgInput(params);
     return { type: readType(v), paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagementOrDelegated(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   conditionKeys: (input) => policyTypeKey(input.type),
   handler(input, call) {
     const { store } = call;
-    const org = requireManagementOrDelegated(call);
+    const org = callerOrg(call);
     if (!isTypeEnabled(org, input.type)) throw orgErrors.effectivePolicyNotFound();
     const invalid = store.organizations.accounts(org.id).filter((a) => effectiveOf(store, a.accountId, input.type).errors.length > 0);
     const { items, nextToken } = page(invalid, input.paging);

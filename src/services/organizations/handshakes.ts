@@ -14,7 +14,7 @@ import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
 import type { IdSource } from '../../runtime';
 import { defineOperation, type AuthzCheck, type Call } from '../types';
-import { orgArns, requireManagement } from './common';
+import { callerOrg, delegableAuthz, orgArns, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page, type PagingInput } from './input';
 import { orgTagContext } from './units';
@@ -355,10 +355,10 @@ export const listHandshakesForOrganization = defineOperation({
   action: 'organizations:ListHandshakesForOrganization',
   mutating: true, // expiry is saved
   input: readList,
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const { items, nextToken } = page(filtered(call.store.orgHandshakes.forOrganization(org.id, call.now), input), input.paging);
     return { Handshakes: items.map(handshakeShape), NextToken: nextToken };
   },

@@ -11,7 +11,7 @@ import type { CreateAccountRequest, Organization } from '../../store/repos/organ
 import type { Store } from '../../store/store';
 import type { IdSource } from '../../runtime';
 import { defineOperation, type Call } from '../types';
-import { callerOrg, findAccount, memberResource, requireManagement } from './common';
+import { callerOrg, delegableAuthz, findAccount, memberResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page } from './input';
 import { ALL_FEATURES_LIFETIME_DAYS, handshakeShape, recordHandshake } from './handshakes';
@@ -222,10 +222,10 @@ export const describeCreateAccountStatus = defineOperation({
   action: 'organizations:DescribeCreateAccountStatus',
   mutating: false,
   input: (params) => ({ id: new OrgInput(params).string('CreateAccountRequestId', { required: true, max: 36, pattern: /^car-[a-z0-9]{8,32}$/ }) }),
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const r = call.store.organizations.createAccountRequest(input.id);
     if (!r || r.orgId !== org.id) throw orgErrors.createAccountStatusNotFound();
     return { CreateAccountStatus: statusShape(r) };
@@ -248,10 +248,10 @@ export const listCreateAccountStatus = defineOperation({
     }
     return { states, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const all = call.store.organizations.createAccountRequests(org.id).filter((r) => !input.states?.length || input.states.includes(r.state));
     const { items, nextToken } = page(all, input.paging);
     return { CreateAccountStatuses: items.map(statusShape), NextToken: nextToken };

@@ -3,7 +3,7 @@
 import type { Organization } from '../../store/repos/organizations';
 import type { Store } from '../../store/store';
 import { defineOperation } from '../types';
-import { callerOrg, findUnit, isSupportedType, orgArns, policyTypeKey, policyTypesOf, requireManagement, rootResource, rootShape } from './common';
+import { callerOrg, delegableAuthz, findUnit, isSupportedType, orgArns, policyTypeKey, policyTypesOf, rootResource, rootShape } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, type AnyPolicyType, type PagingInput } from './input';
 
@@ -46,10 +46,10 @@ export const listRoots = defineOperation({
   input(params): PagingInput {
     return new OrgInput(params).paging();
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const { items, nextToken } = page([call.store.organizations.root(org.id)], input);
     return { Roots: items.map((r) => rootShape(org, r)), NextToken: nextToken };
   },
@@ -75,11 +75,11 @@ export const enablePolicyType = defineOperation({
   action: 'organizations:EnablePolicyType',
   mutating: true,
   input: readPolicyTypeInput,
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('write'),
   resource: (input, call) => rootResource(call, input.rootId),
   conditionKeys: (input) => policyTypeKey(input.policyType),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const root = findUnit(call.store, org, input.rootId, orgErrors.rootNotFound);
     if (root.kind !== 'root') throw orgErrors.rootNotFound();
     // Every policy type needs all features: "you can enable SCPs only after you enable all features".
@@ -96,11 +96,11 @@ export const disablePolicyType = defineOperation({
   action: 'organizations:DisablePolicyType',
   mutating: true,
   input: readPolicyTypeInput,
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('write'),
   resource: (input, call) => rootResource(call, input.rootId),
   conditionKeys: (input) => policyTypeKey(input.policyType),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const root = findUnit(call.store, org, input.rootId, orgErrors.rootNotFound);
     if (root.kind !== 'root') throw orgErrors.rootNotFound();
     if (!isSupportedType(input.policyType) || !policyTypesOf(org).some((t) => t.Type === input.policyType)) throw orgErrors.policyTypeNotEnabled();

@@ -10,18 +10,7 @@ import { OrganizationsRepo, RCP_FULL_AWS_ACCESS_ID, type OrgPolicy, type OrgPoli
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';
 import { defineOperation, type Call, type Operation } from '../types';
-import {
-  findPolicy,
-  findTarget,
-  isSupportedType,
-  orgArns,
-  policyArn,
-  policySummary,
-  policyTypeKey,
-  policyTypesOf,
-  requireManagement,
-  targetSummary,
-} from './common';
+import { callerOrg, type Delegable, delegableAuthz, findPolicy, findTarget, isSupportedType, orgArns, policyArn, policySummary, policyTypeKey, policyTypesOf, requireManagement, targetSummary } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, type AnyPolicyType, type PagingInput } from './input';
 import { ManagementPolicySyntaxError, validateManagementPolicy } from './effective';
@@ -70,17 +59,17 @@ function policyShape(org: Organization, p: OrgPolicy): Record<string, unknown> {
 
 /** The policy named by PolicyId (read in resource/handler alike). */
 function policyOf(call: Call, policyId: string): { org: Organization; policy: OrgPolicy } {
-  const org = requireManagement(call);
+  const org = callerOrg(call);
   return { org, policy: findPolicy(call.store, org, policyId) };
 }
 
 /**
- * Operations on one existing policy: management account only, authorized against the policy's ARN
- * with organizations:PolicyType = its type.
+ * Operations on one existing policy: the management account or a delegated administrator (see
+ * delegableAuthz), authorized against the policy's ARN with organizations:PolicyType = its type.
  */
-function onePolicyAuthz<I extends { policyId: string } = { policyId: string }>(): Pick<Operation<I>, 'guard' | 'resource' | 'conditionKeys'> {
+function onePolicyAuthz<I extends { policyId: string } = { policyId: string }>(kind: Delegable): Pick<Operation<I>, 'guard' | 'resourceAccount' | 'resourcePolicy' | 'resource' | 'conditionKeys'> {
   return {
-    guard: (_input, call) => void requireManagement(call),
+    ...delegableAuthz(kind),
     resource(input, call) {
       const { org, policy } = policyOf(call, input.policyId);
       return policyArn(org, policy);
@@ -123,20 +112,20 @@ export const createPolicy = defineOperation({
     const tags = v.tags();
     return { content, description, name, type, tags, id: orgIds.policy(call.ids) };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('write'),
   resource(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     return `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${input.type.toLowerCase()}/${input.id}`;
   },
   conditionKeys: (input) => ({ ...policyTypeKey(input.type), ...orgTagContext(input.tags) }),
   extraChecks(input, call) {
     if (!input.tags?.length) return [];
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     return [{ action: 'organizations:TagResource', resource: `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${input.type.toLowerCase()}/${input.id}` }];
   },
   handler(input, call) {
     const { store } = call;
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     if (!isSupportedType(input.type)) throw orgErrors.policyTypeNotAvailable();
     checkContent(input.type, input.content);
     if (store.organizations.policyByName(org.id, input.type, input.name)) throw orgErrors.duplicatePolicy();
@@ -157,7 +146,7 @@ export const describePolicy = defineOperation({
   action: 'organizations:DescribePolicy',
   mutating: false,
   input: (params) => ({ policyId: new OrgInput(params).string('PolicyId', policyIdRule) }),
-  ...onePolicyAuthz(),
+  ...onePolicyAuthz('read'),
   handler(input, call) {
     const { org, policy } = policyOf(call, input.policyId);
     return policyShape(org, policy);
@@ -186,7 +175,7 @@ export const updatePolicy = defineOperation({
     const content = v.string('Content', { min: 1, max: 1_000_000 });
     return { policyId, name, description, content };
   },
-  ...onePolicyAuthz<UpdatePolicyInput>(),
+  ...onePolicyAuthz<UpdatePolicyInput>('write'),
   handler(input, call) {
     const { store } = call;
     const { org, policy } = policyOf(call, input.policyId);
@@ -212,7 +201,7 @@ export const deletePolicy = defineOperation({
   action: 'organizations:DeletePolicy',
   mutating: true,
   input: (params) => ({ policyId: new OrgInput(params).string('PolicyId', policyIdRule) }),
-  ...onePolicyAuthz(),
+  ...onePolicyAuthz('write'),
   handler(input, call) {
     const { store } = call;
     const { policy } = policyOf(call, input.policyId);
@@ -236,11 +225,11 @@ export const listPolicies = defineOperation({
     const filter = v.policyType('Filter', true);
     return { filter, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: () => '*',
   conditionKeys: (input) => policyTypeKey(input.filter),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     // Types iamlocal does not store have no policies in any organization.
     const all = isSupportedType(input.filter) ? call.store.organizations.policies(org.id, input.filter) : [];
     const { items, nextToken } = page(all, input.paging);
@@ -261,14 +250,14 @@ export const listPoliciesForTarget = defineOperation({
     const filter = v.policyType('Filter', true);
     return { targetId, filter, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     return orgArns.target(org, findTarget(call.store, org, input.targetId).id);
   },
   conditionKeys: (input) => policyTypeKey(input.filter),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const target = findTarget(call.store, org, input.targetId);
     const all = isSupportedType(input.filter) ? call.store.organizations.attachedTo(target.id, input.filter) : [];
     const { items, nextToken } = page(all, input.paging);
@@ -293,7 +282,7 @@ export const listTargetsForPolicy = defineOperation({
     const policyId = v.string('PolicyId', policyIdRule);
     return { policyId, paging: v.paging() };
   },
-  ...onePolicyAuthz<ListTargetsForPolicyInput>(),
+  ...onePolicyAuthz<ListTargetsForPolicyInput>('read'),
   handler(input, call) {
     const { org, policy } = policyOf(call, input.policyId);
     const { items, nextToken } = page(call.store.organizations.targetsOf(policy.id), input.paging);
@@ -330,7 +319,7 @@ export const attachPolicy = defineOperation({
   action: 'organizations:AttachPolicy',
   mutating: true,
   input: readAttach,
-  ...onePolicyAuthz<AttachInput>(),
+  ...onePolicyAuthz<AttachInput>('write'),
   extraChecks: targetCheck('organizations:AttachPolicy'),
   handler(input, call) {
     const { store } = call;
@@ -352,12 +341,12 @@ export const detachPolicy = defineOperation({
   action: 'organizations:DetachPolicy',
   mutating: true,
   input: readAttach,
-  ...onePolicyAuthz<AttachInput>(),
+  ...onePolicyAuthz<AttachInput>('write'),
   extraChecks: targetCheck('organizations:DetachPolicy'),
   handler(input, call) {
     const { store } = call;
     const { policy } = policyOf(call, input.policyId);
-    const target = findTarget(store, requireManagement(call), input.targetId);
+    const target = findTarget(store, callerOrg(call), input.targetId);
     // RCPFullAWSAccess stays attached everywhere while RCPs are enabled.
     if (OrganizationsRepo.publicPolicyId(policy.id) === RCP_FULL_AWS_ACCESS_ID) throw orgErrors.invalidInput('NON_DETACHABLE_POLICY');
     if (!store.organizations.isAttached(policy.id, target.id)) throw orgErrors.policyNotAttached();

@@ -8,7 +8,7 @@ import type { RequestContext } from '../../policy/types';
 import type { Tag, TagResourceKind } from '../../store/repos/tags';
 import { OrganizationsRepo } from '../../store/repos/organizations';
 import { defineOperation, type Call } from '../types';
-import { findAccount, findUnit, orgArns, policyArn, requireManagement } from './common';
+import { delegableAuthz, findAccount, findUnit, orgArns, policyArn, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { OrgInput, page } from './input';
 import { orgTagContext } from './units';
@@ -47,16 +47,13 @@ export function taggable(call: Call, resourceId: string): Taggable {
   if (resourceId.startsWith('rp-')) {
     const rp = store.orgSettings.resourcePolicy(org.id);
     if (!rp || rp.id !== resourceId) throw notFound();
-    return { kind: 'org-resource-policy', id: rp.id, arn: resourcePolicyArn(org.managementAccountId, org.id, rp.id) };
+    return { kind: 'org-resource-policy', id: rp.id, arn: orgArns.resourcePolicy(org, rp.id) };
   }
   const t = store.orgHandshakes.transfer(resourceId);
   if (!t || (t.targetAccount !== call.principal.accountId && t.sourceAccount !== call.principal.accountId)) throw notFound();
   return { kind: 'org-transfer', id: t.id, arn: transferArn(call.principal.accountId!, org.id, t.id, t.targetAccount === call.principal.accountId ? 'inbound' : 'outbound') };
 }
 
-export function resourcePolicyArn(managementAccountId: string, orgId: string, id: string): string {
-  return `arn:aws:organizations::${managementAccountId}:resourcepolicy/${orgId}/${id}`;
-}
 
 export function transferArn(accountId: string, orgId: string, id: string, direction: 'inbound' | 'outbound'): string {
   return `arn:aws:organizations::${accountId}:transfer/${orgId}/billing/${direction}/${id}`;
@@ -88,7 +85,7 @@ export const tagResource = defineOperation({
     refuseSystemKeys(tags.map((t) => t.Key));
     return { resourceId, tags };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('write'),
   resource: (input, call) => taggable(call, input.resourceId).arn,
   conditionKeys: (input) => orgTagContext(input.tags),
   handler(input, call) {
@@ -112,7 +109,7 @@ export const untagResource = defineOperation({
     refuseSystemKeys(keys);
     return { resourceId, keys };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('write'),
   resource: (input, call) => taggable(call, input.resourceId).arn,
   conditionKeys: (input): RequestContext => (input.keys.length ? { 'aws:TagKeys': input.keys } : {}),
   handler(input, call) {
@@ -134,7 +131,7 @@ export const listTagsForResource = defineOperation({
     const paging = v.paging();
     return { resourceId, paging: { offset: paging.offset, maxResults: MAX_TAGS } };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: (input, call) => taggable(call, input.resourceId).arn,
   handler(input, call) {
     const t = taggable(call, input.resourceId);

@@ -4,7 +4,7 @@
 // (1,000 OUs per organization; OUs nest at most five levels below the root).
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation } from '../types';
-import { findUnit, orgArns, ouResource, ouShape, parentResource, requireManagement } from './common';
+import { callerOrg, delegableAuthz, findUnit, orgArns, ouResource, ouShape, parentResource, requireManagement } from './common';
 import { orgErrors } from './errors';
 import { idPatterns, OrgInput, page, parentIdRule } from './input';
 
@@ -79,10 +79,10 @@ export const describeOrganizationalUnit = defineOperation({
   action: 'organizations:DescribeOrganizationalUnit',
   mutating: false,
   input: ouIdInput,
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: (input, call) => ouResource(call, input.ouId),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     return { OrganizationalUnit: ouShape(org, findUnit(call.store, org, input.ouId, orgErrors.ouNotFound)) };
   },
 });
@@ -99,10 +99,10 @@ export const listOrganizationalUnitsForParent = defineOperation({
     const parentId = v.string('ParentId', parentIdRule);
     return { parentId, paging: v.paging() };
   },
-  guard: (_input, call) => void requireManagement(call),
+  ...delegableAuthz('read'),
   resource: (input, call) => parentResource(call, input.parentId),
   handler(input, call) {
-    const org = requireManagement(call);
+    const org = callerOrg(call);
     const parent = findUnit(call.store, org, input.parentId, orgErrors.parentNotFound);
     const { items, nextToken } = page(call.store.organizations.unitsUnder(parent.id), input.paging);
     return { OrganizationalUnits: items.map((u) => ouShape(org, u)), NextToken: nextToken };
