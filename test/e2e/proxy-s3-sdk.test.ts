@@ -8,6 +8,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketPolicyCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -29,6 +30,7 @@ import { chunkedPut, code, message, send, sha256, signed, type Creds } from '../
 const APP: Creds = { accessKeyId: 'AKIAE2EPROXYAPP00001', secretAccessKey: 'proxy-app-secret-for-e2e-tests-only-0001' };
 const VERBATIM: Creds = { accessKeyId: 'AKIAE2EPROXYVERBATIM', secretAccessKey: 'proxy-verbatim-secret-for-e2e-tests-01' };
 const TAGGED: Creds = { accessKeyId: 'AKIAE2EPROXYTAGGED01', secretAccessKey: 'proxy-tagged-secret-for-e2e-tests-00001' };
+const CLEANER: Creds = { accessKeyId: 'AKIAE2EPROXYCLEANER1', secretAccessKey: 'proxy-cleaner-secret-for-e2e-tests-0001' };
 const NOGRANT: Creds = { accessKeyId: 'AKIAE2EPROXYNOGRANT1', secretAccessKey: 'proxy-nogrant-secret-for-e2e-tests-0001' };
 const PARTNER_ROOT: Creds = { accessKeyId: 'AKIAE2EPROXYPARTNER1', secretAccessKey: 'proxy-partner-root-secret-for-e2e-tests' };
 const BUCKET = 'my-app-bucket';
@@ -63,6 +65,7 @@ const seed = {
     { name: 'app', accessKeys: [APP], inlinePolicies: { data: APP_POLICY } },
     { name: 'verbatim', accessKeys: [VERBATIM], inlinePolicies: { article: ARTICLE_POLICY } },
     { name: 'nogrant', accessKeys: [NOGRANT] },
+    { name: 'cleaner', accessKeys: [CLEANER], inlinePolicies: { tmp: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${BUCKET}/tmp/*` }] } } },
     {
       name: 'tagged',
       accessKeys: [TAGGED],
@@ -164,6 +167,53 @@ describe("the reference article's identity policy through the proxy (SDK v3)", (
     expect(get.message).toBe(
       `User: arn:aws:sts::000000000000:assumed-role/uploader/ci is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/uploads/from-role.txt" because no identity-based policy allows the s3:GetObject action`,
     );
+  });
+});
+
+describe('DeleteObjects is decided per key, as S3 does', () => {
+  const exists = async (key: string) => {
+    try {
+      await s3(iam.credentials).send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // tmp/stay.txt keeps s3rver's tmp/ directory from emptying: s3rver deletes a DeleteObjects' keys in
+  // parallel and then tidies empty directories, and two keys of one directory race there (its 500).
+  const put = (...keys: string[]) => Promise.all(['tmp/stay.txt', ...keys].map((Key) => s3(iam.credentials).send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: Key }))));
+
+  it('deletes the keys the caller may delete and answers the others AccessDenied inside the 200 DeleteResult', async () => {
+    await put('tmp/a.txt', 'tmp/b&c.txt', 'keep/c.txt');
+    const r = await s3(CLEANER).send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'tmp/a.txt' }, { Key: 'keep/c.txt' }, { Key: 'tmp/b&c.txt' }] } }));
+    expect(r.$metadata.httpStatusCode).toBe(200);
+    expect(r.Deleted?.map((d) => d.Key).sort()).toEqual(['tmp/a.txt', 'tmp/b&c.txt']);
+    expect(r.Errors).toEqual([{ Key: 'keep/c.txt', Code: 'AccessDenied', Message: 'Access Denied' }]);
+    expect(await exists('keep/c.txt')).toBe(true);
+    expect(await exists('tmp/a.txt')).toBe(false);
+    expect(await exists('tmp/b&c.txt')).toBe(false);
+  });
+
+  it('when every key is refused nothing reaches the upstream; Quiet keeps only the errors', async () => {
+    await put('tmp/q.txt');
+    const before = up.hits(`/${BUCKET}`, 'POST').length;
+    const none = await s3(CLEANER).send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'keep/c.txt' }] } }));
+    expect(none.Deleted ?? []).toEqual([]);
+    expect(none.Errors).toEqual([{ Key: 'keep/c.txt', Code: 'AccessDenied', Message: 'Access Denied' }]);
+    expect(up.hits(`/${BUCKET}`, 'POST')).toHaveLength(before);
+
+    const quiet = await s3(CLEANER).send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: true, Objects: [{ Key: 'tmp/q.txt' }, { Key: 'keep/c.txt' }] } }));
+    // Quiet is forwarded; what the upstream lists as Deleted is its own (s3rver ignores Quiet).
+    expect(quiet.Errors?.map((e) => [e.Key, e.Code])).toEqual([['keep/c.txt', 'AccessDenied']]);
+    expect(await exists('tmp/q.txt')).toBe(false);
+    expect(await exists('keep/c.txt')).toBe(true);
+  });
+
+  it('a caller allowed every key gets the upstream’s answer untouched', async () => {
+    await put('tmp/x.txt', 'tmp/y.txt');
+    const r = await s3(CLEANER).send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'tmp/x.txt' }, { Key: 'tmp/y.txt' }] } }));
+    expect(r.Deleted?.map((d) => d.Key).sort()).toEqual(['tmp/x.txt', 'tmp/y.txt']);
+    expect(r.Errors ?? []).toEqual([]);
   });
 });
 

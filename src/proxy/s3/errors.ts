@@ -4,7 +4,8 @@
 // (an unknown key is InvalidAccessKeyId, a bad session token InvalidToken, an expired one a 400).
 import { awsError, AwsError } from '../../aws/errors';
 
-function xmlEscape(s: string): string {
+/** Escapes element text as S3 writes it. */
+export function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
 }
 

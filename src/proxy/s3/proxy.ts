@@ -4,7 +4,7 @@
 // → forward (re-signed with the upstream's credentials, streamed). A request that fails any stage is
 // answered with S3's own XML error and nothing of it reaches the upstream.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { lookupCredential, type Credential } from '../../auth/authenticate';
@@ -24,7 +24,7 @@ import { policiesMention, sameOrganization } from '../policy-facts';
 import { fetchSmall, forward, responseHeaders, stripAuthQuery, upstreamTime, type ForwardRequest, type ProxyUpstream } from '../upstream';
 import { resolveS3Address, type S3Address } from './addressing';
 import { BucketState, MAX_BUCKET_POLICY_BYTES } from './bucket-state';
-import { encodeS3Error, toS3Error } from './errors';
+import { encodeS3Error, toS3Error, xmlEscape } from './errors';
 import { bucketArn, commonS3Keys, identifyS3Operation, objectArn, type S3Check, type S3Operation, type S3Request } from './operations';
 
 /** Signed bodies up to this size are verified whole before they are forwarded (see smallSignedBody). */
@@ -32,6 +32,15 @@ export const SMALL_BODY_BYTES = 1024 * 1024;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** DeleteObjects names at most 1000 keys (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
 const MAX_DELETE_OBJECTS_BODY = 2 * 1024 * 1024;
+/** The upstream's DeleteResult for at most 1000 keys is read whole to add the refused keys to it. */
+const MAX_DELETE_RESULT_BODY = 4 * 1024 * 1024;
+const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** One object a DeleteObjects body names. */
+interface DeleteKey {
+  key: string;
+  versionId: string | null;
+}
 
 interface ProxyState {
   requestId: string;
@@ -57,6 +66,12 @@ interface ProxyState {
   decision?: 'allowed' | 'denied' | 'would-deny';
   /** Audit mode let a denial through. */
   auditDenied?: boolean;
+  /**
+   * DeleteObjects: the objects named and those the caller may not delete. S3 decides s3:DeleteObject per
+   * key and answers a refused key inside the 200 DeleteResult (`<Error>…<Code>AccessDenied</Code>`),
+   * deleting the others (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+   */
+  deleteObjects?: { quiet: boolean; objects: DeleteKey[]; denied: DeleteKey[] };
 }
 
 type Stage = { name: string; run(s: ProxyState): void | Promise<void> };
@@ -158,15 +173,12 @@ export class S3Proxy {
         const checks: (S3Check & { existingTags?: boolean })[] = [];
         const resource = a.bucket === null ? '*' : a.key === null ? bucketArn(a.bucket) : objectArn(a.bucket, a.key);
         if (op.name === 'DeleteObjects') {
-          // One s3:DeleteObject (or …Version) per key named in the body, read (bounded) before anything is forwarded.
-          for (const k of await this.deleteObjectsKeys(s)) {
-            checks.push({ action: k.versionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: objectArn(a.bucket!, k.key), context: k.versionId ? { 's3:versionid': k.versionId } : {} });
-          }
-        } else {
-          checks.push({ action: op.action(r), resource, context: op.conditionKeys?.(r) ?? {}, existingTags: op.existingObjectTags });
-          for (const c of op.extraChecks?.(r) ?? []) checks.push(c);
+          await this.authorizeDeleteObjects(s);
+          return;
         }
-        const region = s.auth?.region ?? this.upstream.region;
+        checks.push({ action: op.action(r), resource, context: op.conditionKeys?.(r) ?? {}, existingTags: op.existingObjectTags });
+        for (const c of op.extraChecks?.(r) ?? []) checks.push(c);
+        const region = this.region(s);
         for (const c of checks) {
           const bucket = c.bucket ?? a.bucket;
           // CreateBucket makes a bucket of the caller's own account: there is no owner or bucket policy to ask yet.
@@ -182,6 +194,31 @@ export class S3Proxy {
       },
     },
   ];
+
+  private region(s: ProxyState): string {
+    return s.auth?.region ?? this.upstream.region;
+  }
+
+  /** DeleteObjects: one s3:DeleteObject (or …Version) per key named in the body, read (bounded) before anything is forwarded. */
+  private async authorizeDeleteObjects(s: ProxyState): Promise<void> {
+    const bucket = s.address!.bucket!;
+    const body = await this.deleteObjectsBody(s);
+    const owner = this.buckets.ownerOf(bucket);
+    const policy = await this.buckets.policy(bucket, upstreamTime());
+    const denied: DeleteKey[] = [];
+    for (const k of body.objects) {
+      const context: RequestContext = k.versionId ? { 's3:versionid': k.versionId } : {};
+      const c = { action: k.versionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: objectArn(bucket, k.key), context };
+      try {
+        this.decide(s, { ...c, owner, policy, region: this.region(s), context: { ...commonS3Keys(s.s3!, s.auth, s.now), 's3:ResourceAccount': owner, ...c.context } });
+      } catch (e) {
+        if (!(e instanceof AwsError && e.code === 'AccessDenied')) throw e;
+        denied.push(k);
+      }
+    }
+    s.deleteObjects = { ...body, denied };
+    s.decision = denied.length === body.objects.length ? 'denied' : s.auditDenied ? 'would-deny' : 'allowed';
+  }
 
   /** One authorization through the shared authorizer, recorded in the decision log. */
   private decide(s: ProxyState, c: { action: string; resource: string; owner: string; policy: PolicySource | null; region: string; context: RequestContext }): void {
@@ -227,11 +264,11 @@ export class S3Proxy {
     recordLastAccess(store, p, c.action, c.region, s.now);
   }
 
-  /** The keys a DeleteObjects body names (the body is kept for forwarding). */
-  private async deleteObjectsKeys(s: ProxyState): Promise<{ key: string; versionId: string | null }[]> {
+  /** The objects a DeleteObjects body names and its Quiet flag (the body is kept for forwarding). */
+  private async deleteObjectsBody(s: ProxyState): Promise<{ quiet: boolean; objects: DeleteKey[] }> {
     const body = await this.readBounded(s, MAX_DELETE_OBJECTS_BODY);
     s.bufferedBody = body;
-    let doc: { Delete?: { Object?: { Key?: unknown; VersionId?: unknown }[] } };
+    let doc: { Delete?: { Quiet?: unknown; Object?: { Key?: unknown; VersionId?: unknown }[] } };
     try {
       doc = new XMLParser({ isArray: (n) => n === 'Object', parseTagValue: false }).parse(body.toString('utf8'));
     } catch {
@@ -239,7 +276,10 @@ export class S3Proxy {
     }
     const objects = doc.Delete?.Object ?? [];
     if (objects.length === 0 || objects.length > 1000) throw awsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
-    return objects.map((o) => ({ key: String(o.Key ?? ''), versionId: o.VersionId === undefined ? null : String(o.VersionId) }));
+    return {
+      quiet: String(doc.Delete?.Quiet ?? '').trim().toLowerCase() === 'true',
+      objects: objects.map((o) => ({ key: String(o.Key ?? ''), versionId: o.VersionId === undefined ? null : String(o.VersionId) })),
+    };
   }
 
   /** The request body, checked against its signature, read whole up to `limit` bytes (small control documents only). */
@@ -385,6 +425,7 @@ export class S3Proxy {
   private async forwardStage(s: ProxyState): Promise<number> {
     const op = s.op!;
     const a = s.address!;
+    if (s.deleteObjects && s.deleteObjects.denied.length > 0 && !s.auditDenied) return this.deleteAllowedObjects(s, s.deleteObjects);
     if (op.bucketPolicy === 'put') s.bufferedBody = await this.readBoundedPolicy(s);
     else if (s.bufferedBody === undefined && this.smallSignedBody(s)) s.bufferedBody = await this.readBounded(s, SMALL_BODY_BYTES);
     const { f, body } = this.forwardRequest(s);
@@ -413,6 +454,65 @@ export class S3Proxy {
       });
     });
     return status;
+  }
+
+  /**
+   * DeleteObjects with refused keys: the upstream is asked to delete only the allowed ones (a body of its
+   * own, with its own Content-MD5), and the refused keys join its DeleteResult as S3 reports them:
+   * `<Error><Key>…</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`, status 200.
+   */
+  private async deleteAllowedObjects(s: ProxyState, d: NonNullable<ProxyState['deleteObjects']>): Promise<number> {
+    const refused = new Set(d.denied);
+    const allowed = d.objects.filter((o) => !refused.has(o));
+    const errors = d.denied
+      .map((k) => `<Error><Key>${xmlEscape(k.key)}</Key>${k.versionId === null ? '' : `<VersionId>${xmlEscape(k.versionId)}</VersionId>`}<Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+      .join('');
+    let status = 200;
+    let result = `<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="${S3_XMLNS}"></DeleteResult>`;
+    let headers: Record<string, string | string[]> = { 'x-amz-request-id': s.requestId, 'content-type': 'application/xml' };
+    if (allowed.length > 0) {
+      const body = Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="${S3_XMLNS}">${d.quiet ? '<Quiet>true</Quiet>' : ''}${allowed
+          .map((k) => `<Object><Key>${xmlEscape(k.key)}</Key>${k.versionId === null ? '' : `<VersionId>${xmlEscape(k.versionId)}</VersionId>`}</Object>`)
+          .join('')}</Delete>`,
+        'utf8',
+      );
+      const reqHeaders: IncomingHttpHeaders = { ...s.req.headers, 'content-md5': createHash('md5').update(body).digest('base64') };
+      // The client's checksums were of its own body; the upstream gets Content-MD5 of this one.
+      for (const h of Object.keys(reqHeaders)) if (h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm') delete reqHeaders[h];
+      const f: ForwardRequest = {
+        method: 'POST',
+        path: upstreamPath(s.address!),
+        rawQuery: stripAuthQuery(s.rawQuery),
+        headers: reqHeaders,
+        contentLength: body.length,
+        payloadHash: createHash('sha256').update(body).digest('hex'),
+        contentEncoding: null,
+      };
+      s.bodyConsumed = true;
+      const upstream = await forward(this.upstream, f, body, upstreamTime());
+      status = upstream.statusCode ?? 502;
+      const parts: Buffer[] = [];
+      let size = 0;
+      for await (const c of upstream as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > MAX_DELETE_RESULT_BODY) throw awsError('BadGateway', `iamlocal could not read the upstream's DeleteResult (larger than ${MAX_DELETE_RESULT_BODY} bytes).`);
+        parts.push(c);
+      }
+      headers = responseHeaders(upstream.headers);
+      result = Buffer.concat(parts).toString('utf8');
+      if (status !== 200) {
+        // The upstream refused the request as a whole: its answer stands.
+        s.res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(result)) }).end(result);
+        return status;
+      }
+    }
+    const merged = /<DeleteResult([^>]*)\/>/.test(result)
+      ? result.replace(/<DeleteResult([^>]*)\/>/, `<DeleteResult$1>${errors}</DeleteResult>`)
+      : result.replace(/<\/DeleteResult>\s*$/, `${errors}</DeleteResult>`);
+    if (merged === result) throw awsError('BadGateway', "iamlocal could not read the upstream's DeleteResult.");
+    s.res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(merged)) }).end(merged);
+    return 200;
   }
 
   private async readBoundedPolicy(s: ProxyState): Promise<Buffer> {
