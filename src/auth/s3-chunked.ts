@@ -183,6 +183,16 @@ export class AwsChunkedDecoder extends Transform {
     }
   }
 
+  /** A trailing header's value (`x-amz-checksum-crc32`, …) once the body has been read, or null. */
+  trailer(name: string): string | null {
+    const n = name.toLowerCase();
+    for (const l of this.trailerLines) {
+      const i = l.indexOf(':');
+      if (i > 0 && l.slice(0, i).trim().toLowerCase() === n) return l.slice(i + 1).trim();
+    }
+    return null;
+  }
+
   /** The signed trailer: `x-amz-trailer-signature` over the trailing headers, chained from the last chunk. */
   private verifyTrailer(): void {
     if (!this.signed) return;

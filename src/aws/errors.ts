@@ -165,6 +165,8 @@ export const ERROR_CODES = {
   InvalidAccessKeyId: 403,
   InvalidToken: 400,
   XAmzContentSHA256Mismatch: 400,
+  /** An x-amz-checksum-* (header or trailer) that does not match the body (S3 checking-object-integrity). */
+  BadDigest: 400,
   NoSuchBucketPolicy: 404,
   MalformedXML: 400,
   MalformedPolicy: 400,

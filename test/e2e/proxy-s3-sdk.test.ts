@@ -25,7 +25,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { startS3Upstream, type S3Upstream } from '../helpers/s3-upstream';
 import { error as rejects } from '../helpers/sdk-error';
-import { chunkedPut, code, message, send, sha256, signed, type Creds } from '../helpers/s3-raw';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { chunkedPut, code, message, send, sha256, signed, unsignedTrailerPut, type Creds } from '../helpers/s3-raw';
 
 const APP: Creds = { accessKeyId: 'AKIAE2EPROXYAPP00001', secretAccessKey: 'proxy-app-secret-for-e2e-tests-only-0001' };
 const VERBATIM: Creds = { accessKeyId: 'AKIAE2EPROXYVERBATIM', secretAccessKey: 'proxy-verbatim-secret-for-e2e-tests-01' };
@@ -379,6 +380,49 @@ describe('payload signing modes', () => {
     const r = await send(endpoint, req);
     expect([r.status, code(r)]).toEqual([403, 'SignatureDoesNotMatch']);
     expect(up.hits(key)).toHaveLength(0);
+  });
+
+  describe('x-amz-checksum-* is checked against the body, as S3 does (BadDigest, nothing stored)', () => {
+    const stored = async (key: string) => {
+      try {
+        await s3(iam.credentials).send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const crc32 = (b: Buffer) => Buffer.from(zlibCrc32(b).toString(16).padStart(8, '0'), 'hex').toString('base64');
+
+    it('a header checksum that does not match the signed body', async () => {
+      const key = 'uploads/bad-digest.txt';
+      const r = await send(endpoint, signed(endpoint, { method: 'PUT', path: `/${BUCKET}/${key}`, headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('other')) }, body: 'hello' }, APP));
+      expect([r.status, code(r), message(r)]).toEqual([400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.']);
+      expect(await stored(key)).toBe(false);
+      const ok = await send(endpoint, signed(endpoint, { method: 'PUT', path: `/${BUCKET}/${key}`, headers: { 'x-amz-checksum-crc32': crc32(Buffer.from('hello')) }, body: 'hello' }, APP));
+      expect(ok.status).toBe(200);
+      expect(await stored(key)).toBe(true);
+    });
+
+    it('a trailing checksum of an unsigned aws-chunked upload (200 kB): wrong is BadDigest and never stored, right is stored', async () => {
+      const data = Buffer.alloc(200_000, 'q');
+      const bad = await send(endpoint, unsignedTrailerPut(endpoint, `/${BUCKET}/uploads/trailer-bad.bin`, data, 65536, APP, { header: 'x-amz-checksum-crc32', value: crc32(Buffer.from('nope')) }));
+      expect([bad.status, code(bad)]).toEqual([400, 'BadDigest']);
+      expect(await stored('uploads/trailer-bad.bin')).toBe(false);
+      const good = await send(endpoint, unsignedTrailerPut(endpoint, `/${BUCKET}/uploads/trailer-good.bin`, data, 65536, APP, { header: 'x-amz-checksum-crc32', value: crc32(data) }));
+      expect(good.status).toBe(200);
+      const got = await s3(iam.credentials).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/trailer-good.bin' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(data)).toBe(true);
+    });
+
+    for (const ChecksumAlgorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
+      it(`the SDK's own ${ChecksumAlgorithm} (PutObject with ChecksumAlgorithm) verifies`, async () => {
+        const Key = `uploads/sdk-${ChecksumAlgorithm}.txt`;
+        const put = await s3(APP).send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: `body for ${ChecksumAlgorithm}`, ChecksumAlgorithm }));
+        expect(put.$metadata.httpStatusCode).toBe(200);
+        const got = await s3(APP).send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+        expect(await got.Body!.transformToString()).toBe(`body for ${ChecksumAlgorithm}`);
+      });
+    }
   });
 
   it('UNSIGNED-PAYLOAD is accepted for header auth (the signature still covers method, path and headers)', async () => {

@@ -92,3 +92,25 @@ export function chunkedPut(endpoint: string, path: string, data: Buffer, chunkSi
   });
   return { ...s, body: Buffer.concat(wire) };
 }
+
+/**
+ * A STREAMING-UNSIGNED-PAYLOAD-TRAILER upload (what the SDKs send for a stream with a checksum): unsigned
+ * aws-chunked chunks, then the trailer `<header>:<value>`, as the S3 docs describe
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html).
+ */
+export function unsignedTrailerPut(endpoint: string, path: string, data: Buffer, chunkSize: number, creds: Creds, trailer: { header: string; value: string }): RawRequest {
+  const headers = {
+    'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    'content-encoding': 'aws-chunked',
+    'x-amz-decoded-content-length': String(data.length),
+    'x-amz-trailer': trailer.header,
+  };
+  const s = signed(endpoint, { method: 'PUT', path, headers }, creds);
+  const wire: Buffer[] = [];
+  for (let i = 0; i < data.length; i += chunkSize) {
+    const c = data.subarray(i, i + chunkSize);
+    wire.push(Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n'));
+  }
+  wire.push(Buffer.from(`0\r\n${trailer.header}:${trailer.value}\r\n\r\n`));
+  return { ...s, body: Buffer.concat(wire) };
+}

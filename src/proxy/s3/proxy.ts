@@ -10,6 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { lookupCredential, type Credential } from '../../auth/authenticate';
 import { ANONYMOUS, type Principal } from '../../auth/principal';
 import { resolvePrincipal } from '../../auth/resolve-principal';
+import { ChecksumCheck, requestedChecksum } from '../../auth/s3-checksum';
 import { AwsChunkedDecoder, Sha256Check } from '../../auth/s3-chunked';
 import { parseSigV4, verifyS3SigV4, type S3Verified, type SigV4Auth } from '../../auth/sigv4';
 import { awsError, AwsError } from '../../aws/errors';
@@ -297,21 +298,33 @@ export class S3Proxy {
     return Buffer.concat(parts);
   }
 
-  /** The client's body as the upstream gets it: aws-chunked decoded and every chunk verified, or checked against the signed hash. */
+  /**
+   * The client's body as the upstream gets it: aws-chunked decoded and every chunk verified, or checked
+   * against the signed hash; and against the x-amz-checksum-* it came with (header or trailer), as S3 does.
+   */
   private verifiedBody(s: ProxyState): Readable {
     const v = s.verified;
-    if (!v) return s.req;
+    const checksum = requestedChecksum(s.req.headers);
+    const withChecksum = (body: Readable, trailer?: AwsChunkedDecoder): Readable => {
+      if (checksum === null) return body;
+      const check = new ChecksumCheck(checksum, () => checksum.value ?? trailer?.trailer(checksum.header) ?? null);
+      // The stage before's error (a chunk signature, the payload hash) ends this one with it (not the socket: S3's error still goes back).
+      if (body !== s.req) body.once('error', (e) => check.destroy(e));
+      return body.pipe(check);
+    };
+    if (!v) return withChecksum(s.req);
     switch (v.payload.kind) {
       case 'unsigned':
-        return s.req;
+        return withChecksum(s.req);
       case 'hash':
-        return s.req.pipe(new Sha256Check(v.payload.sha256));
+        return withChecksum(s.req.pipe(new Sha256Check(v.payload.sha256)));
       case 'streaming-signed':
       case 'streaming-unsigned-trailer': {
         const raw = headerOf(s.req, 'x-amz-decoded-content-length');
         const n = raw === undefined ? NaN : Number(raw);
         if (!Number.isInteger(n) || n < 0) throw awsError('InvalidRequest', 'Missing required header for this request: x-amz-decoded-content-length');
-        return s.req.pipe(new AwsChunkedDecoder(v, n));
+        const decoder = new AwsChunkedDecoder(v, n);
+        return withChecksum(s.req.pipe(decoder), decoder);
       }
     }
   }
