@@ -18,7 +18,7 @@ export interface DbOptions {
  * migration 008), and what belongs to a kind cluster rather than to IAM
  * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
  */
-export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls']);
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls', 'proxy_buckets']);
 
 /**
  * The migrations that had shipped while `user_version` alone recorded the schema (releases up to

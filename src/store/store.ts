@@ -23,6 +23,7 @@ import { OrgHandshakesRepo } from './repos/org-handshakes';
 import { OrgSettingsRepo } from './repos/org-settings';
 import { OrganizationsRepo } from './repos/organizations';
 import { PodIdentityRepo } from './repos/pod-identity';
+import { ProxyBucketsRepo } from './repos/proxy-buckets';
 import { RolesRepo } from './repos/roles';
 import { ServerCertificatesRepo } from './repos/server-certificates';
 import { MockSamlIdpsRepo, SamlProvidersRepo } from './repos/saml-providers';
@@ -63,6 +64,8 @@ export class Store {
   readonly clusterKeys: ClusterKeysRepo;
   /** The pod identity webhook's settings, service accounts and TLS, kept across reset. */
   readonly webhook: WebhookRepo;
+  /** The authorizing S3 proxy's bucket owners and locally kept bucket policies, kept across reset. */
+  readonly proxyBuckets: ProxyBucketsRepo;
   readonly mfaDevices: MfaDevicesRepo;
   readonly instanceProfiles: InstanceProfilesRepo;
   readonly organizations: OrganizationsRepo;
@@ -102,6 +105,7 @@ export class Store {
     this.eksClusters = new EksClustersRepo(this.db);
     this.clusterKeys = new ClusterKeysRepo(this.db);
     this.webhook = new WebhookRepo(this.db);
+    this.proxyBuckets = new ProxyBucketsRepo(this.db);
     this.mfaDevices = new MfaDevicesRepo(this.db);
     this.instanceProfiles = new InstanceProfilesRepo(this.db);
     this.organizations = new OrganizationsRepo(this.db);

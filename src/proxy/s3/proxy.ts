@@ -112,7 +112,7 @@ export class S3Proxy {
     private readonly deps: ProxyDeps,
     readonly upstream: ProxyUpstream,
   ) {
-    this.buckets = new BucketState(upstream, deps.config.defaultAccountId);
+    this.buckets = new BucketState(upstream, deps.config.defaultAccountId, deps.store.proxyBuckets, () => deps.clock.now());
   }
 
   private readonly stages: Stage[] = [

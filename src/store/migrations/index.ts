@@ -14,6 +14,7 @@ import { migration013 } from './013-org-lifecycle';
 import { migration014 } from './014-server-certificates';
 import { migration015 } from './015-org-extensions';
 import { migration016 } from './016-access-advisor-root-outbound';
+import { migration017 } from './017-proxy-buckets';
 
 export interface Migration {
   version: number;
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   { version: 14, name: 'server-certificates', sql: migration014 },
   { version: 15, name: 'org-extensions', sql: migration015 },
   { version: 16, name: 'access-advisor-root-outbound', sql: migration016 },
+  { version: 17, name: 'proxy-buckets', sql: migration017 },
 ];
