@@ -4,7 +4,7 @@
 // dynamodb:LeadingKeys per user (AWS's fine-grained access example,
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html), and
 // forged / tampered / unknown requests never reaching the upstream.
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ExecuteStatementCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { fromWebToken } from '@aws-sdk/credential-providers';
 import type { IncomingMessage, Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,34 @@ describe('dynamodb:LeadingKeys (items whose partition key is the caller’s user
   });
 });
 
+describe('transactions and PartiQL are authorized item by item, statement by statement', () => {
+  // dynalite has neither (it answers UnknownOperationException); what matters here is what the proxy lets through.
+  const reached = (op: string) => targets.filter((t) => t.endsWith(`.${op}`)).length;
+
+  it('TransactWriteItems: every Put is dynamodb:PutItem with its leading key; one of bob’s items denies the whole call, unforwarded', async () => {
+    const c = db(ALICE);
+    const before = reached('TransactWriteItems');
+    const denied = await c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'tenants', Item: item('alice', '2') } }, { Put: { TableName: 'tenants', Item: item('bob', '2') } }] })).catch((e) => e);
+    expect(denied).toMatchObject({ name: 'AccessDeniedException' });
+    expect(denied.message).toBe('User: arn:aws:iam::000000000000:user/alice is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/tenants because no identity-based policy allows the dynamodb:PutItem action');
+    expect(reached('TransactWriteItems')).toBe(before);
+    // Her own items only: authorized, so it reaches the upstream (whose own answer comes back).
+    const own = await c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'tenants', Item: item('alice', '3') } }] })).catch((e) => e);
+    expect(own?.name).not.toBe('AccessDeniedException');
+    expect(reached('TransactWriteItems')).toBe(before + 1);
+    // A Delete in a transaction is dynamodb:DeleteItem, which she does not have.
+    await expect(c.send(new TransactWriteItemsCommand({ TransactItems: [{ Delete: { TableName: 'tenants', Key: item('alice', '3') } }] }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('ExecuteStatement is dynamodb:PartiQLSelect on the table it names: alice has only GetItem/PutItem/Query', async () => {
+    const before = reached('ExecuteStatement');
+    const e = await db(ALICE).send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "tenants" WHERE pk = ?', Parameters: [{ S: 'alice' }] })).catch((x) => x);
+    expect(e).toMatchObject({ name: 'AccessDeniedException' });
+    expect(e.message).toContain('dynamodb:PartiQLSelect on resource: arn:aws:dynamodb:us-east-1:000000000000:table/tenants');
+    expect(reached('ExecuteStatement')).toBe(before);
+  });
+});
+
 describe('forged, tampered and unknown requests never reach dynalite', () => {
   const body = JSON.stringify({ TableName: 'payments', Key: item('order-1') });
   const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' };
@@ -128,7 +156,7 @@ describe('forged, tampered and unknown requests never reach dynalite', () => {
 
   it('an operation the proxy does not know fails closed: UnknownOperationException', async () => {
     const before = targets.length;
-    const h = { ...headers, 'x-amz-target': 'DynamoDB_20120810.ExportTableToPointInTime' };
+    const h = { ...headers, 'x-amz-target': 'DynamoDB_20120810.UpdateGlobalTable' };
     const r = await send(endpoint, { path: '/', headers: sign(iam.credentials, '{}', h), body: '{}' });
     expect([r.status, JSON.parse(r.body).__type]).toEqual([400, 'com.amazonaws.dynamodb.v20120810#UnknownOperationException']);
     expect(targets.slice(before)).toEqual([]);

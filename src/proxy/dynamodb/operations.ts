@@ -9,6 +9,10 @@ export type Json = Record<string, unknown>;
 
 /** One authorization a DynamoDB call needs. */
 export interface DynamoCheck {
+  /** The IAM action when it is not `dynamodb:<operation>` (transactions and PartiQL authorize per item/statement). */
+  action?: string;
+  /** A resource named by ARN in the call (backups, exports, streams, ResourceArn), used as given. */
+  arn?: string;
   table: string;
   index?: string;
   /** Partition-key values the call touches (dynamodb:LeadingKeys), as item keys or items. */
@@ -82,6 +86,58 @@ function batchWrite(body: Json): DynamoCheck[] {
   });
 }
 
+/**
+ * TransactWriteItems / TransactGetItems have no action of their own: each item is authorized as the
+ * single-item call it stands for (PutItem, UpdateItem, DeleteItem, ConditionCheckItem, GetItem), with
+ * dynamodb:EnclosingOperation naming the transaction
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+
+const transact = (enclosing: 'TransactWriteItems' | 'TransactGetItems') => (body: Json): DynamoCheck[] => {
+  const out: DynamoCheck[] = [];
+  for (const item of Array.isArray(body.TransactItems) ? body.TransactItems : []) {
+    for (const [kind, v] of Object.entries(obj(item))) {
+      const action = TRANSACT_ACTIONS[kind];
+      const req = obj(v);
+      // A member this table does not know is refused as an unknown action rather than skipped.
+      const keys = [obj(kind === 'Put' ? req.Item : req.Key)];
+      out.push({ action: `dynamodb:${action ?? kind}`, table: table(req), keys, context: { ...commonKeys(req), 'dynamodb:EnclosingOperation': enclosing } });
+    }
+  }
+  return out;
+};
+
+/** PartiQL's verb → its action (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html). */
+const PARTIQL_ACTIONS: Record<string, string> = { SELECT: 'PartiQLSelect', INSERT: 'PartiQLInsert', UPDATE: 'PartiQLUpdate', DELETE: 'PartiQLDelete', EXISTS: 'PartiQLSelect' };
+const IDENT = String.raw`("(?:[^"]|"")+"|[A-Za-z0-9_.-]+)`;
+const unquote = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t);
+
+/**
+ * The table (and index) and action of one PartiQL statement: `SELECT … FROM "t"."i"`, `INSERT INTO "t"`,
+ * `UPDATE "t"`, `DELETE FROM "t"`. A statement not read is checked against table "" — it matches
+ * only a policy granting every table, and the upstream rejects it anyway.
+ */
+export function partiqlTarget(statement: string): { action: string; table: string; index?: string } {
+  const verb = /^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? '';
+  const action = `dynamodb:${PARTIQL_ACTIONS[verb] ?? 'PartiQLSelect'}`;
+  const where = verb === 'INSERT' ? new RegExp(String.raw`^\s*INSERT\s+INTO\s+${IDENT}`, 'i') : verb === 'UPDATE' ? new RegExp(String.raw`^\s*UPDATE\s+${IDENT}`, 'i') : new RegExp(String.raw`\bFROM\s+${IDENT}(?:\.${IDENT})?`, 'i');
+  const m = where.exec(statement);
+  if (!m) return { action, table: '' };
+  return { action, table: unquote(m[1]!), ...(m[2] ? { index: unquote(m[2]) } : {}) };
+}
+
+const partiql = (list: 'Statement' | 'Statements' | 'TransactStatements', enclosing?: string) => (body: Json): DynamoCheck[] => {
+  const statements = list === 'Statement' ? [body] : Array.isArray(body[list]) ? (body[list] as unknown[]).map(obj) : [];
+  return statements.map((st) => {
+    const t = partiqlTarget(str(st.Statement) ?? '');
+    return { action: t.action, table: t.table, ...(t.index ? { index: t.index } : {}), context: (enclosing ? { 'dynamodb:EnclosingOperation': enclosing } : {}) as RequestContext };
+  });
+};
+
+/** A call that names its resource by ARN (ResourceArn, TableArn, BackupArn, StreamArn, ExportArn). */
+const byArn = (member: string) => (body: Json): DynamoCheck[] => [{ arn: str(body[member]) ?? '', table: '', context: {} }];
+
 function queryChecks(body: Json): DynamoCheck[] {
   const index = str(body.IndexName);
   return [{ table: table(body), ...(index ? { index } : {}), query: body, context: commonKeys(body) }];
@@ -109,19 +165,58 @@ export const DYNAMODB_OPERATIONS: ReadonlyMap<string, DynamoOperation> = new Map
     { name: 'UpdateTable', checks: tableOnly, changesTables: true },
     { name: 'DescribeTimeToLive', checks: tableOnly },
     { name: 'UpdateTimeToLive', checks: tableOnly },
-    { name: 'ListTagsOfResource', checks: (b) => [{ table: tableFromArn(str(b.ResourceArn)), context: {} }] },
-    { name: 'TagResource', checks: (b) => [{ table: tableFromArn(str(b.ResourceArn)), context: {} }] },
-    { name: 'UntagResource', checks: (b) => [{ table: tableFromArn(str(b.ResourceArn)), context: {} }] },
+    { name: 'ListTagsOfResource', checks: byArn('ResourceArn') },
+    { name: 'TagResource', checks: (b) => byArn('ResourceArn')(b).map((c) => ({ ...c, context: tagKeys(b, 'Tags') })) },
+    { name: 'UntagResource', checks: (b) => byArn('ResourceArn')(b).map((c) => ({ ...c, context: tagKeys(b, 'TagKeys') })) },
+    { name: 'TransactWriteItems', checks: transact('TransactWriteItems') },
+    { name: 'TransactGetItems', checks: transact('TransactGetItems') },
+    { name: 'ExecuteStatement', checks: partiql('Statement') },
+    { name: 'BatchExecuteStatement', checks: partiql('Statements') },
+    { name: 'ExecuteTransaction', checks: partiql('TransactStatements', 'ExecuteTransaction') },
+    { name: 'DescribeContinuousBackups', checks: tableOnly },
+    { name: 'UpdateContinuousBackups', checks: tableOnly },
+    { name: 'DescribeContributorInsights', checks: tableOnly },
+    { name: 'UpdateContributorInsights', checks: tableOnly },
+    { name: 'DescribeKinesisStreamingDestination', checks: tableOnly },
+    { name: 'EnableKinesisStreamingDestination', checks: tableOnly },
+    { name: 'DisableKinesisStreamingDestination', checks: tableOnly },
+    { name: 'UpdateKinesisStreamingDestination', checks: tableOnly },
+    { name: 'DescribeTableReplicaAutoScaling', checks: tableOnly },
+    { name: 'UpdateTableReplicaAutoScaling', checks: tableOnly },
+    { name: 'CreateBackup', checks: tableOnly },
+    { name: 'DescribeBackup', checks: byArn('BackupArn') },
+    { name: 'DeleteBackup', checks: byArn('BackupArn') },
+    { name: 'RestoreTableFromBackup', checks: byArn('BackupArn') },
+    { name: 'RestoreTableToPointInTime', checks: (b) => (str(b.SourceTableArn) ? byArn('SourceTableArn')(b) : [{ table: str(b.SourceTableName) ?? '', context: {} }]), changesTables: true },
+    { name: 'ExportTableToPointInTime', checks: byArn('TableArn') },
+    { name: 'DescribeExport', checks: byArn('ExportArn') },
+    { name: 'GetResourcePolicy', checks: byArn('ResourceArn') },
+    { name: 'PutResourcePolicy', checks: byArn('ResourceArn') },
+    { name: 'DeleteResourcePolicy', checks: byArn('ResourceArn') },
     // Account-level calls: resource `*`.
     { name: 'ListTables', checks: () => [] },
+    { name: 'ListBackups', checks: () => [] },
+    { name: 'ListContributorInsights', checks: () => [] },
+    { name: 'ListExports', checks: () => [] },
+    { name: 'ListImports', checks: () => [] },
+    { name: 'ListGlobalTables', checks: () => [] },
     { name: 'DescribeLimits', checks: () => [] },
     { name: 'DescribeEndpoints', checks: () => [] },
   ] satisfies DynamoOperation[]).map((o) => [o.name, o]),
 );
 
-function tableFromArn(arn: string | undefined): string {
-  const m = /:table\/([^/]+)/.exec(arn ?? '');
-  return m ? m[1]! : '';
+/** aws:RequestTag/<key> and aws:TagKeys of TagResource / UntagResource. */
+function tagKeys(body: Json, member: 'Tags' | 'TagKeys'): RequestContext {
+  const list = Array.isArray(body[member]) ? (body[member] as unknown[]) : [];
+  if (member === 'TagKeys') return { 'aws:TagKeys': list.filter((k): k is string => typeof k === 'string') };
+  const ctx: RequestContext = { 'aws:TagKeys': [] };
+  for (const t of list.map(obj)) {
+    const k = str(t.Key);
+    if (k === undefined) continue;
+    (ctx['aws:TagKeys'] as string[]).push(k);
+    ctx[`aws:RequestTag/${k}`] = str(t.Value) ?? '';
+  }
+  return ctx;
 }
 
 /** The string form of an attribute value ({S}, {N}, {B}) as dynamodb:LeadingKeys compares it. */

@@ -143,7 +143,7 @@ export class DynamoProxy {
         if (checks.length === 0) this.decide(s, action, '*', {});
         for (const c of checks) {
           const tableArn = `arn:aws:dynamodb:${region}:${this.owner()}:table/${c.table}`;
-          const resource = c.index ? `${tableArn}/index/${c.index}` : tableArn;
+          const resource = c.arn !== undefined ? c.arn : c.index ? `${tableArn}/index/${c.index}` : tableArn;
           const ctx: RequestContext = { ...c.context };
           if ((c.keys || c.query) && policiesMention(this.deps.store, s.principal, this.owner(), null, 'dynamodb:LeadingKeys')) {
             const hash = await this.hashKey(c.table, upstreamTime());
@@ -152,7 +152,7 @@ export class DynamoProxy {
               if (values && values.length) ctx['dynamodb:LeadingKeys'] = [...new Set(values)];
             }
           }
-          this.decide(s, action, resource, ctx);
+          this.decide(s, c.action ?? action, resource, ctx);
         }
         s.decision = s.auditDenied ? 'would-deny' : 'allowed';
       },
