@@ -5,9 +5,9 @@
 // The CRCs come from AWS's own @aws-sdk/checksums (the SDK's implementations); SHA-1/SHA-256 from node:crypto.
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
 import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { awsError } from '../aws/errors';
+import { HeldBackCheck } from './s3-chunked';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 
@@ -77,14 +77,12 @@ function checkEncoding(algorithm: ChecksumAlgorithm, header: string, value: stri
 }
 
 /**
- * A pass-through that checks the body against the checksum it came with, holding back the last piece
- * until the whole body has been seen, so a body that does not match never reaches its end downstream
- * (the upstream sees an aborted upload and stores nothing). `expected` is asked at the end: a trailer's
- * value is only known once the aws-chunked decoder before this stage has read it.
+ * The body against the checksum it came with (held back at its end like every body check). `expected`
+ * is asked at the end: a trailer's value is only known once the aws-chunked decoder before this stage
+ * has read it.
  */
-export class ChecksumCheck extends Transform {
+export class ChecksumCheck extends HeldBackCheck {
   private readonly hasher: Hasher;
-  private held: Buffer | null = null;
 
   constructor(
     private readonly c: RequestedChecksum,
@@ -94,30 +92,15 @@ export class ChecksumCheck extends Transform {
     this.hasher = ALGORITHMS[c.algorithm].make();
   }
 
-  override _transform(data: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  protected update(data: Buffer): void {
     this.hasher.update(data);
-    if (this.held) this.push(this.held);
-    this.held = data;
-    cb();
   }
 
-  override _flush(cb: TransformCallback): void {
+  protected async verify(): Promise<void> {
     const want = this.expected();
-    if (want === null) return cb(awsError('IncompleteBody', `The request body is not valid aws-chunked encoding: the trailer has no ${this.c.header}`));
-    try {
-      checkEncoding(this.c.algorithm, this.c.header, want);
-    } catch (e) {
-      return cb(e as Error);
-    }
-    this.hasher.digest().then(
-      (d) => {
-        if (Buffer.from(d).toString('base64') !== want) {
-          return cb(awsError('BadDigest', `The ${this.c.algorithm} you specified did not match the calculated checksum.`));
-        }
-        if (this.held) this.push(this.held);
-        cb();
-      },
-      (e: Error) => cb(e),
-    );
+    if (want === null) throw awsError('IncompleteBody', `The request body is not valid aws-chunked encoding: the trailer has no ${this.c.header}`);
+    checkEncoding(this.c.algorithm, this.c.header, want);
+    const got = Buffer.from(await this.hasher.digest()).toString('base64');
+    if (got !== want) throw awsError('BadDigest', `The ${this.c.algorithm} you specified did not match the calculated checksum.`);
   }
 }

@@ -206,33 +206,54 @@ export class AwsChunkedDecoder extends Transform {
 }
 
 /**
- * A pass-through that checks the body's SHA-256 against the signed x-amz-content-sha256, holding back
- * the last piece until the whole body has been seen: a tampered body never reaches its end downstream
- * (the upstream sees a short body and stores nothing). Errors with XAmzContentSHA256Mismatch.
+ * A pass-through that checks the whole body once it has been seen, holding back the last piece until
+ * then: a body that fails the check never reaches its end downstream (the upstream sees a short body
+ * and stores nothing). `verify` throws the service's error (an AwsError).
  */
-export class Sha256Check extends Transform {
-  private readonly hash = createHash('sha256');
+export abstract class HeldBackCheck extends Transform {
   private held: Buffer | null = null;
 
-  constructor(private readonly expected: string) {
-    super();
-  }
+  protected abstract update(data: Buffer): void;
+  protected abstract verify(): void | Promise<void>;
 
   override _transform(data: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(data);
+    this.update(data);
     if (this.held) this.push(this.held);
     this.held = data;
     cb();
   }
 
   override _flush(cb: TransformCallback): void {
+    Promise.resolve()
+      .then(() => this.verify())
+      .then(
+        () => {
+          if (this.held) this.push(this.held);
+          cb();
+        },
+        (e: Error) => cb(e),
+      );
+  }
+}
+
+/** The body's SHA-256 against the signed x-amz-content-sha256. Errors with XAmzContentSHA256Mismatch. */
+export class Sha256Check extends HeldBackCheck {
+  private readonly hash = createHash('sha256');
+
+  constructor(private readonly expected: string) {
+    super();
+  }
+
+  protected update(data: Buffer): void {
+    this.hash.update(data);
+  }
+
+  protected verify(): void {
     const actual = this.hash.digest('hex');
     if (actual !== this.expected) {
-      return cb(awsError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+      throw awsError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
         fields: { ClientComputedContentSHA256: this.expected, S3ComputedContentSHA256: actual },
-      }));
+      });
     }
-    if (this.held) this.push(this.held);
-    cb();
   }
 }

@@ -20,6 +20,7 @@ import {
   RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { error } from '../helpers/sdk-error';
 import { startIamLocal, type IamLocal } from '../../src/index';
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
@@ -85,15 +86,6 @@ const SCP = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny'
 let iam: IamLocal;
 const orgs = (credentials: Creds) => new OrganizationsClient({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
 const NOT_MANAGEMENT = { name: 'AccessDeniedException', status: 400, message: "You don't have permissions to access this resource." };
 const ids = (r: { Accounts?: { Id?: string }[] }) => r.Accounts!.map((a) => a.Id).sort();
 
