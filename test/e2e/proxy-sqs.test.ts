@@ -201,8 +201,8 @@ describe('boto3 and the aws CLI (botocore, JSON 1.0)', () => {
   });
 
   it('aws sqs: delete-queue is refused with AccessDenied', async () => {
-    const r = await run('aws', ['sqs', 'delete-queue', '--queue-url', urls.orders], { env: env() }).then(() => null, (e: { stderr: string; code: number }) => e);
-    expect(r?.code).toBe(254);
+    const r = await run('aws', ['--endpoint-url', endpoint, 'sqs', 'delete-queue', '--queue-url', urls.orders], { env: env() }).then(() => null, (e: { stderr: string; code: number }) => e);
+    expect(r?.code).toBe(255); // aws CLI v1 exits 255 on a service error
     expect(r?.stderr).toContain('An error occurred (AccessDenied) when calling the DeleteQueue operation: User: arn:aws:iam::000000000000:user/alice is not authorized to perform: sqs:DeleteQueue');
     expect(await upstream.hits('DeleteQueue')).toHaveLength(0);
   });
