@@ -68,6 +68,8 @@ interface State {
   principal: Principal;
   op?: SqsOperation;
   input?: SqsInput;
+  /** The parameters as decided: what is forwarded is re-encoded from them, so the upstream sees nothing else. */
+  params?: Record<string, unknown> | URLSearchParams;
   /** The queue the call acts on (null: account-level, resource `*`) and its owner. */
   queue?: string | null;
   owner?: string;
@@ -126,13 +128,19 @@ export class SqsProxy {
           try {
             const parsed = JSON.parse(p.body.toString('utf8') || '{}');
             if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-            s.input = jsonInput(parsed as Record<string, unknown>);
+            s.params = parsed as Record<string, unknown>;
+            s.input = jsonInput(s.params);
           } catch {
             throw awsError('SerializationException', 'Start of structure or map found where not expected.');
           }
         } else {
           const params = new URLSearchParams(stripAuthQuery(p.rawQuery));
           for (const [k, v] of new URLSearchParams(p.body.toString('utf8'))) params.append(k, v);
+          // A parameter given twice (query string and body, or repeated) could be read one way here and another upstream: refused.
+          const names = [...params.keys()];
+          const twice = names.find((k, i) => names.indexOf(k) !== i);
+          if (twice !== undefined) throw awsError('InvalidParameterValue', `The request names the parameter ${twice} more than once.`);
+          s.params = params;
           const action = params.get('Action') ?? '';
           const op = SQS_OPERATIONS.get(action);
           if (!op) throw awsError('InvalidAction', `iamlocal's SQS proxy does not know the action ${JSON.stringify(action)}; it is refused, not forwarded unauthorized.`);
@@ -264,6 +272,22 @@ export class SqsProxy {
     return { status: res.statusCode ?? 502, body };
   }
 
+  /**
+   * The body sent upstream, re-encoded from the parameters that were decided (a query-protocol GET's
+   * query string becomes a form body), the queue URL pointed at the upstream.
+   */
+  private forwardBody(s: State): Buffer {
+    const upstreamUrl = s.queue && s.op!.queue === 'url' ? this.queues.upstreamUrl(s.queue) : undefined;
+    if (s.params instanceof URLSearchParams) {
+      // A queue named by the path (`POST /<account>/<queue>`) is sent as QueueUrl to `/`: the upstream reads the queue the proxy decided on.
+      if (upstreamUrl) s.params.set('QueueUrl', upstreamUrl);
+      return Buffer.from(s.params.toString());
+    }
+    const o = { ...s.params };
+    if (upstreamUrl && typeof o.QueueUrl === 'string') o.QueueUrl = upstreamUrl;
+    return Buffer.from(JSON.stringify(o));
+  }
+
   /** `http://<host the client called>/<owner>/<queue>` for an upstream queue URL. */
   private clientUrl(s: State, upstreamUrl: string): string | null {
     const name = /\/([^/]+)\/?$/.exec(upstreamUrl)?.[1];
@@ -299,13 +323,10 @@ export class SqsProxy {
       for (const stage of this.stages) await stage.run(s);
       const op = s.op!;
       if (op.changesPolicy && s.queue) this.queues.invalidate(s.queue);
-      const p = s.parts!;
       const headers: Record<string, string> = s.protocol === 'json'
         ? { 'content-type': JSON_10, 'x-amz-target': `${TARGET_PREFIX}${op.name}` }
         : { 'content-type': `${FORM}; charset=utf-8` };
-      // A query-protocol GET carries its parameters in the query string: they are sent as a form body.
-      const body = s.protocol === 'query' && p.method === 'GET' ? Buffer.from(stripAuthQuery(p.rawQuery)) : p.body;
-      const upstream = await this.send(s.protocol === 'query' ? p.path : '/', headers, body, upstreamTime());
+      const upstream = await this.send('/', headers, this.forwardBody(s), upstreamTime());
       status = upstream.statusCode ?? 502;
       if (status === 200 && s.queue) {
         if (op.name === 'CreateQueue') this.queues.setOwner(s.queue, s.owner!);
