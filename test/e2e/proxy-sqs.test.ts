@@ -22,6 +22,7 @@ const arn = (queue: string, account = ACCOUNT) => `arn:aws:sqs:us-east-1:${accou
 
 const ALICE = { accessKeyId: 'AKIAE2ESQSALICE00001', secretAccessKey: 'sqs-alice-secret-for-e2e-tests-only-0001' };
 const PARTNER_OK = { accessKeyId: 'AKIAE2ESQSPARTNEROK1', secretAccessKey: 'sqs-partner-ok-secret-for-e2e-tests-01' };
+const TAGGER = { accessKeyId: 'AKIAE2ESQSTAGGER0001', secretAccessKey: 'sqs-tagger-secret-for-e2e-tests-only-01' };
 const PARTNER_NONE = { accessKeyId: 'AKIAE2ESQSPARTNERNO1', secretAccessKey: 'sqs-partner-none-secret-for-e2e-test1' };
 const allow = (Action: string[], Resource: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 const seed = {
@@ -31,6 +32,20 @@ const seed = {
     // Both partner users are named by the queue policy of `shared` (their account's root); only one has an identity policy too.
     { name: 'partner-ok', account: PARTNER, accessKeys: [PARTNER_OK], inlinePolicies: { shared: allow(['sqs:SendMessage'], `arn:aws:sqs:us-east-1:${ACCOUNT}:*`) } },
     { name: 'partner-none', account: PARTNER, accessKeys: [PARTNER_NONE] },
+    // Tag-based access: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-abac.html
+    {
+      name: 'tagger',
+      accessKeys: [TAGGER],
+      inlinePolicies: {
+        abac: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'sqs:CreateQueue', Resource: arn('team-*'), Condition: { StringEquals: { 'aws:RequestTag/team': 'payments' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } } },
+            { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'payments' } } },
+          ],
+        },
+      },
+    },
   ],
   roles: [
     {
@@ -128,6 +143,25 @@ describe('a queue policy granting another account', () => {
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PARTNER}:root` }, Action: 'sqs:SendMessage', Resource: arn('shared') }] };
     await admin.send(new SetQueueAttributesCommand({ QueueUrl: urls.shared, Attributes: { Policy: JSON.stringify(policy) } }));
     await sqs(PARTNER_OK).send(new SendMessageCommand({ QueueUrl: urls.shared, MessageBody: 'again' }));
+  });
+});
+
+describe('tag condition keys', () => {
+  it('CreateQueue is decided on aws:RequestTag/* and aws:TagKeys', async () => {
+    const c = sqs(TAGGER);
+    const created = await c.send(new CreateQueueCommand({ QueueName: 'team-payments', tags: { team: 'payments' } }));
+    expect(created.QueueUrl).toBe(`${endpoint}/${ACCOUNT}/team-payments`);
+    await expect(c.send(new CreateQueueCommand({ QueueName: 'team-other', tags: { team: 'other' } }))).rejects.toMatchObject(denied('sqs:CreateQueue', 'team-other', `arn:aws:iam::${ACCOUNT}:user/tagger`));
+    await expect(c.send(new CreateQueueCommand({ QueueName: 'team-untagged' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    const creates = (await upstream.hits('CreateQueue')).length;
+    await expect(c.send(new CreateQueueCommand({ QueueName: 'team-extra', tags: { team: 'payments', owner: 'me' } }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(await upstream.hits('CreateQueue')).toHaveLength(creates);
+  });
+
+  it('SendMessage is decided on the queue’s aws:ResourceTag/* (read from the upstream)', async () => {
+    const c = sqs(TAGGER);
+    await c.send(new SendMessageCommand({ QueueUrl: `${endpoint}/${ACCOUNT}/team-payments`, MessageBody: 'tagged' }));
+    await expect(c.send(new SendMessageCommand({ QueueUrl: urls.orders, MessageBody: 'x' }))).rejects.toMatchObject(denied('sqs:SendMessage', 'orders', `arn:aws:iam::${ACCOUNT}:user/tagger`));
   });
 });
 
