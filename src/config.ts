@@ -222,7 +222,7 @@ export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
-       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 proxy (same as --proxy-upstream)
+       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 (or dynamodb=, sqs=) proxy (same as --proxy-upstream)
        iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A]   a running server's decisions, one line each with its reason
        iamlocal reset | iamlocal clock [--set ISO | --advance SECONDS | --reset] | iamlocal snapshot save|restore|delete NAME | iamlocal snapshot list
 

@@ -3,7 +3,7 @@
 // read from its own request log. Covers a user confined to one queue, a queue policy granting another
 // account (both sides must allow: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html),
 // an AssumeRole session confined to its role, and forged / tampered / unknown requests never reaching fauxqs.
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +22,12 @@ const arn = (queue: string, account = ACCOUNT) => `arn:aws:sqs:us-east-1:${accou
 
 const ALICE = { accessKeyId: 'AKIAE2ESQSALICE00001', secretAccessKey: 'sqs-alice-secret-for-e2e-tests-only-0001' };
 const PARTNER_OK = { accessKeyId: 'AKIAE2ESQSPARTNEROK1', secretAccessKey: 'sqs-partner-ok-secret-for-e2e-tests-01' };
+const PARTNER_ROOT = { accessKeyId: 'AKIAE2ESQSPARTNERRT1', secretAccessKey: 'sqs-partner-root-secret-for-e2e-test01' };
 const TAGGER = { accessKeyId: 'AKIAE2ESQSTAGGER0001', secretAccessKey: 'sqs-tagger-secret-for-e2e-tests-only-01' };
 const PARTNER_NONE = { accessKeyId: 'AKIAE2ESQSPARTNERNO1', secretAccessKey: 'sqs-partner-none-secret-for-e2e-test1' };
 const allow = (Action: string[], Resource: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 const seed = {
-  accounts: [{ id: PARTNER }],
+  accounts: [{ id: PARTNER, rootAccessKeys: [PARTNER_ROOT] }],
   users: [
     { name: 'alice', accessKeys: [ALICE], inlinePolicies: { orders: allow(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueUrl'], arn('orders')) } },
     // Both partner users are named by the queue policy of `shared` (their account's root); only one has an identity policy too.
@@ -77,10 +78,10 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-const denied = (action: string, queue: string, who = `arn:aws:iam::${ACCOUNT}:user/alice`) => ({
+const denied = (action: string, queue: string, who = `arn:aws:iam::${ACCOUNT}:user/alice`, account = ACCOUNT) => ({
   name: 'AccessDenied',
   $metadata: expect.objectContaining({ httpStatusCode: 403 }),
-  message: expect.stringMatching(new RegExp(`^User: ${who.replace(/[/.]/g, '\\$&')} is not authorized to perform: ${action} on resource: ${arn(queue).replace(/[.]/g, '\\.')}`)),
+  message: expect.stringMatching(new RegExp(`^User: ${who.replace(/[/.]/g, '\\$&')} is not authorized to perform: ${action} on resource: ${arn(queue, account).replace(/[.]/g, '\\.')}`)),
 });
 
 describe('queue URLs', () => {
@@ -143,6 +144,22 @@ describe('a queue policy granting another account', () => {
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PARTNER}:root` }, Action: 'sqs:SendMessage', Resource: arn('shared') }] };
     await admin.send(new SetQueueAttributesCommand({ QueueUrl: urls.shared, Attributes: { Policy: JSON.stringify(policy) } }));
     await sqs(PARTNER_OK).send(new SendMessageCommand({ QueueUrl: urls.shared, MessageBody: 'again' }));
+  });
+});
+
+describe('a queue created by another account', () => {
+  it('belongs to that account: its URL and ARN name it, and the first account needs its grant', async () => {
+    const partner = sqs(PARTNER_ROOT);
+    const url = (await partner.send(new CreateQueueCommand({ QueueName: 'partner-jobs' }))).QueueUrl!;
+    expect(url).toBe(`${endpoint}/${PARTNER}/partner-jobs`);
+    const attrs = await partner.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+    expect(attrs.Attributes?.QueueArn).toBe(arn('partner-jobs', PARTNER));
+    await expect(sqs(ALICE).send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }))).rejects.toMatchObject(denied('sqs:SendMessage', 'partner-jobs', undefined, PARTNER));
+    expect((await sqs(iam.credentials).send(new ListQueuesCommand({}))).QueueUrls).not.toContain(url);
+  });
+
+  it('a name the first account holds is not handed over (QueueNameExists)', async () => {
+    await expect(sqs(PARTNER_ROOT).send(new CreateQueueCommand({ QueueName: 'orders' }))).rejects.toMatchObject({ name: 'QueueNameExists', $metadata: expect.objectContaining({ httpStatusCode: 400 }) });
   });
 });
 

@@ -37,7 +37,7 @@ export interface SqsOperation {
   tags?: 'request' | 'keys';
   /** The call may change the queue's resource policy (the cached one is dropped). */
   changesPolicy?: boolean;
-  /** The answer names queue URLs (they are rewritten to the proxy's address and the owner's account). */
+  /** The answer names queue URLs or the queue's ARN (rewritten to the proxy's address and the owner's account). */
   answersUrls?: boolean;
 }
 
@@ -56,7 +56,7 @@ export const SQS_OPERATIONS: ReadonlyMap<string, SqsOperation> = new Map(
     op('CreateQueue', 'name', { tags: 'request', changesPolicy: true, answersUrls: true }),
     op('DeleteQueue', 'url', { changesPolicy: true }),
     op('GetQueueUrl', 'name', { answersUrls: true }),
-    op('GetQueueAttributes', 'url'),
+    op('GetQueueAttributes', 'url', { answersUrls: true }),
     op('SetQueueAttributes', 'url', { changesPolicy: true }),
     op('PurgeQueue', 'url'),
     op('TagQueue', 'url', { tags: 'request' }),

@@ -151,7 +151,7 @@ export class SqsProxy {
     },
     {
       name: 'resolve-queue',
-      run: (s) => {
+      run: async (s) => {
         const op = s.op!;
         const input = s.input!;
         const caller = this.callerAccount(s);
@@ -168,7 +168,9 @@ export class SqsProxy {
             if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name)) throw awsError('InvalidParameterValue', `Value ${name} for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`);
             if (op.name === 'CreateQueue') {
               // A queue is created in the caller's account. The upstream keeps one queue per name: a name another account holds is refused.
-              const holder = this.queues.createdBy(name);
+              let holder = this.queues.createdBy(name);
+              // A queue the upstream already holds (not created through the proxy) is the configured account's.
+              if (holder === undefined && caller !== this.queues.ownerOf(name) && (await this.call('GetQueueUrl', { QueueName: name })).status === 200) holder = this.queues.ownerOf(name);
               if (holder !== undefined && holder !== caller) throw awsError('QueueNameExists', `A queue named ${name} already exists in another account behind this proxy; the upstream keeps one queue per name.`);
               s.owner = caller;
             } else {
@@ -304,10 +306,15 @@ export class SqsProxy {
     const caller = this.callerAccount(s);
     const keep = (u: string) => !listing || this.queues.ownerOf(/\/([^/]+)\/?$/.exec(u)?.[1] ?? '') === caller;
     if (s.protocol === 'query') {
-      return text.replace(/<QueueUrl>([^<]*)<\/QueueUrl>/g, (_, u: string) => (keep(u) ? `<QueueUrl>${this.clientUrl(s, u)}</QueueUrl>` : ''));
+      return text
+        .replace(/<QueueUrl>([^<]*)<\/QueueUrl>/g, (_, u: string) => (keep(u) ? `<QueueUrl>${this.clientUrl(s, u)}</QueueUrl>` : ''))
+        .replace(/(<Name>QueueArn<\/Name>\s*<Value>)[^<]*(<\/Value>)/, (_, a: string, b: string) => `${a}arn:aws:sqs:${s.auth!.region}:${s.owner}:${s.queue}${b}`);
     }
     const o = JSON.parse(text) as Record<string, unknown>;
     if (typeof o.QueueUrl === 'string') o.QueueUrl = this.clientUrl(s, o.QueueUrl);
+    // GetQueueAttributes' QueueArn names the owning account, not the upstream's placeholder one.
+    const attrs = o.Attributes as Record<string, unknown> | undefined;
+    if (s.queue && typeof attrs?.QueueArn === 'string') attrs.QueueArn = `arn:aws:sqs:${s.auth!.region}:${s.owner}:${s.queue}`;
     for (const k of ['QueueUrls', 'queueUrls']) {
       if (Array.isArray(o[k])) o[k] = (o[k] as unknown[]).filter((u): u is string => typeof u === 'string' && keep(u)).map((u) => this.clientUrl(s, u));
     }
