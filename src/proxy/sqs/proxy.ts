@@ -151,7 +151,7 @@ export class SqsProxy {
     },
     {
       name: 'resolve-queue',
-      run: async (s) => {
+      run: (s) => {
         const op = s.op!;
         const input = s.input!;
         const caller = this.callerAccount(s);
@@ -167,11 +167,7 @@ export class SqsProxy {
             const name = input.QueueName ?? '';
             if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name)) throw awsError('InvalidParameterValue', `Value ${name} for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`);
             if (op.name === 'CreateQueue') {
-              // A queue is created in the caller's account. The upstream keeps one queue per name: a name another account holds is refused.
-              let holder = this.queues.createdBy(name);
-              // A queue the upstream already holds (not created through the proxy) is the configured account's.
-              if (holder === undefined && caller !== this.queues.ownerOf(name) && (await this.call('GetQueueUrl', { QueueName: name })).status === 200) holder = this.queues.ownerOf(name);
-              if (holder !== undefined && holder !== caller) throw awsError('QueueNameExists', `A queue named ${name} already exists in another account behind this proxy; the upstream keeps one queue per name.`);
+              // A queue is created in the caller's account (whether the name is free is asked once the call is authorized).
               s.owner = caller;
             } else {
               // GetQueueUrl looks in the caller's account unless QueueOwnerAWSAccountId names another.
@@ -215,6 +211,18 @@ export class SqsProxy {
         }
         this.decide(s, op.action, resource, owner, policy, ctx);
         s.decision = s.auditDenied ? 'would-deny' : 'allowed';
+      },
+    },
+    {
+      name: 'claim-name',
+      run: async (s) => {
+        if (s.op!.name !== 'CreateQueue') return;
+        // The upstream keeps one queue per name: a name another account holds is refused, not handed over.
+        const name = s.queue!;
+        let holder = this.queues.createdBy(name);
+        // A queue the upstream already holds (not created through the proxy) is the configured account's.
+        if (holder === undefined && s.owner !== this.queues.ownerOf(name) && (await this.call('GetQueueUrl', { QueueName: name })).status === 200) holder = this.queues.ownerOf(name);
+        if (holder !== undefined && holder !== s.owner) throw awsError('QueueNameExists', `A queue named ${name} already exists in another account behind this proxy; the upstream keeps one queue per name.`);
       },
     },
   ];
