@@ -2,6 +2,8 @@
 // speaks AWS JSON 1.0, what SDK v3 and botocore send) as a child process on a free port, run by the
 // Node 24 binary of scripts/node-lts.sh (fauxqs needs Node >= 22.5), and the log of every request that
 // reached it (test/helpers/fauxqs-child.mjs) — so a test can assert what did (and did not) get through.
+// (sqslite 2.1.1, the Node 20 candidate, speaks only the query protocol — form bodies, XML answers —
+// which neither SDK v3 nor botocore sends for SQS any more, so it could not stand behind their calls.)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
