@@ -211,7 +211,7 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
   { flag: '--ecs-port', value: 'N|off', env: 'IAMLOCAL_ECS_PORT', default: 'off', help: 'serve the ECS task credentials endpoint /v2/credentials/<id> on port N (0 = any free port)',
     fromFlag: (c, v) => void (c.ecsPort = parseOptionalPort(v, '--ecs-port')), fromEnv: (c, v) => void (c.ecsPort = parseOptionalPort(v, 'IAMLOCAL_ECS_PORT')) },
   { flag: '--proxy-upstream', value: 'SERVICE=URL[,port=N][,region=R][,account=ID]', repeatable: true, env: 'IAMLOCAL_PROXY_UPSTREAMS',
-    help: "authorizing proxy in front of an S3 (s3=) or DynamoDB (dynamodb=) emulator: listen on port N, decide every request with iamlocal's IAM, forward it re-signed with the URL's user:password (default S3RVER:S3RVER); env: space-separated",
+    help: "authorizing proxy in front of an S3 (s3=), DynamoDB (dynamodb=) or SQS (sqs=) emulator: listen on port N, decide every request with iamlocal's IAM, forward it re-signed with the URL's user:password (default S3RVER:S3RVER); env: space-separated",
     fromFlag: (c, v) => void c.proxyUpstreams.push(upstream(v, '--proxy-upstream')),
     fromEnv: (c, v) => void c.proxyUpstreams.push(...v.split(/\s+/).filter(Boolean).map((x) => upstream(x, 'IAMLOCAL_PROXY_UPSTREAMS'))) },
   { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
@@ -222,7 +222,7 @@ export const USAGE = `Usage: iamlocal [options]
        iamlocal mint-saml --idp NAME --subject NAMEID --role ROLE_ARN [options]   (iamlocal mint-saml --help)
        iamlocal kind --cluster C [--out DIR] [options]   kind config, keys and manifests for IRSA (iamlocal kind --help)
        iamlocal health [--endpoint URL]   exit 0 when a running iamlocal is healthy (iamlocal health --help)
-       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 proxy (same as --proxy-upstream)
+       iamlocal proxy --upstream s3=URL[,port=N] [options]   the server with an authorizing S3 (or dynamodb=, sqs=) proxy (same as --proxy-upstream)
        iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A]   a running server's decisions, one line each with its reason
        iamlocal reset | iamlocal clock [--set ISO | --advance SECONDS | --reset] | iamlocal snapshot save|restore|delete NAME | iamlocal snapshot list
 

@@ -178,6 +178,10 @@ export const ERROR_CODES = {
   InvalidSignatureException: 400,
   IncompleteSignatureException: 400,
   MissingAuthenticationTokenException: 400,
+  // Amazon SQS (botocore sqs/2012-11-05/service-2.json: QueueDoesNotExist and QueueNameExists are 400s;
+  // answered by the proxy's SQS codec, src/proxy/sqs/errors.ts, which also names the shared codes as SQS does)
+  QueueDoesNotExist: 400,
+  QueueNameExists: 400,
 } as const satisfies Record<string, number>;
 
 export type AwsErrorCode = keyof typeof ERROR_CODES;

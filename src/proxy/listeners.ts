@@ -1,11 +1,12 @@
 // Owns the proxy listeners: one plain-HTTP port per configured upstream (`--proxy-upstream`), each
-// serving that service's authorizing proxy (S3: s3/proxy.ts, DynamoDB: dynamodb/proxy.ts). `Expect: 100-continue` is answered only after the request
+// serving that service's authorizing proxy (S3: s3/proxy.ts, DynamoDB: dynamodb/proxy.ts, SQS: sqs/proxy.ts). `Expect: 100-continue` is answered only after the request
 // has been authorized, so a refused upload's body is never sent.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyDeps } from './deps';
 import { DynamoProxy } from './dynamodb/proxy';
 import { S3Proxy } from './s3/proxy';
+import { SqsProxy } from './sqs/proxy';
 import type { ProxyUpstream } from './upstream-spec';
 
 export interface RunningProxy {
@@ -14,7 +15,7 @@ export interface RunningProxy {
   url: string;
   port: number;
   upstream: string;
-  proxy: S3Proxy | DynamoProxy;
+  proxy: S3Proxy | DynamoProxy | SqsProxy;
 }
 
 export interface ProxyListeners {
@@ -31,7 +32,7 @@ export async function startProxyListeners(deps: ProxyDeps, host: string, upstrea
   }))).then(() => undefined);
   try {
     for (const up of upstreams) {
-      const proxy = up.service === 's3' ? new S3Proxy(deps, up) : new DynamoProxy(deps, up);
+      const proxy = up.service === 's3' ? new S3Proxy(deps, up) : up.service === 'dynamodb' ? new DynamoProxy(deps, up) : new SqsProxy(deps, up);
       const server = createServer((req, res) => void proxy.handle(req, res));
       if (proxy instanceof S3Proxy) server.on('checkContinue', (req, res) => void proxy.handle(req, res, true));
       await new Promise<void>((resolve, reject) => {

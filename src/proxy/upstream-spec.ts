@@ -1,8 +1,8 @@
 // Owns what `--proxy-upstream` says about an upstream emulator: its URL, the credentials iamlocal
 // signs forwarded requests with, the port the proxy listens on. Pure: imports nothing.
 
-export type ProxyService = 's3' | 'dynamodb';
-export const PROXY_SERVICES: readonly ProxyService[] = ['s3', 'dynamodb'];
+export type ProxyService = 's3' | 'dynamodb' | 'sqs';
+export const PROXY_SERVICES: readonly ProxyService[] = ['s3', 'dynamodb', 'sqs'];
 
 export interface ProxyUpstream {
   service: ProxyService;
@@ -14,11 +14,11 @@ export interface ProxyUpstream {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** The region forwarded requests are signed for. */
   region: string;
-  /** The account that owns buckets not created through the proxy (default: iamlocal's default account). */
+  /** The account that owns buckets / tables / queues not created through the proxy (default: iamlocal's default account). */
   account: string | null;
 }
 
-/** Credentials the emulators accept out of the box (s3rver's S3RVER/S3RVER; dynalite takes any; MinIO, LocalStack: their own, set in the URL). */
+/** Credentials the emulators accept out of the box (s3rver's S3RVER/S3RVER; dynalite and fauxqs take any; MinIO, LocalStack: their own, set in the URL). */
 const DEFAULT_UPSTREAM_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /**
