@@ -52,10 +52,10 @@ const CFG = {
 };
 const phase = (name: string) => CFG.phases.has(name);
 
-/** The node flags in package.json's `start` script (`node <flags> dist/cli.js`). */
+/** The node flags in package.json's `start` script (`[exec] node <flags> dist/cli.js`). */
 function startScriptNodeFlags(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
-  const m = /^node\s+((?:--\S+\s+)*)dist\/cli\.js/.exec(pkg.scripts?.start ?? '');
+  const m = /^(?:exec\s+)?node\s+((?:--\S+\s+)*)dist\/cli\.js/.exec(pkg.scripts?.start ?? '');
   return m ? m[1].trim() : '';
 }
 
