@@ -169,32 +169,48 @@ export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthoriz
 }
 
 /**
- * A 4 KiB window and small hash tables: zlib's defaults allocate and clear ~256 KiB per call, which was
- * most of a denial's sealing cost (a message is a few KiB of JSON, so it compresses about as well).
- * Any raw inflate reads it (decodeAuthorizationMessage's default window is larger).
+ * A 4 KiB window and small hash tables: zlib's defaults allocate and clear ~256 KiB per call. Any raw
+ * inflate reads it (decodeAuthorizationMessage's default window is larger).
  */
 const DEFLATE = { windowBits: 12, memLevel: 4 } as const;
+
+/**
+ * Sealed payloads up to this many bytes go uncompressed: setting up a zlib stream cost more than the
+ * rest of a denial's sealing put together (~35 µs of a denied call), and a payload this size still
+ * fits the 10,240-character EncodedMessage bound once sealed and base64url-encoded (4 ⁄ 3 × (1 + 12 + 16
+ * + 6,000) < 8,100). Bigger ones are deflated, so a message that fitted before still fits.
+ */
+const RAW_MAX_BYTES = 6000;
+/** The first sealed byte (authenticated with the rest): how the payload is packed. */
+const PACK_RAW = 0x72;
+const PACK_DEFLATE = 0x64;
 
 /** Seals a decoded message for `account` (the only account whose callers may decode it). */
 export function encodeAuthorizationMessage(account: string, message: DecodedAuthorizationMessage): string {
   const sealed: Sealed = { v: VERSION, account, message };
+  const json = Buffer.from(JSON.stringify(sealed), 'utf8');
+  const packed = json.length <= RAW_MAX_BYTES ? PACK_RAW : PACK_DEFLATE;
+  const body = packed === PACK_RAW ? json : deflateRawSync(json, DEFLATE);
   // From the CSPRNG pool (each byte handed out once): a randomBytes() call per denial was ~10 % of its cost.
   const iv = randomIds.bytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', KEY, iv);
-  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(JSON.stringify(sealed), 'utf8'), DEFLATE)), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  const out = Buffer.concat([cipher.update(Buffer.of(packed)), cipher.update(body), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), out]).toString('base64url');
 }
 
 /** Opens a sealed message; null when it is not one of ours, was altered, or is not for `account`. */
 export function decodeAuthorizationMessage(encoded: string, account: string): DecodedAuthorizationMessage | null {
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
   const raw = Buffer.from(encoded, 'base64url');
-  if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+  if (raw.length <= IV_BYTES + TAG_BYTES + 1) return null;
   try {
     const decipher = createDecipheriv('aes-256-gcm', KEY, raw.subarray(0, IV_BYTES));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-    const sealed = JSON.parse(inflateRawSync(plain).toString('utf8')) as Sealed;
+    const body = plain.subarray(1);
+    const json = plain[0] === PACK_RAW ? body : plain[0] === PACK_DEFLATE ? inflateRawSync(body) : null;
+    if (!json) return null;
+    const sealed = JSON.parse(json.toString('utf8')) as Sealed;
     if (sealed.v !== VERSION || sealed.account !== account) return null;
     return sealed.message;
   } catch {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/policy/index';
 import type { EvalRequest } from '../../src/policy/types';
-import { authorizationMessageHeader, AUTHORIZATION_MESSAGE_HEADER, decodeAuthorizationMessage, decodedMessageOf, encodeAuthorizationMessage } from '../../src/authz/authorization-message';
+import { authorizationMessageHeader, AUTHORIZATION_MESSAGE_HEADER, decodeAuthorizationMessage, decodedMessageOf, encodeAuthorizationMessage, MAX_ENCODED_MESSAGE } from '../../src/authz/authorization-message';
 
 const request: EvalRequest = {
   principal: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ana', account: '111122223333', userId: 'AIDAEXAMPLEEXAMPLE001', name: 'ana' },
@@ -75,6 +75,27 @@ describe('authorization messages', () => {
     }
     expect(decodeAuthorizationMessage('not base64url!', '111122223333')).toBeNull();
     expect(decodeAuthorizationMessage(Buffer.from(JSON.stringify({ v: 1, account: '111122223333', message: {} })).toString('base64url'), '111122223333')).toBeNull();
+  });
+
+  it('small messages are sealed uncompressed, large ones deflated; both round-trip and neither is readable', () => {
+    const small = decodedMessageOf(request, decision);
+    const big: typeof small = {
+      ...small,
+      context: {
+        ...small.context,
+        conditions: { items: Array.from({ length: 120 }, (_, i) => ({ key: `aws:RequestTag/k${i}`, values: { items: [{ value: `value-${i}-`.padEnd(40, 'x') }] } })) },
+      },
+    };
+    for (const m of [small, big]) {
+      const sealed = encodeAuthorizationMessage('111122223333', m);
+      expect(sealed.length).toBeLessThanOrEqual(MAX_ENCODED_MESSAGE);
+      expect(decodeAuthorizationMessage(sealed, '111122223333')).toEqual(m);
+      const bytes = Buffer.from(sealed, 'base64url').toString('latin1');
+      expect(bytes).not.toContain('111122223333');
+      expect(bytes).not.toContain(m.context.action);
+    }
+    // The big one is over the raw bound as JSON, so only compression made it fit.
+    expect(JSON.stringify(big).length).toBeGreaterThan(6000);
   });
 
   it('is sealed with a fresh IV: the same message never encodes the same way twice', () => {
