@@ -206,7 +206,7 @@ describe('IRSA: bad tokens get AWS’s error through every provider', () => {
       expect(await viaTokenFile(token)).toMatchObject({ name: 'ExpiredTokenException' });
       const py = await viaBoto3(tokenFile('py-expired', token));
       expect(py).toMatchObject({ code: 'ExpiredTokenException', status: 400 });
-      expectExpiredText(py.message);
+      expectExpiredText(String(py.message));
     } finally {
       expect((await admin(iam.endpoint, 'POST', '/_iamlocal/clock', { reset: true })).status).toBe(200);
     }

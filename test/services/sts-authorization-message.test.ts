@@ -98,7 +98,27 @@ describe('authorization messages', () => {
     expect(JSON.stringify(big).length).toBeGreaterThan(6000);
   });
 
-  it('is sealed with a fresh IV: the same message never encodes the same way twice', () => {
+  it('messages sealed one after another at any keystream offset each decode, in any order', () => {
+    const base = decodedMessageOf(request, decision);
+    const sealed = Array.from({ length: 40 }, (_, i) => {
+      const m = { ...base, failures: { items: Array.from({ length: i % 7 }, (_, j) => ({ value: `failure ${i}.${j}`.repeat(1 + (i % 3)) })) } };
+      return { m, s: encodeAuthorizationMessage('111122223333', m) };
+    });
+    for (const { m, s } of [...sealed].reverse()) expect(decodeAuthorizationMessage(s, '111122223333')).toEqual(m);
+  });
+
+  it('a sealed message moved to another offset, or given a MAC of its own, is refused', () => {
+    const raw = Buffer.from(encodeAuthorizationMessage('111122223333', decodedMessageOf(request, decision)), 'base64url');
+    const moved = Buffer.from(raw);
+    moved.writeBigUInt64BE(moved.readBigUInt64BE(0) + 16n, 0);
+    expect(decodeAuthorizationMessage(moved.toString('base64url'), '111122223333')).toBeNull();
+    const zeroTag = Buffer.from(raw);
+    zeroTag.fill(0, 8, 24);
+    expect(decodeAuthorizationMessage(zeroTag.toString('base64url'), '111122223333')).toBeNull();
+    expect(decodeAuthorizationMessage(raw.subarray(0, 25).toString('base64url'), '111122223333')).toBeNull();
+  });
+
+  it('is sealed with fresh keystream: the same message never encodes the same way twice', () => {
     const m = decodedMessageOf(request, decision);
     expect(encodeAuthorizationMessage('111122223333', m)).not.toBe(encodeAuthorizationMessage('111122223333', m));
   });
