@@ -7,6 +7,7 @@ import { runLoad } from './load';
 import { ALL } from './scenarios';
 import { freePort, readCpuMs, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
 import { send, signedQuery } from './aws-query';
+import { startScriptNodeFlags } from './node-flags';
 
 const A = resolve(process.env.AB_A ?? 'node_modules/.ab/base/cli.js');
 const B = resolve(process.env.AB_B ?? 'dist/cli.js');
@@ -14,7 +15,7 @@ const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const REQUESTS = Number(process.env.AB_REQUESTS ?? 1000);
 const C = Number(process.env.AB_CONCURRENCY ?? 8);
 const only = (process.env.BENCH_ONLY ?? 'GetCallerIdentity,AssumeRole,GetRole,CreateRole').split(',').filter(Boolean);
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean);
 
 async function launch(cli: string): Promise<ServerHandle> {
   const port = await freePort();

@@ -9,6 +9,7 @@ import { runLoad } from './load';
 import { ALL } from './scenarios';
 import { freePort, readCpuMs, startServer, stopServer, waitUntilReady } from './server-process';
 import { send, signedQuery } from './aws-query';
+import { startScriptNodeFlags } from './node-flags';
 
 const [name, n] = process.argv.slice(2);
 const sc = ALL.find((s) => s.name === name);
@@ -20,7 +21,7 @@ const dir = resolve(process.env.PROFILE_DIR ?? '/tmp/iamlocal-prof');
 mkdirSync(dir, { recursive: true });
 const port = await freePort();
 const h = startServer(resolve(process.env.BENCH_CLI ?? 'dist/cli.js'), port, ['--log-level', 'warn', '--seed', resolve('bench/seed.yaml')], [
-  '--max-semi-space-size=4', '--cpu-prof', `--cpu-prof-dir=${dir}`, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ...startScriptNodeFlags().split(' ').filter(Boolean), '--cpu-prof', `--cpu-prof-dir=${dir}`, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ]);
 try {
   await waitUntilReady(h, performance.now(), () =>

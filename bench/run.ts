@@ -5,6 +5,7 @@
 // set) with moto, interleaved A/B/A/B, runs a session-heavy phase, the policy-evaluator bench, prints a
 // table, writes bench/results.json. Targets are reported, not asserted (exit 0); exit 1 only when the
 // server could not be benchmarked at all.
+import { startScriptNodeFlags } from './node-flags';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,12 +53,6 @@ const CFG = {
 };
 const phase = (name: string) => CFG.phases.has(name);
 
-/** The node flags in package.json's `start` script (`[exec] node <flags> dist/cli.js`). */
-function startScriptNodeFlags(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
-  const m = /^(?:exec\s+)?node\s+((?:--\S+\s+)*)dist\/cli\.js/.exec(pkg.scripts?.start ?? '');
-  return m ? m[1].trim() : '';
-}
 
 const TARGETS = {
   /** Server CPU per request, iamlocal vs moto (moto µs ÷ iamlocal µs), every request freshly signed. */

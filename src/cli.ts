@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
 import { runHealth } from './cli-health';
