@@ -50,10 +50,6 @@ export function newSecretAccessKey(ids: IdSource): string {
   return ids.bytes(30).toString('base64');
 }
 
-/** Opaque, header-safe session token. Real ones start `IQoJb3JpZ2luX2Vj`; SDKs never parse them. */
-export function newSessionToken(ids: IdSource): string {
-  return 'IQoJb3JpZ2luX2Vj' + ids.bytes(96).toString('base64');
-}
 
 /** Lower-case alphanumerics for Organizations ids (o-…, r-…, ou-…, p-…). */
 function lowerAlnum(ids: IdSource, count: number): string {

@@ -16,9 +16,10 @@ export interface DbOptions {
 /**
  * Tables a reset keeps: the migration ledger, change counters, the decision log (history, not state;
  * migration 008), and what belongs to a kind cluster rather than to IAM
- * (cluster signing keys, the webhook's service-account view and TLS; migration 007).
+ * (cluster signing keys, the webhook's service-account view and TLS; migration 007), and the key a
+ * session's credentials are derived under (migration 018: sessions made under it stay valid).
  */
-export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls', 'proxy_buckets']);
+export const KEPT_ON_RESET: ReadonlySet<string> = new Set(['schema_migrations', 'generations', 'decisions', 'cluster_keys', 'webhook_clusters', 'webhook_service_accounts', 'webhook_tls', 'proxy_buckets', 'session_key']);
 
 /**
  * The migrations that had shipped while `user_version` alone recorded the schema (releases up to

@@ -2,7 +2,7 @@
 // unique-id prefixes, secrets, ARNs and percent-encoded policy documents (aws-protocol §5.5, §6.4).
 import { describe, expect, it } from 'vitest';
 import { arns, parseRoleArn } from '../../src/aws/arn';
-import { accountFromAccessKeyId, newAccessKeyId, newSecretAccessKey, newSessionToken, newUniqueId } from '../../src/aws/ids';
+import { accountFromAccessKeyId, newAccessKeyId, newSecretAccessKey, newUniqueId } from '../../src/aws/ids';
 import { encodePolicyDocument, policySize } from '../../src/aws/policy-encoding';
 import { seededIds } from '../../src/runtime';
 
@@ -26,7 +26,6 @@ describe('access key ids', () => {
     const ids = seededIds(4);
     expect(newUniqueId(ids, 'AROA')).toMatch(/^AROA[A-Z2-7]{17}$/);
     expect(newSecretAccessKey(ids)).toMatch(/^[A-Za-z0-9/+]{40}$/);
-    expect(newSessionToken(ids)).toMatch(/^IQoJb3JpZ2luX2Vj[A-Za-z0-9/+=]+$/);
   });
 });
 

@@ -117,6 +117,55 @@ describe('sessions', () => {
   });
 });
 
+describe('sessions: derived credentials (migration 018)', () => {
+  const spec = (accessKeyId: string) => ({
+    accessKeyId, accountId: '000000000000', kind: 'assumed-role' as const, via: 'AssumeRole' as const,
+    principalArn: 'arn:aws:sts::000000000000:assumed-role/r/s', principalId: 'AROAX:s', issuedAt: AT, expiresAt: AT,
+  });
+
+  it('a session made without a secret and token gets derived ones, shaped as AWS issues them, and stores neither', () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const a = s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'));
+    const b = s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA2'));
+    expect(a.secret).toMatch(/^[A-Za-z0-9+/]{40}$/);
+    expect(a.sessionToken).toMatch(/^IQoJb3JpZ2luX2Vj[A-Za-z0-9+/]{128}$/);
+    expect(b.secret).not.toBe(a.secret);
+    expect(b.sessionToken).not.toBe(a.sessionToken);
+    expect(s.sessions.get(a.accessKeyId)).toEqual(a);
+    expect(s.db.raw.prepare('SELECT secret, session_token FROM sessions WHERE access_key_id = ?').get(a.accessKeyId)).toEqual({ secret: null, session_token: null });
+  });
+
+  it('another data file derives other credentials for the same access key id', () => {
+    const one = new Store();
+    const two = new Store();
+    for (const s of [one, two]) bootstrapDefaults(s, defaults, new Date(AT));
+    expect(one.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1')).secret).not.toBe(two.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1')).secret);
+  });
+
+  it('a data file reopened, or reset, keeps its key: the same session has the same credentials', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'iamlocal-derived-')), 'd.db');
+    let s = new Store({ filename: file });
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const made = s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'));
+    s.close();
+    s = new Store({ filename: file });
+    expect(s.sessions.get('ASIAAAAAAAAAAAAAAAA1')).toEqual(made);
+    s.wipe();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    expect(s.sessions.get('ASIAAAAAAAAAAAAAAAA1')).toBeNull();
+    expect(s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'))).toMatchObject({ secret: made.secret, sessionToken: made.sessionToken });
+    s.close();
+  });
+
+  it('credentials given explicitly are stored and returned as given', () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    s.sessions.create({ ...spec('ASIAAAAAAAAAAAAAAAA3'), secret: 'given', sessionToken: 'tok' });
+    expect(s.sessions.get('ASIAAAAAAAAAAAAAAAA3')).toMatchObject({ secret: 'given', sessionToken: 'tok' });
+  });
+});
+
 describe('migrations', () => {
   it('upgrades a version-2 data file in place, keeping its sessions', async () => {
     const Database = (await import('better-sqlite3')).default;
@@ -136,7 +185,8 @@ describe('migrations', () => {
     expect(s.db.raw.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1]!.version);
     expect(s.sessions.get('ASIAOLDOLDOLDOLDOLD1')).toMatchObject({ sessionToken: 'tok', kind: 'root' });
     const indexes = s.db.raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions'`).all() as { name: string }[];
-    expect(indexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_autoindex_sessions_1'))).toEqual(['sessions_expires']);
+    // Migration 018 dropped sessions_expires (the purge scans the table).
+    expect(indexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_autoindex_sessions_1'))).toEqual([]);
     s.close();
   });
 

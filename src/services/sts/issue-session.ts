@@ -3,7 +3,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { arns } from '../../aws/arn';
 import { AwsError, awsError, awsErrors } from '../../aws/errors';
-import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../aws/ids';
+import { newAccessKeyId } from '../../aws/ids';
 import { ensureAwsManagedPolicy } from '../../store/aws-managed-policies';
 import type { Role } from '../../store/repos/roles';
 import type { NewSession, Session } from '../../store/repos/sessions';
@@ -79,8 +79,6 @@ export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
   const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
   const s: NewSession = {
     accessKeyId: newAccessKeyId(call.ids, 'ASIA', role.accountId),
-    secret: newSecretAccessKey(call.ids),
-    sessionToken: newSessionToken(call.ids),
     accountId: role.accountId,
     kind: 'assumed-role',
     via: spec.via,
@@ -183,8 +181,6 @@ export function issueCallerSession(call: Call, accountId: string, spec: CallerSe
   const expires = new Date(Math.floor(issued.getTime() / 1000) * 1000 + spec.seconds * 1000);
   return call.store.sessions.create({
     accessKeyId: newAccessKeyId(call.ids, 'ASIA', accountId),
-    secret: newSecretAccessKey(call.ids),
-    sessionToken: newSessionToken(call.ids),
     accountId,
     kind: spec.kind,
     via: spec.via,

@@ -15,6 +15,7 @@ import { migration014 } from './014-server-certificates';
 import { migration015 } from './015-org-extensions';
 import { migration016 } from './016-access-advisor-root-outbound';
 import { migration017 } from './017-proxy-buckets';
+import { migration018 } from './018-derived-session-credentials';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   { version: 15, name: 'org-extensions', sql: migration015 },
   { version: 16, name: 'access-advisor-root-outbound', sql: migration016 },
   { version: 17, name: 'proxy-buckets', sql: migration017 },
+  { version: 18, name: 'derived-session-credentials', sql: migration018 },
 ];

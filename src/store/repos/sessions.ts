@@ -1,7 +1,11 @@
 // Owns temporary credentials (ASIA…) of every kind and what each session carries into later
 // requests: session policies, tags, transitive keys, source identity, MFA, federation claims.
+import { createHmac } from 'node:crypto';
 import type { Db } from '../db';
 import type { Tag } from './tags';
+
+/** The prefix real session tokens start with (SDKs never parse them). */
+const TOKEN_PREFIX = 'IQoJb3JpZ2luX2Vj';
 
 export type SessionKind = 'assumed-role' | 'federated-user' | 'session-token' | 'root';
 export type SessionVia =
@@ -48,8 +52,9 @@ export interface Session {
 
 interface SessionRow {
   access_key_id: string;
-  secret: string;
-  session_token: string;
+  /** NULL: derived from the access key id (migration 018). */
+  secret: string | null;
+  session_token: string | null;
   account_id: string;
   kind: SessionKind;
   via: SessionVia;
@@ -76,10 +81,10 @@ interface SessionRow {
   expires_at: string;
 }
 
-const toSession = (r: SessionRow): Session => ({
+const toSession = (r: SessionRow, derive: (accessKeyId: string) => { secret: string; sessionToken: string }): Session => ({
   accessKeyId: r.access_key_id,
-  secret: r.secret,
-  sessionToken: r.session_token,
+  secret: r.secret ?? derive(r.access_key_id).secret,
+  sessionToken: r.session_token ?? derive(r.access_key_id).sessionToken,
   accountId: r.account_id,
   kind: r.kind,
   via: r.via,
@@ -106,20 +111,53 @@ const toSession = (r: SessionRow): Session => ({
   expiresAt: r.expires_at,
 });
 
+/** `secret` and `sessionToken` left out are derived (the way every session is made now). */
 export type NewSession = Omit<
   Session,
-  | 'roleId' | 'roleArn' | 'roleName' | 'sessionName' | 'userId' | 'userArn' | 'sourceIdentity' | 'sessionPolicy'
+  | 'secret' | 'sessionToken' | 'roleId' | 'roleArn' | 'roleName' | 'sessionName' | 'userId' | 'userArn' | 'sourceIdentity' | 'sessionPolicy'
   | 'sessionPolicyArns' | 'tags' | 'transitiveTagKeys' | 'mfaAuthenticated' | 'mfaAuthTime' | 'federatedProvider'
   | 'federationClaims' | 'chained' | 'parentAccessKeyId'
 > &
   Partial<Session>;
 
+/** Derived credentials kept for recently used sessions (each costs three HMACs to make). */
+const DERIVED_CACHE_MAX = 10_000;
+
 export class SessionsRepo {
   constructor(private readonly db: Db) {}
 
+  private keyUsed: Buffer | null = null;
+  private readonly derived = new Map<string, { secret: string; sessionToken: string }>();
+
+  /**
+   * A session's secret access key and token, derived from its access key id under the data file's
+   * session key (migration 018): HMAC-SHA512 output, shaped as `newSecretAccessKey` and
+   * `newSessionToken` shape random ones (30 bytes → 40 base64 characters; the prefix + 96 bytes).
+   * Without the key nobody can compute them; the file holds the key as it held the secrets before.
+   */
+  private derive = (accessKeyId: string): { secret: string; sessionToken: string } => {
+    // Read each time (a cached read): a snapshot restore brings its own key with its own sessions.
+    const key = this.db.get<{ key: Buffer }>('SELECT key FROM session_key WHERE id = 1')?.key;
+    // Every migrated file has the key; a file without one never makes up credentials.
+    if (!key) throw new Error('sessions: no session key (migration 018 not applied)');
+    if (key !== this.keyUsed) {
+      if (!this.keyUsed || !key.equals(this.keyUsed)) this.derived.clear();
+      this.keyUsed = key;
+    }
+    let d = this.derived.get(accessKeyId);
+    if (d) return d;
+    const mac = (label: string) => createHmac('sha512', key).update(label).update(accessKeyId).digest();
+    const secret = mac('secret\0').subarray(0, 30).toString('base64');
+    const sessionToken = TOKEN_PREFIX + Buffer.concat([mac('token-1\0'), mac('token-2\0')]).subarray(0, 96).toString('base64');
+    d = { secret, sessionToken };
+    if (this.derived.size >= DERIVED_CACHE_MAX) this.derived.clear();
+    this.derived.set(accessKeyId, d);
+    return d;
+  };
+
   get(accessKeyId: string): Session | null {
     const r = this.db.get<SessionRow>('SELECT * FROM sessions WHERE access_key_id = ?', accessKeyId);
-    return r ? toSession(r) : null;
+    return r ? toSession(r, this.derive) : null;
   }
 
   create(s: NewSession): Session {
@@ -129,7 +167,7 @@ export class SessionsRepo {
          transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
          parent_access_key_id, issued_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      s.accessKeyId, s.secret, s.sessionToken, s.accountId, s.kind, s.via, s.principalArn, s.principalId, s.roleId ?? null,
+      s.accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, s.principalArn, s.principalId, s.roleId ?? null,
       s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
       s.sessionPolicy ?? null, JSON.stringify(s.sessionPolicyArns ?? []), JSON.stringify(s.tags ?? []),
       JSON.stringify(s.transitiveTagKeys ?? []), s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
@@ -139,6 +177,8 @@ export class SessionsRepo {
     // What was stored, without reading it back (this is on the AssumeRole hot path).
     return {
       ...s,
+      secret: s.secret ?? this.derive(s.accessKeyId).secret,
+      sessionToken: s.sessionToken ?? this.derive(s.accessKeyId).sessionToken,
       roleId: s.roleId ?? null,
       roleArn: s.roleArn ?? null,
       roleName: s.roleName ?? null,
