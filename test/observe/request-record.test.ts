@@ -35,4 +35,23 @@ describe('RequestRecorder', () => {
     expect(r.recordsFor(role, ...window).map((x) => [x.action, x.decision])).toEqual([['iam:Get1', 'allowed'], ['iam:Get2', 'denied']]);
     expect(r.recordsFor('arn:aws:iam::000000000000:user/dev', ...window).map((x) => x.action)).toEqual(['iam:Get3']);
   });
+
+  it('reads back each record exactly as recorded, past the intern table bound too', () => {
+    const r = new RequestRecorder(20_000);
+    const role = 'arn:aws:iam::000000000000:role/app';
+    const made = Array.from({ length: 10_000 }, (_, i) =>
+      i % 2 ? rec(i % 60, { resource: `arn:aws:s3:::b/key-${i}`, decision: 'denied' }) : rec(i % 60, { principalArn: `arn:aws:sts::000000000000:assumed-role/app/s${i}`, roleArn: role, resource: `arn:aws:s3:::b/key-${i}` }),
+    );
+    for (const m of made) r.record(m);
+    const all = [new Date(0), new Date(Date.UTC(2027, 0))] as const;
+    expect(r.recordsFor(role, ...all)).toEqual(made.filter((_, i) => i % 2 === 0));
+    expect(r.recordsFor('arn:aws:iam::000000000000:user/dev', ...all)).toEqual(made.filter((_, i) => i % 2 === 1));
+  });
+
+  it('a record whose time does not parse is never returned, and nothing throws', () => {
+    const r = new RequestRecorder(5);
+    r.record(rec(1, { time: 'not a time' }));
+    r.record(rec(2));
+    expect(r.recordsFor('arn:aws:iam::000000000000:user/dev', new Date(0), new Date(Date.UTC(2027, 0))).map((x) => x.action)).toEqual(['iam:Get2']);
+  });
 });
