@@ -158,6 +158,19 @@ describe('sessions: derived credentials (migration 018)', () => {
     s.close();
   });
 
+  it("a role session's ARN and id are not stored when its account, role and session name make them", () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const role = { kind: 'assumed-role' as const, roleId: 'AROAX', roleName: 'r', roleArn: 'arn:aws:iam::000000000000:role/p/r', sessionName: 's' };
+    const plain = s.sessions.create({ ...spec('ASIAAAAAAAAAAAAAAAA4'), ...role });
+    const odd = s.sessions.create({ ...spec('ASIAAAAAAAAAAAAAAAA5'), ...role, principalArn: 'arn:aws:sts::000000000000:assumed-role/other/s', principalId: 'AROAY:s' });
+    expect(s.sessions.get(plain.accessKeyId)).toEqual(plain);
+    expect(s.sessions.get(odd.accessKeyId)).toEqual(odd);
+    const row = (id: string) => s.db.raw.prepare('SELECT principal_arn, principal_id FROM sessions WHERE access_key_id = ?').get(id);
+    expect(row(plain.accessKeyId)).toEqual({ principal_arn: null, principal_id: null });
+    expect(row(odd.accessKeyId)).toEqual({ principal_arn: 'arn:aws:sts::000000000000:assumed-role/other/s', principal_id: 'AROAY:s' });
+  });
+
   it('credentials given explicitly are stored and returned as given', () => {
     const s = new Store();
     bootstrapDefaults(s, defaults, new Date(AT));

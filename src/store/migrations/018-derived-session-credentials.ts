@@ -1,8 +1,9 @@
 // Owns making a session's secret key and token derivable instead of stored: each is an HMAC, under a
 // key this data file holds (`session_key`, made here from SQLite's CSPRNG and never changed), of the
 // session's access key id (repos/sessions.ts). A row with NULL in `secret`/`session_token` has derived
-// ones; rows written before this migration keep theirs. It drops 184 of a session row's ~590 bytes
-// (sessions are the one table that grows with traffic). The `sessions_expires` index goes too: only
+// ones; rows written before this migration keep theirs. NULL in `principal_arn`/`principal_id` of a
+// role session means the ones its account, role and session name make. Together that drops ~270 of a
+// role session row's ~590 bytes (sessions are the one table that grows with traffic). The `sessions_expires` index goes too: only
 // the hourly purge used it, and a scan of the table does that job.
 // SQLite cannot relax NOT NULL in place, so the table is rebuilt with the same columns and data.
 
@@ -19,8 +20,8 @@ CREATE TABLE sessions_new (
   account_id           TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   kind                 TEXT NOT NULL CHECK (kind IN ('assumed-role','federated-user','session-token','root')),
   via                  TEXT NOT NULL,
-  principal_arn        TEXT NOT NULL,
-  principal_id         TEXT NOT NULL,
+  principal_arn        TEXT,
+  principal_id         TEXT,
   role_id              TEXT,
   role_arn             TEXT,
   role_name            TEXT,

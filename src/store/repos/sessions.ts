@@ -1,6 +1,7 @@
 // Owns temporary credentials (ASIA…) of every kind and what each session carries into later
 // requests: session policies, tags, transitive keys, source identity, MFA, federation claims.
 import { createHmac } from 'node:crypto';
+import { arns } from '../../aws/arn';
 import type { Db } from '../db';
 import type { Tag } from './tags';
 
@@ -58,8 +59,9 @@ interface SessionRow {
   account_id: string;
   kind: SessionKind;
   via: SessionVia;
-  principal_arn: string;
-  principal_id: string;
+  /** NULL: the role session's own (assumed-role ARN, `roleId:sessionName`), made on read. */
+  principal_arn: string | null;
+  principal_id: string | null;
   role_id: string | null;
   role_arn: string | null;
   role_name: string | null;
@@ -88,8 +90,8 @@ const toSession = (r: SessionRow, derive: (accessKeyId: string) => { secret: str
   accountId: r.account_id,
   kind: r.kind,
   via: r.via,
-  principalArn: r.principal_arn,
-  principalId: r.principal_id,
+  principalArn: r.principal_arn ?? arns.assumedRole(r.account_id, r.role_name!, r.session_name!),
+  principalId: r.principal_id ?? `${r.role_id}:${r.session_name}`,
   roleId: r.role_id,
   roleArn: r.role_arn,
   roleName: r.role_name,
@@ -161,13 +163,17 @@ export class SessionsRepo {
   }
 
   create(s: NewSession): Session {
+    // A role session's ARN and id are what its account, role and session name make: not stored twice.
+    const roleSession = s.kind === 'assumed-role' && !!s.roleName && !!s.roleId && !!s.sessionName;
+    const derivedArn = roleSession && s.principalArn === arns.assumedRole(s.accountId, s.roleName!, s.sessionName!);
+    const derivedId = roleSession && s.principalId === `${s.roleId}:${s.sessionName}`;
     this.db.run(
       `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
          role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
          transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
          parent_access_key_id, issued_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      s.accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, s.principalArn, s.principalId, s.roleId ?? null,
+      s.accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, derivedArn ? null : s.principalArn, derivedId ? null : s.principalId, s.roleId ?? null,
       s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
       s.sessionPolicy ?? null, JSON.stringify(s.sessionPolicyArns ?? []), JSON.stringify(s.tags ?? []),
       JSON.stringify(s.transitiveTagKeys ?? []), s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
