@@ -149,8 +149,10 @@ export class SessionsRepo {
     let d = this.derived.get(accessKeyId);
     if (d) return d;
     const mac = (label: string) => createHmac('sha512', key).update(label).update(accessKeyId).digest();
-    const secret = mac('secret\0').subarray(0, 30).toString('base64');
-    const sessionToken = TOKEN_PREFIX + Buffer.concat([mac('token-1\0'), mac('token-2\0')]).subarray(0, 96).toString('base64');
+    // 128 bytes from two HMACs: 30 for the secret, 96 for the token.
+    const bytes = Buffer.concat([mac('session-credentials-1\0'), mac('session-credentials-2\0')]);
+    const secret = bytes.subarray(0, 30).toString('base64');
+    const sessionToken = TOKEN_PREFIX + bytes.subarray(30, 126).toString('base64');
     d = { secret, sessionToken };
     if (this.derived.size >= DERIVED_CACHE_MAX) this.derived.clear();
     this.derived.set(accessKeyId, d);
