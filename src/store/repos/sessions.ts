@@ -122,7 +122,7 @@ export type NewSession = Omit<
 > &
   Partial<Session>;
 
-/** Derived credentials kept for recently used sessions (each costs three HMACs to make). */
+/** Derived credentials kept for recently used sessions (each costs two HMACs to make). */
 const DERIVED_CACHE_MAX = 10_000;
 
 export class SessionsRepo {
