@@ -115,11 +115,14 @@ export const createDeleteRole: Scenario = {
   targets: ['iamlocal', 'moto'],
   async setup(origin) {
     const state = new Map<number, number>();
+    // Names unique to this setup: a point that stops between a worker's create and its delete leaves a role
+    // behind, which the next round's same-named create would meet as EntityAlreadyExists.
+    const run = Date.now().toString(36);
     // Always freshly signed: each request differs anyway.
     return (w) => {
       const n = state.get(w) ?? 0;
       state.set(w, n + 1);
-      const name = `bench-cd-${w}-${n >> 1}`;
+      const name = `bench-cd-${run}-${w}-${n >> 1}`;
       return n % 2 === 0
         ? signedQuery(origin, 'iam', 'CreateRole', { RoleName: name, AssumeRolePolicyDocument: ROLE_TRUST }, ADMIN)
         : signedQuery(origin, 'iam', 'DeleteRole', { RoleName: name }, ADMIN);
