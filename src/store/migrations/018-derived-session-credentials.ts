@@ -1,5 +1,7 @@
 // Owns making a session's secret key and token derivable instead of stored: each is an HMAC, under a
-// key this data file holds (`session_key`, made here from SQLite's CSPRNG and never changed), of the
+// key this data file holds (`session_key`, made from SQLite's CSPRNG by the first session created, and
+// never changed; not made here, because a new database may get this schema from a script the build
+// recorded, and a key in it would be every database's), of the
 // session's access key id (repos/sessions.ts). A row with NULL in `secret`/`session_token` has derived
 // ones; rows written before this migration keep theirs. NULL in `principal_arn`/`principal_id` of a
 // role session means the ones its account, role and session name make. Together that drops ~270 of a
@@ -12,7 +14,6 @@ CREATE TABLE session_key (
   id  INTEGER PRIMARY KEY CHECK (id = 1),
   key BLOB NOT NULL
 );
-INSERT INTO session_key (id, key) VALUES (1, randomblob(32));
 CREATE TABLE sessions_new (
   access_key_id        TEXT PRIMARY KEY,
   secret               TEXT,

@@ -140,7 +140,7 @@ export class SessionsRepo {
   private derive = (accessKeyId: string): { secret: string; sessionToken: string } => {
     // Read each time (a cached read): a snapshot restore brings its own key with its own sessions.
     const key = this.db.get<{ key: Buffer }>('SELECT key FROM session_key WHERE id = 1')?.key;
-    // Every migrated file has the key; a file without one never makes up credentials.
+    // create() makes the key before the first row that needs it; without one, no credentials are made up.
     if (!key) throw new Error('sessions: no session key (migration 018 not applied)');
     if (key !== this.keyUsed) {
       if (!this.keyUsed || !key.equals(this.keyUsed)) this.derived.clear();
@@ -169,6 +169,10 @@ export class SessionsRepo {
     const roleSession = s.kind === 'assumed-role' && !!s.roleName && !!s.roleId && !!s.sessionName;
     const derivedArn = roleSession && s.principalArn === arns.assumedRole(s.accountId, s.roleName!, s.sessionName!);
     const derivedId = roleSession && s.principalId === `${s.roleId}:${s.sessionName}`;
+    // The data file's key is made with its first session (from SQLite's CSPRNG), then never changes.
+    if ((s.secret === undefined || s.sessionToken === undefined) && !this.db.get('SELECT key FROM session_key WHERE id = 1')) {
+      this.db.run('INSERT OR IGNORE INTO session_key (id, key) VALUES (1, randomblob(32))');
+    }
     this.db.run(
       `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
          role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
