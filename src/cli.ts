@@ -1,11 +1,9 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // Owns the `iamlocal` command: parse flags/env (src/config.ts), start the server, print the listening
 // URL once ready, and stop gracefully on SIGTERM/SIGINT.
-import { runHealth } from './cli-health';
-import { runMintSaml } from './cli-mint-saml';
-import { runKind } from './cli-kind';
-import { ADMIN_COMMANDS, runAdminCommand } from './cli-admin';
-import { runMintToken } from './cli-mint-token';
+// The client subcommands are loaded only when named (`await import()`: chunks of their own in dist/), so
+// starting the server does not read or compile them.
+import { ADMIN_COMMANDS } from './cli-args';
 import { ConfigError, createLogger, resolveConfig, USAGE } from './config';
 import { startServer } from './server';
 import { DataDirError } from './store/data-dir';
@@ -14,15 +12,15 @@ import { startupLines } from './summary';
 
 async function main(): Promise<void> {
   // `iamlocal mint-token …`: a service-account token from a running server (src/cli-mint-token.ts).
-  if (process.argv[2] === 'mint-token') process.exit(await runMintToken(process.argv.slice(3)));
+  if (process.argv[2] === 'mint-token') process.exit(await (await import('./cli-mint-token')).runMintToken(process.argv.slice(3)));
   // `iamlocal health`: the container HEALTHCHECK (and any orchestrator's probe) asks the server it runs beside.
-  if (process.argv[2] === 'health') process.exit(await runHealth(process.argv.slice(3)));
+  if (process.argv[2] === 'health') process.exit(await (await import('./cli-health')).runHealth(process.argv.slice(3)));
   // `iamlocal mint-saml …`: a signed SAML response from a running server's mock IdP (src/cli-mint-saml.ts).
-  if (process.argv[2] === 'mint-saml') process.exit(await runMintSaml(process.argv.slice(3)));
+  if (process.argv[2] === 'mint-saml') process.exit(await (await import('./cli-mint-saml')).runMintSaml(process.argv.slice(3)));
   // `iamlocal kind …`: kind cluster config, key pair and manifests from a running server (src/cli-kind.ts).
-  if (process.argv[2] === 'kind') process.exit(await runKind(process.argv.slice(3)));
+  if (process.argv[2] === 'kind') process.exit(await (await import('./cli-kind')).runKind(process.argv.slice(3)));
   // `iamlocal decisions|reset|clock|snapshot …`: admin calls against a running server (src/cli-admin.ts).
-  if ((ADMIN_COMMANDS as readonly string[]).includes(process.argv[2] ?? '')) process.exit(await runAdminCommand(process.argv[2]!, process.argv.slice(3)));
+  if ((ADMIN_COMMANDS as readonly string[]).includes(process.argv[2] ?? '')) process.exit(await (await import('./cli-admin')).runAdminCommand(process.argv[2]!, process.argv.slice(3)));
   // `iamlocal proxy --upstream s3=URL …`: the server with its authorizing proxies (`--upstream` is `--proxy-upstream`).
   const argv = process.argv[2] === 'proxy' ? proxyArgs(process.argv.slice(3)) : process.argv.slice(2);
   let config;
