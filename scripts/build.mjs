@@ -4,10 +4,32 @@
 // external: the native addon (better-sqlite3) and the data packages read from disk at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildCatalog } from './managed-policies-catalog.mjs';
 
 rmSync('dist', { recursive: true, force: true });
+
+// The schema a new database gets in one exec (src/store/fresh-schema.ts): the migrations are run once here,
+// on an in-memory database, and what they leave is compiled into the bundle.
+const tmp = 'node_modules/.cache/iamlocal-build';
+mkdirSync(tmp, { recursive: true });
+await build({
+  stdin: {
+    contents: `import { Db } from './src/store/db'; import { freshSchemaScript } from './src/store/fresh-schema'; import { migrations } from './src/store/migrations/index';
+      const db = new Db({ filename: ':memory:', freshSchema: null }); export const fresh = freshSchemaScript(db.raw, migrations); db.raw.close();`,
+    resolveDir: '.',
+    loader: 'ts',
+  },
+  outfile: `${tmp}/fresh-schema.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
+});
+const { fresh } = await import(pathToFileURL(`${tmp}/fresh-schema.mjs`).href);
+rmSync(tmp, { recursive: true, force: true });
 const entries = { cli: 'src/cli.ts', index: 'src/index.ts', policy: 'src/policy/index.ts' };
 await build({
   entryPoints: Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f))),
@@ -29,6 +51,8 @@ await build({
   minifyWhitespace: true,
   // Bundled packages' licence comments go to <bundle>.LEGAL.txt next to the bundle (linked from it), not into it.
   legalComments: 'linked',
+  // (A string literal: esbuild inlines it where it is used; an object would become a module of its own.)
+  define: { __IAMLOCAL_FRESH_SCHEMA__: JSON.stringify(JSON.stringify(fresh)) },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
