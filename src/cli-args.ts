@@ -72,3 +72,6 @@ export function formatOptions<C>(specs: readonly OptionSpec<C>[]): string {
   const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
   return rows.map(([l, r]) => `  ${l.padEnd(width)}${l.length >= width ? '\n  ' + ' '.repeat(width) : ''}${r}`).join('\n');
 }
+
+/** The `iamlocal` subcommands that are admin calls against a running server (src/cli-admin.ts). */
+export const ADMIN_COMMANDS = ['decisions', 'reset', 'clock', 'snapshot'] as const;

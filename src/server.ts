@@ -1,12 +1,12 @@
 // Owns running iamlocal as an HTTP server: open the store, apply defaults and seeds, serve the app,
 // and stop gracefully (stop accepting, let in-flight requests finish, close the database).
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { recorderFor } from './observe/request-record';
 import { createApp, handleAwsRequest } from './app';
 import type { AppDeps } from './app-deps';
-import { fastPathServer } from './http/node-fast-path';
+import { listenWithFastPath } from './http/node-fast-path';
 import { ADMIN_PREFIX } from './admin/routes';
 import { POD_IDENTITY_AGENT_PATH } from './metadata/pod-identity-agent';
 import { DATA_FILE_NAME, dataFile, type Config, type Logger } from './config';
@@ -24,9 +24,10 @@ import type { ServerSummary } from './summary';
 import { restoreVaultedClusters } from './store/cluster-vault';
 import type { WebhookTlsRecord } from './store/repos/webhook';
 import type { PodIdentityAssociations } from './webhook/identities';
-import { startWebhookServer, type RunningWebhook } from './webhook/server';
-import { startProxyListeners, type ProxyListeners, type RunningProxy } from './proxy/listeners';
-import { DEFAULT_WEBHOOK_SANS, ensureWebhookTls } from './webhook/tls';
+// The webhook (node-forge, HTTPS) and the authorizing proxies are loaded only when configured (`await
+// import()`: a chunk of their own in dist/, scripts/build.mjs), so a server without them starts faster.
+import type { RunningWebhook } from './webhook/server';
+import type { ProxyListeners, RunningProxy } from './proxy/listeners';
 
 const SESSION_RETENTION_MS = 24 * 3600 * 1000;
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -106,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let webhookTls: WebhookTlsRecord | null = null;
   if (config.webhookPort !== null) {
     const specific = config.host !== '0.0.0.0' && config.host !== '::' ? [config.host] : [];
+    const { DEFAULT_WEBHOOK_SANS, ensureWebhookTls } = await import('./webhook/tls');
     const { tls, changed } = await ensureWebhookTls(store.webhook.tls(), [...DEFAULT_WEBHOOK_SANS, ...specific, ...config.webhookSans], clock.now(), ids);
     if (changed) store.transaction(() => store.webhook.putTls(tls));
     webhookTls = tls;
@@ -144,8 +146,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const server: ServerType = await new Promise((resolve, reject) => {
     // AWS requests skip Hono's Fetch conversion (src/http/node-fast-path.ts); admin and agent paths do not.
-    const createServer = fastPathServer((c) => handleAwsRequest(deps, c), [ADMIN_PREFIX, POD_IDENTITY_AGENT_PATH]);
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer }, () => resolve(s));
+    // (@hono/node-server's listener for the rest is loaded on the first request that needs it.)
+    const s = listenWithFastPath((c) => handleAwsRequest(deps, c), [ADMIN_PREFIX, POD_IDENTITY_AGENT_PATH], app.fetch, config.port, config.host, () => resolve(s));
     s.once('error', (e) => {
       void workloads.close().then(() => {
         store.close();
@@ -155,6 +157,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   if (config.webhookPort !== null && webhookTls) {
     try {
+      const { startWebhookServer } = await import('./webhook/server');
       const running = await startWebhookServer({ store, clock, ids, logger, host: config.host, port: config.webhookPort, tls: { cert: webhookTls.servingCert, key: webhookTls.servingKey }, podIdentityAssociations: opts.podIdentityAssociations });
       webhook = { ...running, caCert: webhookTls.caCert };
     } catch (e) {
@@ -166,7 +169,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   let proxyListeners: ProxyListeners;
   try {
-    proxyListeners = await startProxyListeners({ store, clock, ids, config, logger, decisions }, config.host, config.proxyUpstreams);
+    proxyListeners =
+      config.proxyUpstreams.length === 0
+        ? { proxies: [], close: () => Promise.resolve() }
+        : await (await import('./proxy/listeners')).startProxyListeners({ store, clock, ids, config, logger, decisions }, config.host, config.proxyUpstreams);
   } catch (e) {
     await new Promise<void>((r) => server.close(() => r()));
     await workloads.close();

@@ -7,7 +7,7 @@
 // body), so a client cannot tell which path served it. Everything else (admin endpoints, the Pod
 // Identity Agent path, HEAD/OPTIONS, percent-encoded paths Hono would decode) goes to Hono unchanged.
 import type { Context } from 'hono';
-import { createServer, type IncomingMessage, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 
 /** What the fast path's `c.body()` returns instead of a Response: written by writeReply. */
 export interface NodeReply {
@@ -107,4 +107,43 @@ export function fastPathServer(handle: (c: Context) => Promise<unknown>, exclude
         },
       );
     })) as unknown as typeof createServer;
+}
+
+/**
+ * @hono/node-server's request listener for `fetch` (what its serve() installs), loaded on the first request
+ * that is not on the fast path. Loading it means loading the Fetch classes it adapts to (Node's undici,
+ * its global Request/Response, node:http2): a sixth of a cold start that the AWS endpoint never needs.
+ * Like serve(), getRequestListener replaces the global Request/Response with @hono/node-server's
+ * (`overrideGlobalObjects`), here on that first request rather than at start-up. A request arriving while
+ * it loads waits for it; its body stays unread on the socket meanwhile.
+ */
+export function lazyHonoListener(fetch: (req: Request) => Response | Promise<Response>, hostname: string): RequestListener {
+  let listener: Promise<RequestListener> | undefined;
+  return (req, res) => {
+    listener ??= import('@hono/node-server').then((m) => m.getRequestListener(fetch, { hostname }) as RequestListener);
+    listener.then(
+      (l) => l(req, res),
+      (e: unknown) => {
+        console.error(e);
+        writeReply(res, { status: 500, body: INTERNAL_ERROR, headers: { 'content-type': DEFAULT_CONTENT_TYPE } });
+      },
+    );
+  };
+}
+
+/**
+ * What @hono/node-server's serve({ fetch, port, hostname, createServer: fastPathServer(…) }) does — the
+ * same Node server, listening the same way — with Hono's listener loaded lazily (lazyHonoListener).
+ */
+export function listenWithFastPath(
+  handle: (c: Context) => Promise<unknown>,
+  excluded: readonly string[],
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+  listening: () => void,
+): Server {
+  const server = fastPathServer(handle, excluded)({}, lazyHonoListener(fetch, hostname));
+  server.listen(port, hostname, listening);
+  return server;
 }

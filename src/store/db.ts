@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { bundledFreshSchema, migrationsHash, type FreshSchema } from './fresh-schema';
 import { migrations } from './migrations/index';
 
 export type SqlValue = string | number | bigint | Buffer | null;
@@ -11,6 +12,11 @@ export type Row = Record<string, SqlValue>;
 export interface DbOptions {
   /** File path, or ':memory:' for a throwaway database. */
   filename: string;
+  /**
+   * The schema a new database gets in one exec (fresh-schema.ts); default: the one compiled into the bundle
+   * (none when run from source). Null: always run the migrations one by one.
+   */
+  freshSchema?: FreshSchema | null;
 }
 
 /**
@@ -63,7 +69,7 @@ export class Db {
     // One BEGIN IMMEDIATE wrapper for every transaction: better-sqlite3's transaction(fn) builds four
     // wrapped functions and defines their properties on each call (~3 % of an AssumeRole's CPU).
     this.immediate = this.raw.transaction((fn: () => unknown) => fn()).immediate;
-    this.migrate();
+    this.migrate(opts.freshSchema === undefined ? bundledFreshSchema() : opts.freshSchema);
   }
 
   private readonly immediate: (fn: () => unknown) => unknown;
@@ -76,7 +82,7 @@ export class Db {
    * `PRAGMA user_version`: every migration that had shipped up to that version counts as applied.
    * `user_version` still tracks the highest applied version, so an older iamlocal refuses a newer file.
    */
-  private migrate(): void {
+  private migrate(fresh: FreshSchema | null): void {
     const current = this.raw.pragma('user_version', { simple: true }) as number;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (current > latest) {
@@ -91,6 +97,18 @@ export class Db {
       }
     })();
     const applied = new Set((this.raw.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    // A database with nothing in it yet (no ledger rows, no version, no other object) gets the schema every
+    // migration would leave in one exec, when a script computed from these same migrations is at hand; the
+    // ledger then records every migration, as if each had been applied.
+    if (fresh && current === 0 && applied.size === 0 && fresh.migrationsHash === migrationsHash(migrations) && this.isEmptyButLedger()) {
+      this.raw.transaction(() => {
+        this.raw.exec(fresh.script);
+        const ins = this.raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+        for (const m of migrations) ins.run(m.version, m.name, new Date().toISOString());
+        this.raw.pragma(`user_version = ${Math.max(0, ...migrations.map((m) => m.version))}`);
+      })();
+      return;
+    }
     for (const m of migrations) {
       if (applied.has(m.version)) continue;
       this.raw.transaction(() => {
@@ -100,6 +118,11 @@ export class Db {
         if (m.version > top) this.raw.pragma(`user_version = ${m.version}`);
       })();
     }
+  }
+
+  /** Whether the database holds nothing but the (empty) migration ledger. */
+  private isEmptyButLedger(): boolean {
+    return this.raw.prepare(`SELECT 1 FROM sqlite_master WHERE name <> 'schema_migrations' LIMIT 1`).get() === undefined;
   }
 
   /** A cached prepared statement. */

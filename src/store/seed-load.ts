@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ACCOUNT_ID, type Config } from '../config';
 import { clusterKeyFromPem, generateClusterKey, type ClusterKey } from '../oidc/index';
 import { vaultedClusterKey } from './cluster-vault';
@@ -47,18 +46,23 @@ export function resolveSeedPath(src: string): string {
   return join(packageRoot(), 'seed', src.slice(EXAMPLES_PREFIX.length + 1));
 }
 
-function readSeedFile(file: string, defaultAccount: string): SeedDocument {
+/** The YAML parser, loaded with the first YAML seed file (a chunk of its own in dist/: a server without YAML seeds never compiles it). */
+let yaml: Promise<typeof import('./yaml-parse')> | undefined;
+
+async function readSeedFile(file: string, defaultAccount: string): Promise<SeedDocument> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new SeedError(`${file}: cannot read seed file: ${(e as Error).message}`);
   }
+  const json = extname(file).toLowerCase() === '.json';
+  const parseYaml = json ? null : (await (yaml ??= import('./yaml-parse'))).parseYaml;
   let value: unknown;
   try {
-    value = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    value = json ? JSON.parse(text) : parseYaml!(text);
   } catch (e) {
-    throw new SeedError(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    throw new SeedError(`${file}: not valid ${json ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
   return parseSeedDocument(value, file, defaultAccount);
 }
@@ -66,10 +70,10 @@ function readSeedFile(file: string, defaultAccount: string): SeedDocument {
 /** Expands and parses every source in order; throws SeedError naming the file, entry and problem. */
 export async function loadSeedSources(sources: SeedSource[], defaultAccount = DEFAULT_ACCOUNT_ID): Promise<SeedDocument[]> {
   const docs: SeedDocument[] = [];
-  sources.forEach((given, i) => {
+  for (const [i, given] of sources.entries()) {
     if (typeof given !== 'string') {
       docs.push(parseSeedDocument(given, `seed[${i}]`, defaultAccount));
-      return;
+      continue;
     }
     const src = resolveSeedPath(given);
     let st;
@@ -82,11 +86,11 @@ export async function loadSeedSources(sources: SeedSource[], defaultAccount = DE
       const files = readdirSync(src)
         .filter((f) => SEED_EXTENSIONS.has(extname(f).toLowerCase()))
         .sort();
-      for (const f of files) docs.push(readSeedFile(join(src, f), defaultAccount));
+      for (const f of files) docs.push(await readSeedFile(join(src, f), defaultAccount));
     } else {
-      docs.push(readSeedFile(src, defaultAccount));
+      docs.push(await readSeedFile(src, defaultAccount));
     }
-  });
+  }
   return docs;
 }
 

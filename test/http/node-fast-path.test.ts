@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastPathServer, isFastPath } from '../../src/http/node-fast-path';
+import { fastPathServer, isFastPath, listenWithFastPath } from '../../src/http/node-fast-path';
 import { incoming, readBody } from '../../src/http/read-body';
 
 /** One handler for both servers: echoes what it saw, in several reply shapes chosen by the path. */
@@ -113,3 +113,48 @@ describe('AWS fast path on Node http', () => {
     expect(at('GET', 'http://x/')).toBe(false);
   });
 });
+
+describe('listenWithFastPath (what the server runs: Hono\'s listener loaded on first use)', () => {
+  it('answers the fast path and, from its first request on, Hono\'s paths byte for byte as serve() does', async () => {
+    const app = new Hono();
+    app.get('/_iamlocal/who', (c) => c.text('hono'));
+    app.post('/_iamlocal/echo', async (c) => c.json({ got: await c.req.text() }, 201, { 'x-amzn-RequestId': 'r-3' }));
+    app.all('*', handler);
+    app.onError((e, c) => c.text('Internal Server Error', 500));
+    let hits = 0;
+    const excluded = ['/_iamlocal', '/v1/credentials'];
+    const server = await new Promise<ReturnType<typeof listenWithFastPath>>((resolve) => {
+      const s = listenWithFastPath(async (c) => (hits++, handler(c)), excluded, app.fetch, 0, '127.0.0.1', () => resolve(s));
+    });
+    // The same app as the server ran it before: serve() with the fast path.
+    const ref = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer: fastPathServer(handler, excluded) }, () => resolve(s));
+    });
+    try {
+      const port = (server.address() as { port: number }).port;
+      const refPort = (ref.address() as { port: number }).port;
+      const plain = (x: string) => x.replace('"node":true', '"node":X');
+      expect(plain(await raw(port, cases0))).toBe(plain(await raw(refPort, cases0)));
+      expect(hits).toBe(1);
+      // Several requests race the loading of the listener: each is answered, bodies intact.
+      const first = [
+        req('GET', '/_iamlocal/who', []),
+        req('POST', '/_iamlocal/echo', ['Content-Type: text/plain'], 'a body read after the listener loaded'),
+        req('HEAD', '/', []),
+        req('POST', '/%5Fiamlocal/x', [], 'p'),
+      ];
+      const viaLazy = await Promise.all(first.map((r) => raw(port, r)));
+      const viaServe = await Promise.all(first.map((r) => raw(refPort, r)));
+      expect(viaLazy.map(plain)).toEqual(viaServe.map(plain));
+      expect(viaLazy[0]).toContain('\r\n\r\nhono');
+      expect(viaLazy[1]).toMatch(/^HTTP\/1.1 201 /);
+      expect(viaLazy[1]).toContain('{"got":"a body read after the listener loaded"}');
+      expect(hits).toBe(1);
+    } finally {
+      server.close();
+      ref.close();
+    }
+  });
+});
+
+const cases0 = req('POST', '/', ['Content-Type: application/x-www-form-urlencoded'], 'Action=GetCallerIdentity');
