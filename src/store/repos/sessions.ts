@@ -83,35 +83,43 @@ interface SessionRow {
   expires_at: string;
 }
 
-const toSession = (r: SessionRow, derive: (accessKeyId: string) => { secret: string; sessionToken: string }): Session => ({
-  accessKeyId: r.access_key_id,
-  secret: r.secret ?? derive(r.access_key_id).secret,
-  sessionToken: r.session_token ?? derive(r.access_key_id).sessionToken,
-  accountId: r.account_id,
-  kind: r.kind,
-  via: r.via,
-  principalArn: r.principal_arn ?? arns.assumedRole(r.account_id, r.role_name!, r.session_name!),
-  principalId: r.principal_id ?? `${r.role_id}:${r.session_name}`,
-  roleId: r.role_id,
-  roleArn: r.role_arn,
-  roleName: r.role_name,
-  sessionName: r.session_name,
-  userId: r.user_id,
-  userArn: r.user_arn,
-  sourceIdentity: r.source_identity,
-  sessionPolicy: r.session_policy,
-  sessionPolicyArns: JSON.parse(r.session_policy_arns),
-  tags: JSON.parse(r.tags),
-  transitiveTagKeys: JSON.parse(r.transitive_tag_keys),
-  mfaAuthenticated: r.mfa_authenticated === 1,
-  mfaAuthTime: r.mfa_auth_time,
-  federatedProvider: r.federated_provider,
-  federationClaims: r.federation_claims ? JSON.parse(r.federation_claims) : null,
-  chained: r.chained === 1,
-  parentAccessKeyId: r.parent_access_key_id,
-  issuedAt: r.issued_at,
-  expiresAt: r.expires_at,
-});
+type Credentials = { secret: string; sessionToken: string };
+
+/** A role session's aws:userid (its ARN is `arns.assumedRole` of its account, role and session name). */
+const roleSessionId = (roleId: string, sessionName: string) => `${roleId}:${sessionName}`;
+
+const toSession = (r: SessionRow, derive: (accessKeyId: string) => Credentials): Session => {
+  const derived = r.secret === null || r.session_token === null ? derive(r.access_key_id) : null;
+  return {
+    accessKeyId: r.access_key_id,
+    secret: r.secret ?? derived!.secret,
+    sessionToken: r.session_token ?? derived!.sessionToken,
+    accountId: r.account_id,
+    kind: r.kind,
+    via: r.via,
+    principalArn: r.principal_arn ?? arns.assumedRole(r.account_id, r.role_name!, r.session_name!),
+    principalId: r.principal_id ?? roleSessionId(r.role_id!, r.session_name!),
+    roleId: r.role_id,
+    roleArn: r.role_arn,
+    roleName: r.role_name,
+    sessionName: r.session_name,
+    userId: r.user_id,
+    userArn: r.user_arn,
+    sourceIdentity: r.source_identity,
+    sessionPolicy: r.session_policy,
+    sessionPolicyArns: JSON.parse(r.session_policy_arns),
+    tags: JSON.parse(r.tags),
+    transitiveTagKeys: JSON.parse(r.transitive_tag_keys),
+    mfaAuthenticated: r.mfa_authenticated === 1,
+    mfaAuthTime: r.mfa_auth_time,
+    federatedProvider: r.federated_provider,
+    federationClaims: r.federation_claims ? JSON.parse(r.federation_claims) : null,
+    chained: r.chained === 1,
+    parentAccessKeyId: r.parent_access_key_id,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+  };
+};
 
 /** `secret` and `sessionToken` left out are derived (the way every session is made now). */
 export type NewSession = Omit<
@@ -129,15 +137,15 @@ export class SessionsRepo {
   constructor(private readonly db: Db) {}
 
   private keyUsed: Buffer | null = null;
-  private readonly derived = new Map<string, { secret: string; sessionToken: string }>();
+  private readonly derived = new Map<string, Credentials>();
 
   /**
    * A session's secret access key and token, derived from its access key id under the data file's
-   * session key (migration 018): HMAC-SHA512 output, shaped as `newSecretAccessKey` and
-   * `newSessionToken` shape random ones (30 bytes → 40 base64 characters; the prefix + 96 bytes).
+   * session key (migration 018): HMAC-SHA512 output in the shapes of random ones (a secret is 30 bytes
+   * → 40 base64 characters, as `newSecretAccessKey` makes; a token is `IQoJb3JpZ2luX2Vj` + 96 bytes).
    * Without the key nobody can compute them; the file holds the key as it held the secrets before.
    */
-  private derive = (accessKeyId: string): { secret: string; sessionToken: string } => {
+  private derive = (accessKeyId: string): Credentials => {
     // Read each time (a cached read): a snapshot restore brings its own key with its own sessions.
     const key = this.db.get<{ key: Buffer }>('SELECT key FROM session_key WHERE id = 1')?.key;
     // create() makes the key before the first row that needs it; without one, no credentials are made up.
@@ -168,7 +176,7 @@ export class SessionsRepo {
     // A role session's ARN and id are what its account, role and session name make: not stored twice.
     const roleSession = s.kind === 'assumed-role' && !!s.roleName && !!s.roleId && !!s.sessionName;
     const derivedArn = roleSession && s.principalArn === arns.assumedRole(s.accountId, s.roleName!, s.sessionName!);
-    const derivedId = roleSession && s.principalId === `${s.roleId}:${s.sessionName}`;
+    const derivedId = roleSession && s.principalId === roleSessionId(s.roleId!, s.sessionName!);
     // The data file's key is made with its first session (from SQLite's CSPRNG), then never changes.
     if ((s.secret === undefined || s.sessionToken === undefined) && !this.db.get('SELECT key FROM session_key WHERE id = 1')) {
       this.db.run('INSERT OR IGNORE INTO session_key (id, key) VALUES (1, randomblob(32))');
@@ -187,10 +195,11 @@ export class SessionsRepo {
       s.issuedAt, s.expiresAt,
     );
     // What was stored, without reading it back (this is on the AssumeRole hot path).
+    const derived = s.secret === undefined || s.sessionToken === undefined ? this.derive(s.accessKeyId) : null;
     return {
       ...s,
-      secret: s.secret ?? this.derive(s.accessKeyId).secret,
-      sessionToken: s.sessionToken ?? this.derive(s.accessKeyId).sessionToken,
+      secret: s.secret ?? derived!.secret,
+      sessionToken: s.sessionToken ?? derived!.sessionToken,
       roleId: s.roleId ?? null,
       roleArn: s.roleArn ?? null,
       roleName: s.roleName ?? null,
