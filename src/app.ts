@@ -41,6 +41,7 @@ import { checkSessionCredentialScope } from './services/sts/get-session-token';
 import type { Call, Operation, OperationTable, Params, ServiceName } from './services/types';
 
 import type { Store } from './store/store';
+import { isoString, parseIso } from './aws/time';
 
 export type { AppDeps };
 
@@ -127,6 +128,13 @@ function notEmulated(service: string): AwsError {
   return awsError('NotImplemented', `iamlocal does not emulate the '${service}' service (the request was signed for '${service}'). It emulates: ${known}.`);
 }
 
+/** A Content-Type's media type, lower-cased, without parameters (`application/x-www-form-urlencoded; charset=utf-8`). */
+function mediaType(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -204,7 +212,7 @@ export const stages: Stage[] = [
       }
       // Parameters = query string ∪ form body (GET presigned requests carry everything in the query).
       const fromQuery = decodeForm(s.parts!.rawQuery);
-      const ct = (s.c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      const ct = mediaType(s.c.req.header('content-type'));
       const fromBody = s.parts!.body.length > 0 && (ct === '' || ct === 'application/x-www-form-urlencoded')
         ? decodeForm(s.parts!.body.toString('utf8'))
         : new Map<string, string[]>();
@@ -259,7 +267,7 @@ export const stages: Stage[] = [
       if (credential.kind === 'access-key') {
         const k = credential.key;
         // Last-used is tracked at minute granularity (AWS's own is approximate) to keep reads write-free.
-        const stale = !k.lastUsedAt || s.now.getTime() - Date.parse(k.lastUsedAt) > 60_000 || k.lastUsedService !== s.service || k.lastUsedRegion !== s.auth.region;
+        const stale = !k.lastUsedAt || s.now.getTime() - parseIso(k.lastUsedAt) > 60_000 || k.lastUsedService !== s.service || k.lastUsedRegion !== s.auth.region;
         if (stale) s.deps.store.accessKeys.recordUse(k.id, s.now.toISOString(), s.service, s.auth.region);
       }
     },
@@ -363,7 +371,7 @@ function recorded(store: Store, call: Call, action: string, resource: string, ch
   // One object literal of one shape: a `{ ...base, decision }` spread gave each of the recorder's 50,000
   // records a hidden class of its own (~260 bytes each, measured in a heap snapshot).
   const record = (decision: 'allowed' | 'denied') =>
-    recordDecision(store, { time: call.now.toISOString(), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource, decision });
+    recordDecision(store, { time: isoString(call.now), principalArn: p.arn, roleArn: p.kind === 'assumed-role' ? p.roleArn : undefined, action, resource, decision });
   try {
     check();
   } catch (e) {

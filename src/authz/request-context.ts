@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { RequestContext } from '../policy/types';
 import type { Tag } from '../store/repos/tags';
 import type { Store } from '../store/store';
+import { isoSeconds } from '../aws/time';
 
 export interface RequestFacts {
   now: Date;
@@ -13,11 +14,6 @@ export interface RequestFacts {
   sourceIp: string;
   secureTransport: boolean;
   userAgent: string | null;
-}
-
-/** aws:CurrentTime as AWS writes it (ISO 8601, seconds precision). */
-function isoSeconds(d: Date): string {
-  return d.toISOString().slice(0, 19) + 'Z';
 }
 
 /** Merges role tags with session tags; a session tag overrides a role tag with the same key, case-insensitively. */

@@ -82,7 +82,8 @@ function* firstValues(flat: Map<string, string[]>): Iterable<[string, string]> {
 export const MAX_NAME_SEGMENTS = 32;
 
 function insert(root: Node & { kind: 'branch' }, name: string, value: string): void {
-  const parts = name.split('.', MAX_NAME_SEGMENTS + 1);
+  // Most names (Action, RoleArn, …) have one segment: no split for them.
+  const parts = name.indexOf('.') < 0 ? [name] : name.split('.', MAX_NAME_SEGMENTS + 1);
   if (parts.length > MAX_NAME_SEGMENTS) return;
   // Malformed path, or a prototype-polluting segment → ignored like any unknown parameter.
   for (const p of parts) if (p.length === 0 || p === '__proto__') return;

@@ -3,6 +3,8 @@
 // Shape and value rules: aws-protocol.md §3.1 (envelope) and §3.2 (values).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_Examples
 
+import { isoSeconds } from '../aws/time';
+
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
@@ -48,7 +50,7 @@ export function escapeXml(s: string): string {
 export function formatTimestamp(d: Date): string {
   const t = d.getTime();
   if (Number.isNaN(t)) throw new TypeError('xml-encode: invalid Date');
-  return d.toISOString().slice(0, 19) + 'Z';
+  return isoSeconds(t);
 }
 
 function scalarText(v: unknown): string | undefined {

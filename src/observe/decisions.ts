@@ -14,6 +14,7 @@ import type { Principal } from '../auth/principal';
 import { explainDecision, type Explanation } from '../policy/explain';
 import { statementPositions } from '../policy/positions';
 import type { ContextValue, Decision, DecisionKind, EvalRequest, PolicyKind, PrincipalType } from '../policy/types';
+import { isoString } from '../aws/time';
 
 /** `enforce` (default): denials are refused. `audit`: denials are recorded as `would-deny` and let through. */
 export type EnforceMode = 'enforce' | 'audit';
@@ -269,7 +270,7 @@ export class DecisionLog {
       action: input.request.action,
       decision: input.decision.decision,
       outcome: input.outcome,
-      time: input.time.toISOString(),
+      time: isoString(input.time),
       requestId: input.requestId,
       simulated: !!input.simulated,
     };

@@ -4,6 +4,7 @@
 // and federated users are not IAM entities Access Advisor reports on, so they are not recorded.
 import type { Principal } from '../auth/principal';
 import type { Store } from '../store/store';
+import { isoString } from '../aws/time';
 
 export function recordLastAccess(store: Store, principal: Principal, action: string, region: string, at: Date): void {
   const colon = action.indexOf(':');
@@ -21,6 +22,6 @@ export function recordLastAccess(store: Store, principal: Principal, action: str
     service,
     action,
     region,
-    lastAt: at.toISOString(),
+    lastAt: isoString(at),
   });
 }

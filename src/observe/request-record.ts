@@ -6,6 +6,7 @@
 // sessions were named.
 // This is the minimal part of the decision log (issue 12) that policy generation needs, behind a small
 // interface (recordDecision / recordsFor) so that log can replace it.
+import { parseIso } from '../aws/time';
 
 export interface RequestRecord {
   /** ISO time of the request on iamlocal's clock. */
@@ -61,7 +62,7 @@ export class RequestRecorder {
   record(r: RequestRecord): void {
     if (this.size === this.capacity) this.dropped = true;
     const i = this.next;
-    this.times[i] = Date.parse(r.time);
+    this.times[i] = parseIso(r.time);
     this.principals[i] = r.principalArn === null ? null : this.intern(r.principalArn);
     this.roles[i] = r.roleArn === undefined ? undefined : this.intern(r.roleArn);
     this.actions[i] = this.intern(r.action);

@@ -171,6 +171,31 @@ describe('sessions: derived credentials (migration 018)', () => {
     expect(row(odd.accessKeyId)).toEqual({ principal_arn: 'arn:aws:sts::000000000000:assumed-role/other/s', principal_id: 'AROAY:s' });
   });
 
+  it('an access key id already taken is drawn again when the caller can draw one, in the same transaction', () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const first = s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'));
+    const draws = ['ASIAAAAAAAAAAAAAAAA1', 'ASIAAAAAAAAAAAAAAAA2'];
+    const again = s.transaction(() => s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'), () => draws.shift()!));
+    expect(again.accessKeyId).toBe('ASIAAAAAAAAAAAAAAAA2');
+    expect(draws).toEqual([]);
+    // Both sessions stand, each with the credentials its own id derives.
+    expect(s.sessions.get(first.accessKeyId)).toEqual(first);
+    expect(s.sessions.get(again.accessKeyId)).toEqual(again);
+    expect(again.secret).not.toBe(first.secret);
+  });
+
+  it('without a way to draw, or after five draws all taken, the conflict is an error (nothing is overwritten)', () => {
+    const s = new Store();
+    bootstrapDefaults(s, defaults, new Date(AT));
+    const first = s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'));
+    expect(() => s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'))).toThrow(/UNIQUE/);
+    let drawn = 0;
+    expect(() => s.sessions.create(spec('ASIAAAAAAAAAAAAAAAA1'), () => (drawn++, 'ASIAAAAAAAAAAAAAAAA1'))).toThrow(/UNIQUE/);
+    expect(drawn).toBe(4);
+    expect(s.sessions.get('ASIAAAAAAAAAAAAAAAA1')).toEqual(first);
+  });
+
   it('credentials given explicitly are stored and returned as given', () => {
     const s = new Store();
     bootstrapDefaults(s, defaults, new Date(AT));

@@ -11,6 +11,7 @@ import type { Tag } from '../../store/repos/tags';
 import type { Call } from '../types';
 import { checkPolicyDocument } from '../../store/policy-documents';
 import { resolveSessionTags, type FederatedSessionRequest } from './session-tags';
+import { isoString, parseIso } from '../../aws/time';
 
 export const DEFAULT_ROLE_SESSION_SECONDS = 3600;
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -99,13 +100,13 @@ export function issueRoleSession(call: Call, spec: RoleSessionSpec): Session {
     federationClaims: spec.federationClaims ?? null,
     chained: spec.chained,
     parentAccessKeyId: spec.parentAccessKeyId,
-    issuedAt: issued.toISOString(),
-    expiresAt: expires.toISOString(),
+    issuedAt: isoString(issued),
+    expiresAt: isoString(expires),
   };
-  const session = call.store.sessions.create(s);
+  const session = call.store.sessions.create(s, () => newAccessKeyId(call.ids, 'ASIA', role.accountId));
   // RoleLastUsed is approximate in AWS too; refreshing it at most once a minute keeps AssumeRole to one write.
-  const stale = !role.lastUsedAt || issued.getTime() - Date.parse(role.lastUsedAt) >= 60_000 || role.lastUsedRegion !== call.region;
-  if (stale) call.store.roles.recordUse(role.id, issued.toISOString(), call.region);
+  const stale = !role.lastUsedAt || issued.getTime() - parseIso(role.lastUsedAt) >= 60_000 || role.lastUsedRegion !== call.region;
+  if (stale) call.store.roles.recordUse(role.id, isoString(issued), call.region);
   return session;
 }
 
@@ -193,7 +194,7 @@ export function issueCallerSession(call: Call, accountId: string, spec: CallerSe
     tags: spec.tags ?? [],
     mfaAuthenticated: spec.mfaAuthTime != null,
     mfaAuthTime: spec.mfaAuthTime ?? null,
-    issuedAt: issued.toISOString(),
-    expiresAt: expires.toISOString(),
-  });
+    issuedAt: isoString(issued),
+    expiresAt: isoString(expires),
+  }, () => newAccessKeyId(call.ids, 'ASIA', accountId));
 }

@@ -3,6 +3,7 @@
 // from it. AWS's data is approximate and lags up to 4 hours; iamlocal's is exact and immediate
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html#access_policies_last-accessed-data-orgs).
 import type { Db } from '../db';
+import { isoString, parseIso } from '../../aws/time';
 
 export interface LastAccess {
   entityId: string;
@@ -51,7 +52,7 @@ export class AccessAdvisorRepo {
 
   /** Records an authorized request; a repeat within a minute changes nothing unless the region differs. */
   record(a: LastAccess): void {
-    const cutoff = new Date(Date.parse(a.lastAt) - LAST_ACCESS_GRANULARITY_MS).toISOString();
+    const cutoff = isoString(parseIso(a.lastAt) - LAST_ACCESS_GRANULARITY_MS);
     // A read first: most authorized requests repeat a recent one and need no write (nor a write lock).
     const seen = this.db.get<{ last_at: string; region: string }>('SELECT last_at, region FROM service_last_accessed WHERE entity_id = ? AND action = ?', a.entityId, a.action);
     if (seen && seen.last_at > cutoff && seen.region === a.region) return;

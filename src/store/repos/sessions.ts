@@ -172,34 +172,61 @@ export class SessionsRepo {
     return r ? toSession(r, this.derive) : null;
   }
 
-  create(s: NewSession): Session {
+  /**
+   * Stores a new session. Its access key id carries 39 random bits (the rest is the account, as AWS's do),
+   * so among a million sessions two may draw the same one: `freshId` draws another when the id is taken.
+   */
+  create(s: NewSession, freshId?: () => string): Session {
     // A role session's ARN and id are what its account, role and session name make: not stored twice.
     const roleSession = s.kind === 'assumed-role' && !!s.roleName && !!s.roleId && !!s.sessionName;
     const derivedArn = roleSession && s.principalArn === arns.assumedRole(s.accountId, s.roleName!, s.sessionName!);
     const derivedId = roleSession && s.principalId === roleSessionId(s.roleId!, s.sessionName!);
+    const deriving = s.secret === undefined || s.sessionToken === undefined;
     // The data file's key is made with its first session (from SQLite's CSPRNG), then never changes.
-    if ((s.secret === undefined || s.sessionToken === undefined) && !this.db.get('SELECT key FROM session_key WHERE id = 1')) {
+    if (deriving && !this.db.get('SELECT key FROM session_key WHERE id = 1')) {
       this.db.run('INSERT OR IGNORE INTO session_key (id, key) VALUES (1, randomblob(32))');
     }
-    this.db.run(
-      `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
-         role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
-         transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
-         parent_access_key_id, issued_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      s.accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, derivedArn ? null : s.principalArn, derivedId ? null : s.principalId, s.roleId ?? null,
-      s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
-      s.sessionPolicy ?? null, JSON.stringify(s.sessionPolicyArns ?? []), JSON.stringify(s.tags ?? []),
-      JSON.stringify(s.transitiveTagKeys ?? []), s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
-      s.federationClaims ? JSON.stringify(s.federationClaims) : null, s.chained ? 1 : 0, s.parentAccessKeyId ?? null,
-      s.issuedAt, s.expiresAt,
-    );
-    // What was stored, without reading it back (this is on the AssumeRole hot path).
-    const derived = s.secret === undefined || s.sessionToken === undefined ? this.derive(s.accessKeyId) : null;
+    const sessionPolicyArns = s.sessionPolicyArns ?? [];
+    const tags = s.tags ?? [];
+    const transitiveTagKeys = s.transitiveTagKeys ?? [];
+    const federationClaims = s.federationClaims ?? null;
+    const policyArnsJson = sessionPolicyArns.length === 0 ? '[]' : JSON.stringify(sessionPolicyArns);
+    const tagsJson = tags.length === 0 ? '[]' : JSON.stringify(tags);
+    const transitiveJson = transitiveTagKeys.length === 0 ? '[]' : JSON.stringify(transitiveTagKeys);
+    let accessKeyId = s.accessKeyId;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.db.run(
+          `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
+             role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
+             transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
+             parent_access_key_id, issued_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, derivedArn ? null : s.principalArn, derivedId ? null : s.principalId, s.roleId ?? null,
+          s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
+          s.sessionPolicy ?? null, policyArnsJson, tagsJson, transitiveJson, s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
+          federationClaims ? JSON.stringify(federationClaims) : null, s.chained ? 1 : 0, s.parentAccessKeyId ?? null,
+          s.issuedAt, s.expiresAt,
+        );
+        break;
+      } catch (e) {
+        // Only a taken id is drawn again (a statement's constraint failure leaves the transaction usable).
+        if (!freshId || attempt >= 4 || (e as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw e;
+        accessKeyId = freshId();
+      }
+    }
+    // What was stored, without reading it back (this is on the AssumeRole hot path): one literal of the
+    // Session shape (a `{ ...s, … }` spread moved every new session through a chain of hidden classes).
+    const derived = deriving ? this.derive(accessKeyId) : null;
     return {
-      ...s,
+      accessKeyId,
       secret: s.secret ?? derived!.secret,
       sessionToken: s.sessionToken ?? derived!.sessionToken,
+      accountId: s.accountId,
+      kind: s.kind,
+      via: s.via,
+      principalArn: s.principalArn,
+      principalId: s.principalId,
       roleId: s.roleId ?? null,
       roleArn: s.roleArn ?? null,
       roleName: s.roleName ?? null,
@@ -208,15 +235,17 @@ export class SessionsRepo {
       userArn: s.userArn ?? null,
       sourceIdentity: s.sourceIdentity ?? null,
       sessionPolicy: s.sessionPolicy ?? null,
-      sessionPolicyArns: s.sessionPolicyArns ?? [],
-      tags: s.tags ?? [],
-      transitiveTagKeys: s.transitiveTagKeys ?? [],
+      sessionPolicyArns,
+      tags,
+      transitiveTagKeys,
       mfaAuthenticated: s.mfaAuthenticated ?? false,
       mfaAuthTime: s.mfaAuthTime ?? null,
       federatedProvider: s.federatedProvider ?? null,
-      federationClaims: s.federationClaims ?? null,
+      federationClaims,
       chained: s.chained ?? false,
       parentAccessKeyId: s.parentAccessKeyId ?? null,
+      issuedAt: s.issuedAt,
+      expiresAt: s.expiresAt,
     };
   }
 
