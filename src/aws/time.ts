@@ -8,16 +8,22 @@
 /** Instants in [1970-01-01, 10000-01-01): a four-digit year, as toISOString writes (others go to V8). */
 const MAX_FAST_MS = 253_402_300_800_000;
 
-let cachedSecond = Number.NaN;
-/** `YYYY-MM-DDTHH:MM:SS` of `cachedSecond`. */
-let cachedPrefix = '';
+/**
+ * The last few seconds formatted: `seconds[i]` and its `YYYY-MM-DDTHH:MM:SS` in `prefixes[i]`. A request
+ * writes more than one second (issued now, expiring in an hour; a cut-off a minute ago), so one entry
+ * would be replaced at every other call.
+ */
+const SLOTS = 4;
+const seconds: number[] = new Array(SLOTS).fill(Number.NaN);
+const prefixes: string[] = new Array(SLOTS).fill('');
+let nextSlot = 0;
 
 function prefixOf(second: number): string {
-  if (second !== cachedSecond) {
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
-    cachedSecond = second;
-  }
-  return cachedPrefix;
+  for (let i = 0; i < SLOTS; i++) if (seconds[i] === second) return prefixes[i];
+  const i = nextSlot;
+  nextSlot = (nextSlot + 1) % SLOTS;
+  seconds[i] = second;
+  return (prefixes[i] = new Date(second * 1000).toISOString().slice(0, 19));
 }
 
 const msSuffix = (ms: number): string => (ms < 10 ? '.00' : ms < 100 ? '.0' : '.') + ms + 'Z';
@@ -47,14 +53,18 @@ const digit = (s: string, i: number): number => {
 };
 
 /**
- * `Date.parse(s)` (NaN for what it rejects). A timestamp of the second last formatted here (what this
+ * `Date.parse(s)` (NaN for what it rejects). A timestamp of a second recently formatted here (what this
  * process just wrote) is read off its prefix; others are answered from a table of strings seen recently.
  */
 export function parseIso(s: string): number {
-  if ((s.length === 24 || s.length === 20) && s.charCodeAt(s.length - 1) === 90 /* Z */ && s.startsWith(cachedPrefix) && cachedPrefix !== '') {
-    if (s.length === 20) return cachedSecond * 1000;
-    const a = digit(s, 20), b = digit(s, 21), c = digit(s, 22);
-    if (s.charCodeAt(19) === 46 /* . */ && a >= 0 && b >= 0 && c >= 0) return cachedSecond * 1000 + a * 100 + b * 10 + c;
+  if ((s.length === 24 || s.length === 20) && s.charCodeAt(s.length - 1) === 90 /* Z */) {
+    for (let i = 0; i < SLOTS; i++) {
+      if (prefixes[i] === '' || !s.startsWith(prefixes[i])) continue;
+      if (s.length === 20) return seconds[i] * 1000;
+      const a = digit(s, 20), b = digit(s, 21), c = digit(s, 22);
+      if (s.charCodeAt(19) === 46 /* . */ && a >= 0 && b >= 0 && c >= 0) return seconds[i] * 1000 + a * 100 + b * 10 + c;
+      break;
+    }
   }
   if (s.length > 64) return Date.parse(s);
   const hit = parsed.get(s);

@@ -1,5 +1,5 @@
 // The fast timestamp helpers answer exactly what Date#toISOString and Date.parse answer.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isoSeconds, isoString, parseIso } from '../../src/aws/time';
 
 // A fixed pseudo-random sequence (mulberry32) so a failure names a reproducible instant.
@@ -33,6 +33,19 @@ describe('isoString / isoSeconds', () => {
       expect(isoString(ms)).toBe(native);
       expect(isoString(new Date(ms))).toBe(native);
       expect(isoSeconds(new Date(ms))).toBe(native.slice(0, 19) + 'Z');
+    }
+  });
+
+  it('format the seconds a request alternates between (issued, expiring, a cut-off) without the built-in', () => {
+    const now = Date.UTC(2026, 11, 5, 16, 0, 0, 5);
+    const times = [now, now + 3_600_000, now - 60_000];
+    for (const t of times) isoString(t);
+    const spy = vi.spyOn(Date.prototype, 'toISOString');
+    try {
+      for (let i = 0; i < 300; i++) for (const t of times) isoString(t + (i % 900));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 
