@@ -54,8 +54,17 @@ export function nodeContext(req: IncomingMessage): Context {
  */
 export function writeReply(res: ServerResponse, reply: NodeReply): void {
   // Fetch Headers lower-case names and iterate them sorted; @hono/node-server writes them in that order.
+  // (Each name lower-cased once: a reply has two to four headers, sorted in place by insertion.)
+  const names = Object.keys(reply.headers);
+  const lower = names.map((k) => k.toLowerCase());
+  for (let i = 1; i < lower.length; i++) {
+    for (let j = i; j > 0 && lower[j] < lower[j - 1]; j--) {
+      [lower[j], lower[j - 1]] = [lower[j - 1], lower[j]];
+      [names[j], names[j - 1]] = [names[j - 1], names[j]];
+    }
+  }
   const headers: Record<string, string | number> = {};
-  for (const k of Object.keys(reply.headers).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) headers[k.toLowerCase()] = reply.headers[k];
+  for (let i = 0; i < names.length; i++) headers[lower[i]] = reply.headers[names[i]];
   if (reply.body === null) {
     res.writeHead(reply.status, headers);
     res.end();

@@ -72,47 +72,36 @@ function scalarText(v: unknown): string | undefined {
   }
 }
 
-/** Append `<name>…</name>` for `value` to `out`; `undefined`/`null` append nothing. */
-function encodeElement(out: string[], name: string, value: unknown): void {
-  if (value === undefined || value === null) return;
+/**
+ * `<name>…</name>` for `value` ('' for `undefined`/`null`). Built by concatenation, not pushed to arrays
+ * and joined: the arrays and joins were a tenth of the bytes an AssumeRole allocated (sampled).
+ */
+function encodeElement(name: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
   const text = scalarText(value);
-  if (text !== undefined) {
-    out.push(`<${name}>${text}</${name}>`);
-    return;
-  }
+  if (text !== undefined) return '<' + name + '>' + text + '</' + name + '>';
+  let inner = '';
   if (Array.isArray(value)) {
     // Lists are never flattened in STS/IAM: children are always <member> (SDK v3 reads only `member`).
-    const inner: string[] = [];
-    for (const item of value) {
-      if (item === undefined || item === null) continue;
-      encodeElement(inner, 'member', item);
-    }
-    out.push(inner.length === 0 ? `<${name}/>` : `<${name}>${inner.join('')}</${name}>`);
-    return;
-  }
-  if (value instanceof XmlMap) {
-    const inner: string[] = [];
+    for (const item of value) if (item !== undefined && item !== null) inner += encodeElement('member', item);
+  } else if (value instanceof XmlMap) {
     for (const [k, v] of Object.entries(value.entries)) {
       if (v === undefined || v === null) continue;
-      inner.push('<entry>');
-      encodeElement(inner, 'key', k);
-      encodeElement(inner, 'value', v);
-      inner.push('</entry>');
+      inner += '<entry>' + encodeElement('key', k) + encodeElement('value', v) + '</entry>';
     }
-    out.push(inner.length === 0 ? `<${name}/>` : `<${name}>${inner.join('')}</${name}>`);
-    return;
+  } else if (typeof value === 'object') {
+    inner = encodeMembers(value as Record<string, unknown>);
+  } else {
+    throw new TypeError(`xml-encode: cannot encode ${typeof value} at <${name}>`);
   }
-  if (typeof value === 'object') {
-    const inner: string[] = [];
-    encodeMembers(inner, value as Record<string, unknown>);
-    out.push(inner.length === 0 ? `<${name}/>` : `<${name}>${inner.join('')}</${name}>`);
-    return;
-  }
-  throw new TypeError(`xml-encode: cannot encode ${typeof value} at <${name}>`);
+  // Every item, entry and member written is non-empty, so '' means there were none.
+  return inner === '' ? '<' + name + '/>' : '<' + name + '>' + inner + '</' + name + '>';
 }
 
-function encodeMembers(out: string[], obj: Record<string, unknown>): void {
-  for (const key of Object.keys(obj)) encodeElement(out, key, obj[key]);
+function encodeMembers(obj: Record<string, unknown>): string {
+  let out = '';
+  for (const key of Object.keys(obj)) out += encodeElement(key, obj[key]);
+  return out;
 }
 
 /**
@@ -131,13 +120,10 @@ export function encodeSuccess(opts: {
   omitResult?: boolean;
 }): string {
   const { action, namespace, result, requestId } = opts;
-  const out: string[] = [`<${action}Response xmlns="${escapeXml(namespace)}">`];
+  let out = `<${action}Response xmlns="${escapeXml(namespace)}">`;
   if (!opts.omitResult) {
-    const inner: string[] = [];
-    if (result) encodeMembers(inner, result);
-    out.push(inner.length === 0 ? `<${action}Result/>` : `<${action}Result>${inner.join('')}</${action}Result>`);
+    const inner = result ? encodeMembers(result) : '';
+    out += inner === '' ? `<${action}Result/>` : `<${action}Result>${inner}</${action}Result>`;
   }
-  out.push(`<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>`);
-  out.push(`</${action}Response>`);
-  return out.join('');
+  return out + `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>`;
 }

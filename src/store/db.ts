@@ -36,7 +36,15 @@ const SHIPPED_BEFORE_LEDGER: ReadonlySet<number> = new Set([1, 2, 3, 10, 12, 14]
 interface ReadMeta {
   /** Leaf tables the statement reads (their write counters are checked on a hit). */
   leafTables: string[];
-  results: Map<string, { value: unknown; epoch: number; leafGens: number[] }>;
+  results: Map<string, CachedResult>;
+  /** Results of calls with one string parameter, keyed by it as it is (no key string to build and hash). */
+  byString: Map<string, CachedResult>;
+}
+
+interface CachedResult {
+  value: unknown;
+  epoch: number;
+  leafGens: number[];
 }
 
 /** Bound on cached read results (the whole cache is dropped when it is reached). */
@@ -173,31 +181,42 @@ export class Db {
       const { tables, leaves } = this.schema();
       // Every identifier that names a table counts as read (a superset is safe; a miss would not be).
       const read = new Set((sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()).filter((w) => tables.has(w)));
-      m = { leafTables: [...read].filter((t) => leaves.has(t)), results: new Map() };
+      m = { leafTables: [...read].filter((t) => leaves.has(t)), results: new Map(), byString: new Map() };
       this.reads.set(sql, m);
     }
     return m;
   }
 
-  /** The cached result of a read, or computes and caches it (primitive parameters only). */
-  private cachedRead<T>(sql: string, params: unknown[], compute: () => T): T {
+  /** The cached result of a read, or reads and caches it (primitive parameters only). */
+  private cachedRead(sql: string, params: unknown[], all: boolean): unknown {
     const meta = this.readMeta(sql);
-    if (!meta) return compute();
+    if (!meta) return this.read(sql, params, all);
+    let results = meta.results;
     let key = '';
-    for (const p of params) {
-      const t = typeof p;
-      if (t === 'string') key += 's' + (p as string).length + ':' + (p as string);
-      else if (t === 'number' || t === 'bigint') key += 'n' + String(p) + ';';
-      else if (p === null) key += 'z;';
-      else return compute();
+    if (params.length === 1 && typeof params[0] === 'string') {
+      results = meta.byString;
+      key = params[0];
+    } else {
+      for (const p of params) {
+        const t = typeof p;
+        if (t === 'string') key += 's' + (p as string).length + ':' + (p as string);
+        else if (t === 'number' || t === 'bigint') key += 'n' + String(p) + ';';
+        else if (p === null) key += 'z;';
+        else return this.read(sql, params, all);
+      }
     }
-    const hit = meta.results.get(key);
-    if (hit && hit.epoch === this.epoch && this.leavesUnchanged(meta.leafTables, hit.leafGens)) return hit.value as T;
-    const value = compute();
+    const hit = results.get(key);
+    if (hit && hit.epoch === this.epoch && this.leavesUnchanged(meta.leafTables, hit.leafGens)) return hit.value;
+    const value = this.read(sql, params, all);
     if (this.cachedRows >= MAX_CACHED_READS) this.dropCache();
-    meta.results.set(key, { value: deepFreeze(value), epoch: this.epoch, leafGens: meta.leafTables.map((t) => this.leafGen.get(t) ?? 0) });
+    results.set(key, { value: deepFreeze(value), epoch: this.epoch, leafGens: meta.leafTables.map((t) => this.leafGen.get(t) ?? 0) });
     this.cachedRows++;
     return value;
+  }
+
+  private read(sql: string, params: unknown[], all: boolean): unknown {
+    const st = this.stmt(sql);
+    return all ? st.all(...params) : st.get(...params);
   }
 
   private leavesUnchanged(tables: string[], gens: number[]): boolean {
@@ -206,7 +225,10 @@ export class Db {
   }
 
   private dropCache(): void {
-    for (const m of this.reads.values()) m.results.clear();
+    for (const m of this.reads.values()) {
+      m.results.clear();
+      m.byString.clear();
+    }
     this.cachedRows = 0;
   }
 
@@ -259,10 +281,10 @@ export class Db {
   }
 
   get<T = Row>(sql: string, ...params: unknown[]): T | undefined {
-    return this.cachedRead(sql, params, () => this.stmt(sql).get(...params) as T | undefined);
+    return this.cachedRead(sql, params, false) as T | undefined;
   }
   all<T = Row>(sql: string, ...params: unknown[]): T[] {
-    return this.cachedRead(sql, params, () => this.stmt(sql).all(...params) as T[]);
+    return this.cachedRead(sql, params, true) as T[];
   }
   run(sql: string, ...params: unknown[]): Database.RunResult {
     // Marked stale before and after: a failing statement may still have changed rows (OR REPLACE, triggers).

@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { request } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/aws/errors';
@@ -81,5 +82,59 @@ describe('readBody', () => {
       r.write(Buffer.alloc(MAX + 1, 0x61));
     });
     expect(status).toBe(413);
+  });
+});
+
+describe("readBody on Node's request (the AWS endpoint's fast path)", () => {
+  const ctx = (stream: PassThrough, method = 'POST') =>
+    ({ env: { incoming: stream }, req: { method, header: () => undefined, raw: undefined } }) as unknown as Parameters<typeof readBody>[0];
+  /** A stand-in for IncomingMessage: a stream with `complete` set when it ends, as Node's parser does. */
+  const incomingStream = () => {
+    const s = new PassThrough() as PassThrough & { complete: boolean };
+    s.complete = false;
+    s.on('end', () => (s.complete = true));
+    return s;
+  };
+
+  it('joins the chunks in order and leaves no listener behind', async () => {
+    const s = incomingStream();
+    const events = ['data', 'end', 'error', 'close'];
+    const before = events.map((ev) => s.listenerCount(ev));
+    const body = readBody(ctx(s), MAX);
+    s.write(Buffer.from('Action='));
+    s.end(Buffer.from('GetCallerIdentity'));
+    expect((await body).toString()).toBe('Action=GetCallerIdentity');
+    expect(events.map((ev) => s.listenerCount(ev))).toEqual(before);
+  });
+
+  it('IncompleteBody (400) when the client goes away mid-body, by error or by close', async () => {
+    for (const gone of [(s: PassThrough) => s.destroy(new Error('ECONNRESET')), (s: PassThrough) => s.destroy()]) {
+      const s = incomingStream();
+      const body = readBody(ctx(s), MAX);
+      s.write(Buffer.from('Act'));
+      gone(s);
+      await expect(body).rejects.toMatchObject({ code: 'IncompleteBody', status: 400 });
+    }
+  });
+
+  it('413 past the bound, the rest read and discarded, not buffered', async () => {
+    const s = incomingStream();
+    const body = readBody(ctx(s), MAX);
+    s.write(Buffer.alloc(MAX, 0x61));
+    s.write(Buffer.alloc(10, 0x62));
+    await expect(body).rejects.toMatchObject({ code: 'RequestEntityTooLarge', status: 413 });
+    expect(s.readableFlowing).toBe(true);
+    expect(s.listenerCount('data')).toBe(0);
+  });
+
+  it('a body already read to its end is empty; one already destroyed is IncompleteBody', async () => {
+    const ended = incomingStream();
+    ended.resume();
+    ended.end();
+    await new Promise((r) => ended.on('end', r));
+    expect((await readBody(ctx(ended), MAX)).length).toBe(0);
+    const gone = incomingStream();
+    gone.destroy();
+    await expect(readBody(ctx(gone), MAX)).rejects.toMatchObject({ code: 'IncompleteBody' });
   });
 });

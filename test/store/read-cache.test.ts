@@ -32,6 +32,18 @@ const TAGS = `SELECT key, value FROM tags WHERE resource_kind = ? AND resource_i
 const reads = (sql: string) => executed.filter((s) => s === sql).length;
 
 describe('store read cache', () => {
+  it('keeps apart one string parameter, the same text as null or a number, and several parameters', () => {
+    const BY = `SELECT COUNT(*) AS n, ? AS p FROM accounts`;
+    const seen = (p: unknown) => store.db.get<{ p: unknown }>(BY, p)!.p;
+    // 'z;' and 'n1;' are the composite keys null and 1 would make: each is still its own entry.
+    expect([seen('z;'), seen(null), seen('n1;'), seen(1), seen('z;'), seen(null)]).toEqual(['z;', null, 'n1;', 1, 'z;', null]);
+    expect(reads(BY)).toBe(4);
+    // The one-string entries go stale with the rest.
+    store.db.run(`INSERT INTO accounts (id, created_at) VALUES ('222222222222', 'now')`);
+    seen('z;');
+    expect(reads(BY)).toBe(5);
+  });
+
   it('answers a repeated read from memory, with frozen rows', () => {
     const a = store.db.get<{ id: string }>(ACCOUNT, '111111111111')!;
     const b = store.db.get<{ id: string }>(ACCOUNT, '111111111111')!;
