@@ -305,8 +305,12 @@ export const stages: Stage[] = [
   },
   {
     name: 'prepare',
-    async run(s) {
-      if (s.op!.prepare) s.call!.prepared = await s.op!.prepare(s.input, s.call!);
+    run(s) {
+      const prepare = s.op!.prepare;
+      if (!prepare) return;
+      return Promise.resolve(prepare(s.input, s.call!)).then((prepared) => {
+        s.call!.prepared = prepared;
+      });
     },
   },
   {
@@ -325,7 +329,8 @@ export const stages: Stage[] = [
             secureTransport: call.secureTransport,
             userAgent: call.userAgent,
           });
-          const extra: RequestContext = op.conditionKeys?.(input, call) ?? {};
+          // The operation's keys join the request's (a fresh object; authorize copies what it is given).
+          const context: RequestContext = op.conditionKeys ? Object.assign(base, op.conditionKeys(input, call)) : base;
           const resource = op.resource(input, call);
           const evalPrincipal = op.evalPrincipal?.(input, call);
           const rec: AuthzRecording = (s.rec = { log: s.deps.decisions, requestId: s.requestId, time: call.now, mode: s.deps.config.enforce });
@@ -337,7 +342,7 @@ export const stages: Stage[] = [
               resource,
               resourceAccount: op.resourceAccount?.(input, call),
               resourcePolicy: op.resourcePolicy?.(input, call) ?? null,
-              context: { ...base, ...extra },
+              context,
               resourceLabel: op.resourceLabel?.(input, call),
             }, rec),
           );
@@ -350,7 +355,7 @@ export const stages: Stage[] = [
                 resource: check.resource,
                 resourceAccount: check.resourceAccount,
                 resourcePolicy: check.resourcePolicy ?? null,
-                context: { ...base, ...extra, ...check.context },
+                context: check.context ? { ...context, ...check.context } : context,
               }, rec),
             );
           }
@@ -418,7 +423,12 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     protocol: isJsonRequest(c.req.header('x-amz-target'), c.req.header('content-type')) ? 'json' : 'query',
   };
   try {
-    for (const stage of stages) await stage.run(s);
+    // A stage that finished synchronously is not awaited: an await per stage was a promise and a
+    // microtask turn each, a dozen a request.
+    for (const stage of stages) {
+      const pending = stage.run(s);
+      if (pending !== undefined) await pending;
+    }
     const op = s.op!;
     if (s.protocol === 'rest-json') {
       const { status, body, headers } = encodeRestJsonSuccess(s.output, s.requestId, op.http?.successStatus);
@@ -502,7 +512,11 @@ export async function invokeOperation(
   };
   s.call = buildCall(s, req.region);
   try {
-    for (const stage of stages) if (INTERNAL_STAGES.has(stage.name)) await stage.run(s);
+    for (const stage of stages) {
+      if (!INTERNAL_STAGES.has(stage.name)) continue;
+      const pending = stage.run(s);
+      if (pending !== undefined) await pending;
+    }
     logLine(s, 200);
     return { output: s.output, requestId: s.requestId };
   } catch (e) {

@@ -51,7 +51,8 @@ export function buildEvalRequest(store: Store, r: AuthzRequest): EvalRequest {
     resourceAccount,
     // The target's own tags (aws:ResourceTag/…) first; keys the operation supplies win.
     // aws:ResourceAccount / aws:ResourceOrgID / aws:ResourceOrgPaths of the owning account, unless supplied.
-    context: { ...resourceTagContext(store, r.resource), ...resourceKeys(store, resourceAccount, p.accountId, r.context), ...r.context },
+    // (Both are fresh objects of their own: assigned into, not spread into a third.)
+    context: Object.assign(resourceTagContext(store, r.resource), resourceKeys(store, resourceAccount, p.accountId, r.context), r.context),
     policies: {
       identity: identityPolicies(store, p),
       boundary: boundaryPolicy(store, p),

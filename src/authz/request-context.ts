@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { RequestContext } from '../policy/types';
 import type { Tag } from '../store/repos/tags';
 import type { Store } from '../store/store';
+import { parseArn } from '../aws/arn';
 import { isoSeconds } from '../aws/time';
 
 export interface RequestFacts {
@@ -139,7 +140,7 @@ export function buildRequestContext(store: Store, p: Principal, facts: RequestFa
  */
 export function resourceTagContext(store: Store, resourceArn: string): RequestContext {
   // EC2 instances: aws:ResourceTag/K (ec2:ResourceTag/K comes with the operation's own keys).
-  const ec2 = /^arn:aws:ec2:[a-z0-9-]+:(\d{12}):instance\/(i-[0-9a-f]+)$/.exec(resourceArn);
+  const ec2 = resourceArn.startsWith('arn:aws:ec2:') ? /^arn:aws:ec2:[a-z0-9-]+:(\d{12}):instance\/(i-[0-9a-f]+)$/.exec(resourceArn) : null;
   if (ec2) {
     const i = store.ec2Instances.get(ec2[2]!);
     const ctx: RequestContext = {};
@@ -148,7 +149,7 @@ export function resourceTagContext(store: Store, resourceArn: string): RequestCo
   }
   // Organizations accounts, roots, OUs, customer policies, the resource policy and transfers: aws:ResourceTag/K
   // (the resource types' condition keys in https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
-  const org = /^arn:aws:organizations::\d{12}:(account|root|ou|policy|resourcepolicy|transfer)\/o-[a-z0-9]+\/(?:.*\/)?([^/]+)$/.exec(resourceArn);
+  const org = resourceArn.startsWith('arn:aws:organizations:') && /^arn:aws:organizations::\d{12}:(account|root|ou|policy|resourcepolicy|transfer)\/o-[a-z0-9]+\/(?:.*\/)?([^/]+)$/.exec(resourceArn);
   if (org) {
     const kind = ({ account: 'org-account', root: 'org-unit', ou: 'org-unit', policy: 'org-policy', resourcepolicy: 'org-resource-policy', transfer: 'org-transfer' } as const)[org[1] as 'account'];
     const ctx: RequestContext = {};
@@ -156,10 +157,11 @@ export function resourceTagContext(store: Store, resourceArn: string): RequestCo
     return ctx;
   }
   if (!resourceArn.startsWith('arn:') || !resourceArn.includes(':iam::')) return {};
-  const parts = resourceArn.split(':');
-  const account = parts[4] ?? '';
-  const resource = parts.slice(5).join(':');
-  const type = resource.split('/')[0];
+  const parsed = parseArn(resourceArn);
+  const account = parsed?.account ?? '';
+  const resource = parsed?.resource ?? '';
+  const slash = resource.indexOf('/');
+  const type = slash < 0 ? resource : resource.slice(0, slash);
   let tags: Tag[] = [];
   let iamKeys = false;
   switch (type) {
