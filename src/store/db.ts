@@ -36,9 +36,8 @@ const SHIPPED_BEFORE_LEDGER: ReadonlySet<number> = new Set([1, 2, 3, 10, 12, 14]
 interface ReadMeta {
   /** Leaf tables the statement reads (their write counters are checked on a hit). */
   leafTables: string[];
-  results: Map<string, CachedResult>;
-  /** Results of calls with one string parameter, keyed by it as it is (no key string to build and hash). */
-  byString: Map<string, CachedResult>;
+  /** Results by parameter values, one level per parameter (see ResultNode). */
+  results: ResultNode;
 }
 
 interface CachedResult {
@@ -46,6 +45,19 @@ interface CachedResult {
   epoch: number;
   leafGens: number[];
 }
+
+/**
+ * A trie of Maps keyed by the parameter values themselves (strings, numbers, bigints, null: Map keys
+ * compare them by value and type), so a lookup builds no key string: composite keys ('s12:…n1;') were
+ * ~5 % of an AssumeRole's instructions, built, hashed and compared in full on every read (callgrind).
+ */
+interface ResultNode {
+  /** The result for the parameters that lead here (all of them consumed). */
+  hit: CachedResult | undefined;
+  next: Map<unknown, ResultNode> | undefined;
+}
+
+const emptyNode = (): ResultNode => ({ hit: undefined, next: undefined });
 
 /** Bound on cached read results (the whole cache is dropped when it is reached). */
 const MAX_CACHED_READS = 20_000;
@@ -181,7 +193,7 @@ export class Db {
       const { tables, leaves } = this.schema();
       // Every identifier that names a table counts as read (a superset is safe; a miss would not be).
       const read = new Set((sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()).filter((w) => tables.has(w)));
-      m = { leafTables: [...read].filter((t) => leaves.has(t)), results: new Map(), byString: new Map() };
+      m = { leafTables: [...read].filter((t) => leaves.has(t)), results: emptyNode() };
       this.reads.set(sql, m);
     }
     return m;
@@ -191,26 +203,30 @@ export class Db {
   private cachedRead(sql: string, params: unknown[], all: boolean): unknown {
     const meta = this.readMeta(sql);
     if (!meta) return this.read(sql, params, all);
-    let results = meta.results;
-    let key = '';
-    if (params.length === 1 && typeof params[0] === 'string') {
-      results = meta.byString;
-      key = params[0];
-    } else {
-      for (const p of params) {
-        const t = typeof p;
-        if (t === 'string') key += 's' + (p as string).length + ':' + (p as string);
-        else if (t === 'number' || t === 'bigint') key += 'n' + String(p) + ';';
-        else if (p === null) key += 'z;';
-        else return this.read(sql, params, all);
-      }
+    let node: ResultNode | undefined = meta.results;
+    for (let i = 0; i < params.length && node; i++) {
+      const p = params[i];
+      const t = typeof p;
+      if (t !== 'string' && t !== 'number' && t !== 'bigint' && p !== null) return this.read(sql, params, all);
+      node = node.next?.get(p);
     }
-    const hit = results.get(key);
+    const hit = node?.hit;
     if (hit && hit.epoch === this.epoch && this.leavesUnchanged(meta.leafTables, hit.leafGens)) return hit.value;
+    for (const p of params) {
+      const t = typeof p;
+      if (t !== 'string' && t !== 'number' && t !== 'bigint' && p !== null) return this.read(sql, params, all);
+    }
     const value = this.read(sql, params, all);
     if (this.cachedRows >= MAX_CACHED_READS) this.dropCache();
-    results.set(key, { value: deepFreeze(value), epoch: this.epoch, leafGens: meta.leafTables.map((t) => this.leafGen.get(t) ?? 0) });
-    this.cachedRows++;
+    let at = meta.results;
+    for (const p of params) {
+      at.next ??= new Map();
+      let child = at.next.get(p);
+      if (!child) at.next.set(p, (child = emptyNode()));
+      at = child;
+    }
+    if (!at.hit) this.cachedRows++;
+    at.hit = { value: deepFreeze(value), epoch: this.epoch, leafGens: meta.leafTables.map((t) => this.leafGen.get(t) ?? 0) };
     return value;
   }
 
@@ -225,10 +241,7 @@ export class Db {
   }
 
   private dropCache(): void {
-    for (const m of this.reads.values()) {
-      m.results.clear();
-      m.byString.clear();
-    }
+    for (const m of this.reads.values()) m.results = emptyNode();
     this.cachedRows = 0;
   }
 

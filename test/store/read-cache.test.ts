@@ -38,6 +38,13 @@ describe('store read cache', () => {
     // 'z;' and 'n1;' are the composite keys null and 1 would make: each is still its own entry.
     expect([seen('z;'), seen(null), seen('n1;'), seen(1), seen('z;'), seen(null)]).toEqual(['z;', null, 'n1;', 1, 'z;', null]);
     expect(reads(BY)).toBe(4);
+    // Two parameters: a shared first value, then values that differ only in type.
+    const BY2 = `SELECT ? AS a, ? AS b FROM accounts LIMIT 1`;
+    const pair = (a: unknown, b: unknown) => store.db.get<{ a: unknown; b: unknown }>(BY2, a, b)!;
+    expect([pair('x', '1'), pair('x', 1), pair('x', '2'), pair('x', null), pair('x', '1')]).toEqual([
+      { a: 'x', b: '1' }, { a: 'x', b: 1 }, { a: 'x', b: '2' }, { a: 'x', b: null }, { a: 'x', b: '1' },
+    ]);
+    expect(reads(BY2)).toBe(4);
     // The one-string entries go stale with the rest.
     store.db.run(`INSERT INTO accounts (id, created_at) VALUES ('222222222222', 'now')`);
     seen('z;');
