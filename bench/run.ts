@@ -410,13 +410,28 @@ async function main(): Promise<number> {
     if (!phase('moto')) notes.push('moto comparison not run (BENCH_PHASES)');
     else if (CFG.moto) moto = await vsMoto(h, notes);
     else notes.push('moto comparison skipped: set MOTO_ENDPOINT and MOTO_PID (see bench/README.md)');
-    if (phase('sessions')) heavy = await sessionHeavy(h, rss);
-
     rss.sample();
-    peakRssMb = r1(rss.peak / MB);
+    results.loadServerPeakRssMb = r1(rss.peak / MB);
     results.serverOutputTail = h.output.slice(-10);
     await stopServer(h);
     current = undefined;
+
+    // The session-heavy run on a server of its own, started as the load server was: its peak RSS is the
+    // target's figure ("through the session-heavy run"), not inflated by the load points' own sessions
+    // (each AssumeRole point mints thousands more). The load server's peak is reported beside it.
+    if (phase('sessions')) {
+      const own = await launch(['--seed', BENCH_SEED]);
+      const sessionsRss = new RssSampler(own.server.pid);
+      sessionsRss.sample();
+      try {
+        heavy = await sessionHeavy(own.server, sessionsRss);
+        sessionsRss.sample();
+        peakRssMb = r1(sessionsRss.peak / MB);
+      } finally {
+        await stopServer(own.server);
+        current = undefined;
+      }
+    }
   } catch (e) {
     notes.push(`server not benchmarked: ${(e as Error).stack ?? (e as Error).message}`);
     exitCode = 1;
@@ -515,7 +530,7 @@ async function main(): Promise<number> {
   if (heavy) console.log(`\nsession-heavy: ${JSON.stringify(heavy)}`);
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);
   if (Object.keys(coldCpu).length) console.log(`cold start server CPU to the first answer: ${Object.entries(coldCpu).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ')}; bare \`node -e 0\` spawn → exit meanwhile: ${nodeFloor.join(', ')} ms`);
-  console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, peak ${peakRssMb ?? 'n/a'} MB`);
+  console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, load server peak ${results.loadServerPeakRssMb ?? 'n/a'} MB, session-heavy server peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
   console.log(`state restore: ${JSON.stringify(snapshot)}`);
   console.log(`policy evaluator: ${dps !== undefined ? `${Math.round(dps)} decisions/s` : policy === null ? 'bench/policy.ts not present' : JSON.stringify(policy)}`);
