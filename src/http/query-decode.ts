@@ -17,7 +17,47 @@
 export function decodeForm(body: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (body.length === 0) return out;
-  // URLSearchParams implements exactly the application/x-www-form-urlencoded parser of the URL spec.
+  // Each pair split and decoded here (URLSearchParams' own parser was ~1 % of a request's instructions);
+  // anything decodeURIComponent refuses (a stray %, bytes that are not UTF-8) goes to URLSearchParams,
+  // which implements exactly the application/x-www-form-urlencoded parser of the URL spec. Where
+  // decodeURIComponent accepts, both decode the same bytes the same way (test/http/query-decode.test.ts).
+  let at = 0;
+  while (at <= body.length) {
+    let end = body.indexOf('&', at);
+    if (end < 0) end = body.length;
+    if (end > at) {
+      const eq = body.indexOf('=', at);
+      const split = eq >= 0 && eq < end;
+      const name = decodeFormComponent(body.slice(at, split ? eq : end));
+      const value = split ? decodeFormComponent(body.slice(eq + 1, end)) : '';
+      if (name === null || value === null) return decodeFormStrict(body);
+      const list = out.get(name);
+      if (list) list.push(value);
+      else out.set(name, [value]);
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `+` is a space, then percent-decoding; null where decodeURIComponent refuses the text. */
+function decodeFormComponent(s: string): string | null {
+  // A lone surrogate (never in text decoded from bytes, but possible in a string handed in) is U+FFFD
+  // to URLSearchParams: left to it.
+  if (LONE_SURROGATE.test(s)) return null;
+  if (s.indexOf('+') >= 0) s = s.replaceAll('+', ' ');
+  if (s.indexOf('%') < 0) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function decodeFormStrict(body: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const [name, value] of new URLSearchParams(body)) {
     const list = out.get(name);
     if (list) list.push(value);

@@ -102,8 +102,14 @@ export function findRole(call: Call, roleArn: string): Role | null {
   return role;
 }
 
+/** Per role row (rows are frozen and shared while unchanged): one source, its id made once, not per request. */
+const trustSources = new WeakMap<Role, PolicySource>();
+
 export function trustPolicyOf(role: Role | null, roleArn: string): PolicySource {
-  return role ? { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy } : { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
+  if (!role) return { id: `${roleArn}/trust-policy`, document: TRUSTS_NOBODY };
+  let source = trustSources.get(role);
+  if (!source) trustSources.set(role, (source = { id: `${role.arn}/trust-policy`, name: 'trust policy', document: role.trustPolicy }));
+  return source;
 }
 
 /**

@@ -35,7 +35,19 @@ interface RoleRow {
   last_used_region: string | null;
 }
 
-const toRole = (r: RoleRow): Role => ({
+/**
+ * One Role per cached row (rows are frozen and shared until a write makes them stale), frozen like the
+ * row: what callers key per-role work on (a trust policy's compiled source) stays the same object.
+ */
+const rolesOfRows = new WeakMap<RoleRow, Role>();
+
+const toRole = (r: RoleRow): Role => {
+  let role = rolesOfRows.get(r);
+  if (!role) rolesOfRows.set(r, (role = Object.freeze(makeRole(r))));
+  return role;
+};
+
+const makeRole = (r: RoleRow): Role => ({
   id: r.id,
   accountId: r.account_id,
   name: r.name,
