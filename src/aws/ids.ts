@@ -10,6 +10,19 @@ export type UniqueIdPrefix = 'AIDA' | 'AROA' | 'AGPA' | 'AIPA' | 'ANPA' | 'ANVA'
 
 /** A 20-char key id whose characters 4..12 carry the account id, as AWS's keys do. */
 export function newAccessKeyId(ids: IdSource, prefix: KeyPrefix, accountId: string): string {
+  const { enc, odd } = encodedAccount(accountId);
+  // One draw for the 8 random characters: the first becomes the parity character (its low 4 bits).
+  const rnd = ids.base32(8);
+  const flagIdx = B32.indexOf(rnd[0]) & 15;
+  return prefix + enc + B32[(odd ? 16 : 0) + flagIdx] + rnd.slice(1);
+}
+
+/** Accounts' encodings already made (BigInt arithmetic on every key id was ~1 % of an AssumeRole); bounded. */
+const encodings = new Map<string, { enc: string; odd: boolean }>();
+
+function encodedAccount(accountId: string): { enc: string; odd: boolean } {
+  let e = encodings.get(accountId);
+  if (e) return e;
   const acct = BigInt(accountId);
   let n = acct / 2n + 549755813888n; // + 2^39
   let enc = '';
@@ -17,11 +30,10 @@ export function newAccessKeyId(ids: IdSource, prefix: KeyPrefix, accountId: stri
     enc = B32[Number(n & 31n)] + enc;
     n >>= 5n;
   }
-  const odd = acct % 2n === 1n;
-  // One draw for the 8 random characters: the first becomes the parity character (its low 4 bits).
-  const rnd = ids.base32(8);
-  const flagIdx = B32.indexOf(rnd[0]) & 15;
-  return prefix + enc + B32[(odd ? 16 : 0) + flagIdx] + rnd.slice(1);
+  e = { enc, odd: acct % 2n === 1n };
+  if (encodings.size >= 1024) encodings.clear();
+  encodings.set(accountId, e);
+  return e;
 }
 
 /** The account a key id was issued for (aws-protocol §5.5); garbage in → some 12-digit string out. */

@@ -22,6 +22,16 @@ describe('access key ids', () => {
     }
   });
 
+  it('still encodes each account right across more accounts than the encodings kept (1,024), twice over', () => {
+    const ids = seededIds(5);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) {
+        const acct = String(i * 333_333_333 + round).padStart(12, '0').slice(-12);
+        expect(accountFromAccessKeyId(newAccessKeyId(ids, 'ASIA', acct))).toBe(acct);
+      }
+    }
+  });
+
   it('unique ids, secrets and tokens have AWS shapes', () => {
     const ids = seededIds(4);
     expect(newUniqueId(ids, 'AROA')).toMatch(/^AROA[A-Z2-7]{17}$/);
