@@ -1,6 +1,7 @@
 // Owns the encoded authorization message every AccessDenied carries and DecodeAuthorizationMessage
 // reads back: the decision in AWS's JSON shape (iam-evaluation §16), sealed (AES-256-CTR, then
 // HMAC-SHA256) under keys only this server process holds — never a plain encoding of the decision.
+// A denial seals a compact form of that message, which decoding expands into the same JSON.
 // iamlocal sends it in the response header `x-amzn-authorization-message` (AWS embeds it in the
 // message text of some services, e.g. EC2's "Encoded authorization failure message: …"; STS/IAM
 // messages stay byte-for-byte AWS's, so the header is where it goes here).
@@ -127,44 +128,100 @@ function decodedStatement(req: EvalRequest, policyId: string, index: number, eff
  * explanation the decision log records. An implicit deny lists no statement (nothing denied it;
  * the Allows of other layers did not decide); an explicit deny lists the Deny statements. Each
  * statement names its policy, and `iamlocal` says which policy type decided and why.
+ * It is the compact form a denial seals, expanded: the two never disagree.
  */
 export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthorizationMessage {
+  return expandCompact(compactMessageOf(req, d, ''));
+}
+
+/**
+ * What a denial seals: the decoded message's content without its wrapping, as one flat array —
+ * `[v, account, decision, matchedStatements, failures, principal, action, resource, context,
+ * iamlocal]` — where `context` is the request's keys and values in the request's own order
+ * (`key, value, key, value, …`; a value a string or a list of strings) and `iamlocal` is
+ * `[decidedBy, policy | null, reason, failedConditions, missingContextKeys]` or null for an allow.
+ * Serialising AWS's shape (an `{ items: [{ value }] }` object per value) was most of a denial's extra
+ * cost: V8's JSON.stringify looks up `toJSON` on every object, and the nested shape doubled the bytes
+ * the MAC and base64 then covered. The wrapping and the context's sorting happen at decode instead.
+ */
+type Compact = [
+  v: number,
+  account: string,
+  decision: 'allowed' | 'explicitDeny' | 'implicitDeny',
+  matchedStatements: DecodedStatement[],
+  failures: string[],
+  principal: DecodedAuthorizationMessage['context']['principal'],
+  action: string,
+  resource: string,
+  context: (string | string[])[],
+  iamlocal: [decidedBy: string, policy: DecodedPolicyRef | null, reason: string, failedConditions: NonNullable<DecodedAuthorizationMessage['iamlocal']>['failedConditions'], missingContextKeys: string[]] | null,
+];
+
+function compactMessageOf(req: EvalRequest, d: Decision, account: string): Compact {
   const x = explainDecision(req, d);
   const listed = d.decision === 'implicitDeny' ? [] : x.statements.filter((m) => d.decision !== 'explicitDeny' || m.effect === 'Deny');
   const p = req.principal;
+  const context: (string | string[])[] = [];
+  const ctx = req.context;
+  for (const key of Object.keys(ctx)) {
+    const v = ctx[key];
+    // A string is its own one-value list (asList's answer for it); anything else is listed now.
+    context.push(key, typeof v === 'string' ? v : asList(v));
+  }
+  const dp = x.decidingPolicy;
+  return [
+    VERSION,
+    account,
+    d.decision,
+    listed.map((m) => decodedStatement(req, m.policyId, m.index, m.effect, m.sid, policyRef(m.policyType, m.policyId, m.policyName))),
+    [...d.notes],
+    { id: p.userId ?? 'anonymous', ...(p.type === 'IAMUser' && typeof p.name === 'string' ? { name: p.name } : {}), ...(p.arn ? { arn: p.arn } : {}) },
+    req.action,
+    req.resource,
+    context,
+    d.decision === 'allowed'
+      ? null
+      : [
+          POLICY_KIND_LABEL[x.decidedBy ?? 'identity'],
+          dp ? policyRef(dp.type, dp.id, dp.name) : null,
+          x.reason,
+          x.failedConditions.map((f) => ({
+            policy: policyRef(f.policyType, f.policyId, f.policyName),
+            statementIndex: f.index,
+            ...(f.sid ? { sid: f.sid } : {}),
+            operator: f.operator,
+            key: f.key,
+            wanted: f.wanted,
+            seen: f.seen,
+          })),
+          x.missingContextKeys,
+        ],
+  ];
+}
+
+/** AWS's DecodedMessage from the compact form (keys in the order AWS prints them; context keys sorted). */
+function expandCompact(c: Compact): DecodedAuthorizationMessage {
+  const [, , decision, statements, failures, principal, action, resource, context, extra] = c;
+  const pairs: [string, string[]][] = [];
+  for (let i = 0; i + 1 < context.length; i += 2) {
+    const v = context[i + 1];
+    pairs.push([context[i] as string, typeof v === 'string' ? [v] : v]);
+  }
   const message: DecodedAuthorizationMessage = {
-    allowed: d.decision === 'allowed',
-    explicitDeny: d.decision === 'explicitDeny',
-    matchedStatements: items(listed.map((m) => decodedStatement(req, m.policyId, m.index, m.effect, m.sid, policyRef(m.policyType, m.policyId, m.policyName)))),
-    failures: values(d.notes),
+    allowed: decision === 'allowed',
+    explicitDeny: decision === 'explicitDeny',
+    matchedStatements: items(statements),
+    failures: values(failures),
     context: {
-      principal: { id: p.userId ?? 'anonymous', ...(p.type === 'IAMUser' && typeof p.name === 'string' ? { name: p.name } : {}), ...(p.arn ? { arn: p.arn } : {}) },
-      action: req.action,
-      resource: req.resource,
-      conditions: items(
-        Object.entries(req.context)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([key, v]) => ({ key, values: values(asList(v)) })),
-      ),
+      principal,
+      action,
+      resource,
+      conditions: items(pairs.sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, values: values(v) }))),
     },
   };
-  if (d.decision !== 'allowed') {
-    const dp = x.decidingPolicy;
-    message.iamlocal = {
-      decidedBy: POLICY_KIND_LABEL[x.decidedBy ?? 'identity'],
-      ...(dp ? { policy: policyRef(dp.type, dp.id, dp.name) } : {}),
-      reason: x.reason,
-      failedConditions: x.failedConditions.map((f) => ({
-        policy: policyRef(f.policyType, f.policyId, f.policyName),
-        statementIndex: f.index,
-        ...(f.sid ? { sid: f.sid } : {}),
-        operator: f.operator,
-        key: f.key,
-        wanted: f.wanted,
-        seen: f.seen,
-      })),
-      missingContextKeys: x.missingContextKeys,
-    };
+  if (extra) {
+    const [decidedBy, policy, reason, failedConditions, missingContextKeys] = extra;
+    message.iamlocal = { decidedBy, ...(policy ? { policy } : {}), reason, failedConditions, missingContextKeys };
   }
   return message;
 }
@@ -176,16 +233,21 @@ export function decodedMessageOf(req: EvalRequest, d: Decision): DecodedAuthoriz
 const DEFLATE = { windowBits: 12, memLevel: 4 } as const;
 
 /**
- * Sealed payloads up to this many bytes go uncompressed: setting up a zlib stream cost more than the
- * rest of a denial's sealing put together (~35 µs of a denied call), and a payload this size still
+ * Sealed payloads (either form) up to this many bytes go uncompressed: setting up a zlib stream cost
+ * more than the rest of a denial's sealing put together (~35 µs of a denied call), and a payload this size still
  * fits the 10,240-character EncodedMessage bound once sealed and base64url-encoded (4 ⁄ 3 × (1 + 12 + 16
  * + 6,000) < 8,100). Bigger ones are deflated, so a message that fitted before still fits.
  */
 const RAW_MAX_BYTES = 6000;
-/** The first sealed byte (authenticated with the rest): how the payload is packed. */
+/**
+ * The first sealed byte (authenticated with the rest): how the payload is packed. `r`/`d`: the
+ * `Sealed` JSON of a whole message, raw or deflated (refusals made before any evaluation); `c`/`z`:
+ * the `Compact` JSON of an evaluated decision, raw or deflated.
+ */
 const PACK_RAW = 0x72;
 const PACK_DEFLATE = 0x64;
-
+const PACK_COMPACT = 0x63;
+const PACK_COMPACT_DEFLATE = 0x7a;
 /**
  * Encrypt-then-MAC with one keystream for the process: AES-256-CTR from a random initial counter, each
  * message encrypted with the stream's next bytes (never reused: the offset only grows) and sent with
@@ -212,18 +274,36 @@ function tagOf(offset: Buffer, ciphertext: Buffer): Buffer {
   return createHmac('sha256', MAC_KEY).update(offset).update(ciphertext).digest().subarray(0, TAG_BYTES);
 }
 
+/** Encrypts and authenticates one packed JSON payload: base64url(offset ‖ tag ‖ ciphertext). */
+function seal(json: string, compact: boolean): string {
+  const text = Buffer.from(json, 'utf8');
+  const deflated = text.length > RAW_MAX_BYTES;
+  const body = deflated ? deflateRawSync(text, DEFLATE) : text;
+  const plain = Buffer.allocUnsafe(1 + body.length);
+  plain[0] = compact ? (deflated ? PACK_COMPACT_DEFLATE : PACK_COMPACT) : deflated ? PACK_DEFLATE : PACK_RAW;
+  body.copy(plain, 1);
+  stream ??= createCipheriv('aes-256-ctr', ENC_KEY, counterAt(0));
+  const out = Buffer.allocUnsafe(OFFSET_BYTES + TAG_BYTES + plain.length);
+  // The offset as two 32-bit halves (it stays below 2⁵³): no BigInt per message.
+  out.writeUInt32BE(Math.floor(streamOffset / 0x1_0000_0000), 0);
+  out.writeUInt32BE(streamOffset >>> 0, 4);
+  const ciphertext = stream.update(plain);
+  streamOffset += plain.length;
+  const offset = out.subarray(0, OFFSET_BYTES);
+  tagOf(offset, ciphertext).copy(out, OFFSET_BYTES);
+  ciphertext.copy(out, OFFSET_BYTES + TAG_BYTES);
+  return out.toString('base64url');
+}
+
 /** Seals a decoded message for `account` (the only account whose callers may decode it). */
 export function encodeAuthorizationMessage(account: string, message: DecodedAuthorizationMessage): string {
   const sealed: Sealed = { v: VERSION, account, message };
-  const json = Buffer.from(JSON.stringify(sealed), 'utf8');
-  const packed = json.length <= RAW_MAX_BYTES ? PACK_RAW : PACK_DEFLATE;
-  const plain = Buffer.concat([Buffer.of(packed), packed === PACK_RAW ? json : deflateRawSync(json, DEFLATE)]);
-  stream ??= createCipheriv('aes-256-ctr', ENC_KEY, counterAt(0));
-  const offset = Buffer.alloc(OFFSET_BYTES);
-  offset.writeBigUInt64BE(BigInt(streamOffset));
-  const ciphertext = stream.update(plain);
-  streamOffset += plain.length;
-  return Buffer.concat([offset, tagOf(offset, ciphertext), ciphertext]).toString('base64url');
+  return seal(JSON.stringify(sealed), false);
+}
+
+/** Seals the decision of `req` for `account`: what decodedMessageOf(req, d) returns, in the compact form. */
+export function encodeDecision(account: string, req: EvalRequest, d: Decision): string {
+  return seal(JSON.stringify(compactMessageOf(req, d, account)), true);
 }
 
 /** Opens a sealed message; null when it is not one of ours, was altered, or is not for `account`. */
@@ -242,8 +322,15 @@ export function decodeAuthorizationMessage(encoded: string, account: string): De
     decipher.update(Buffer.alloc(offset % 16));
     const plain = decipher.update(ciphertext);
     const body = plain.subarray(1);
-    const json = plain[0] === PACK_RAW ? body : plain[0] === PACK_DEFLATE ? inflateRawSync(body) : null;
+    const pack = plain[0];
+    const compact = pack === PACK_COMPACT || pack === PACK_COMPACT_DEFLATE;
+    const json = pack === PACK_RAW || pack === PACK_COMPACT ? body : pack === PACK_DEFLATE || pack === PACK_COMPACT_DEFLATE ? inflateRawSync(body) : null;
     if (!json) return null;
+    if (compact) {
+      const c = JSON.parse(json.toString('utf8')) as Compact;
+      if (!Array.isArray(c) || c[0] !== VERSION || c[1] !== account) return null;
+      return expandCompact(c);
+    }
     const sealed = JSON.parse(json.toString('utf8')) as Sealed;
     if (sealed.v !== VERSION || sealed.account !== account) return null;
     return sealed.message;
@@ -255,7 +342,7 @@ export function decodeAuthorizationMessage(encoded: string, account: string): De
 /** The header for a denied evaluation; the message is dropped (never truncated) if it would not fit. */
 export function authorizationMessageHeader(req: EvalRequest, d: Decision): Record<string, string> {
   const account = req.principal.account && req.principal.account !== 'anonymous' ? req.principal.account : req.resourceAccount ?? '';
-  const encoded = encodeAuthorizationMessage(account, decodedMessageOf(req, d));
+  const encoded = encodeDecision(account, req, d);
   return encoded.length <= MAX_ENCODED_MESSAGE ? { [AUTHORIZATION_MESSAGE_HEADER]: encoded } : {};
 }
 
