@@ -4,7 +4,8 @@
 // phase of bench/run.ts measures the two scenarios minutes apart, which on a shared machine whose speed
 // swings 2× says little; this is the same question asked the way bench/ab.ts asks it of two builds.
 // Knobs: BENCH_CLI (default dist/cli.js), DR_ROUNDS (6), DR_REQUESTS (2000), DR_CONCURRENCY (8),
-// DR_DENIED / DR_ALLOWED (scenario names). A tool, never a test.
+// DR_WARMUP (requests of each scenario before the first round, 2000), DR_DENIED / DR_ALLOWED
+// (scenario names). A tool, never a test.
 import { resolve } from 'node:path';
 import { runLoad } from './load';
 import { ALL } from './scenarios';
@@ -16,6 +17,7 @@ const CLI = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
 const ROUNDS = Number(process.env.DR_ROUNDS ?? 6);
 const REQUESTS = Number(process.env.DR_REQUESTS ?? 2000);
 const C = Number(process.env.DR_CONCURRENCY ?? 8);
+const WARMUP = Number(process.env.DR_WARMUP ?? 2000);
 const names = [process.env.DR_DENIED ?? 'GetRole denied', process.env.DR_ALLOWED ?? 'GetRole'] as const;
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean);
 const scenarios = names.map((n) => {
@@ -37,7 +39,7 @@ try {
       const sc = scenarios[i];
       let cpu0: number | null = null;
       const res = await runLoad({
-        origin: h.origin, concurrency: C, maxRequests: REQUESTS, durationMs: 60_000, warmupRequests: r < 2 ? 300 : 50,
+        origin: h.origin, concurrency: C, maxRequests: REQUESTS, durationMs: 60_000, warmupRequests: r === 0 ? WARMUP : 50,
         makeRequest: makes[i], checkBody: sc.check, expectStatus: sc.status,
         onTick: () => void (cpu0 ??= readCpuMs(h.pid)),
       });
