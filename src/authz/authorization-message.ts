@@ -1,12 +1,14 @@
 // Owns the encoded authorization message every AccessDenied carries and DecodeAuthorizationMessage
 // reads back: the decision in AWS's JSON shape (iam-evaluation §16), sealed (AES-256-CTR, then
 // HMAC-SHA256) under keys only this server process holds — never a plain encoding of the decision.
-// A denial seals a compact form of that message, which decoding expands into the same JSON.
+// A denial's message is held, not sealed: the header carries a random reference to the decision,
+// kept for the most recent HELD_MESSAGES denials, and the message is built only when decoded (see
+// holdDecision). Refusals made before any evaluation are sealed whole, as is encodeDecision's compact form.
 // iamlocal sends it in the response header `x-amzn-authorization-message` (AWS embeds it in the
 // message text of some services, e.g. EC2's "Encoded authorization failure message: …"; STS/IAM
 // messages stay byte-for-byte AWS's, so the header is where it goes here).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
-import { createCipheriv, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
+import { createCipheriv, createHmac, randomBytes, randomFillSync, timingSafeEqual, type Cipher } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Principal } from '../auth/principal';
 import { AwsError } from '../aws/errors';
@@ -306,9 +308,10 @@ export function encodeDecision(account: string, req: EvalRequest, d: Decision): 
   return seal(JSON.stringify(compactMessageOf(req, d, account)), true);
 }
 
-/** Opens a sealed message; null when it is not one of ours, was altered, or is not for `account`. */
+/** Opens a sealed or held message; null when it is not one of ours, was altered, is no longer held, or is not for `account`. */
 export function decodeAuthorizationMessage(encoded: string, account: string): DecodedAuthorizationMessage | null {
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
+  if (encoded.length === HELD_ID_CHARS) return heldMessage(encoded, account);
   const raw = Buffer.from(encoded, 'base64url');
   if (raw.length <= OFFSET_BYTES + TAG_BYTES + 1) return null;
   const offsetBytes = raw.subarray(0, OFFSET_BYTES);
@@ -339,11 +342,50 @@ export function decodeAuthorizationMessage(encoded: string, account: string): De
   }
 }
 
-/** The header for a denied evaluation; the message is dropped (never truncated) if it would not fit. */
+/**
+ * How many denials' messages are held for decoding: the most recent ones, oldest forgotten first. A
+ * message older than that decodes as InvalidAuthorizationMessageException, like one from another
+ * server process (whose keys this one never had). Each held entry is references to objects the
+ * request built anyway (its EvalRequest and Decision, which the decision log keeps too), not a copy.
+ */
+export const HELD_MESSAGES = 10_000;
+/** A held message's reference: 16 random bytes, base64url (22 characters; a sealed message is longer). */
+const HELD_ID_BYTES = 16;
+const HELD_ID_CHARS = 22;
+const held = new Map<string, { account: string; req: EvalRequest; d: Decision }>();
+/** Random bytes drawn 4 KB at a time: one system call per 256 denials, not one each. */
+const idPool = Buffer.allocUnsafe(4096);
+let idPos = idPool.length;
+
+/**
+ * Holds a denied evaluation for DecodeAuthorizationMessage and returns its reference. Building and
+ * sealing the message when the denial happens was most of what a denial cost beyond the allowed call
+ * (explaining the decision, JSON of AWS's shape, AES and an HMAC over ~1 KB: ~15 % of the request);
+ * most messages are never decoded, so it happens only for those that are. The reference is unguessable
+ * (128 random bits) and, like a sealed message, decodes only for callers of `account`.
+ */
+export function holdDecision(account: string, req: EvalRequest, d: Decision): string {
+  if (idPos + HELD_ID_BYTES > idPool.length) {
+    randomFillSync(idPool);
+    idPos = 0;
+  }
+  const id = idPool.toString('base64url', idPos, idPos + HELD_ID_BYTES);
+  idPos += HELD_ID_BYTES;
+  held.set(id, { account, req, d });
+  if (held.size > HELD_MESSAGES) held.delete(held.keys().next().value!);
+  return id;
+}
+
+/** The held message `id` names, for `account`; null when it is not held (never was, or forgotten) or is another account's. */
+function heldMessage(id: string, account: string): DecodedAuthorizationMessage | null {
+  const h = held.get(id);
+  return h && h.account === account ? decodedMessageOf(h.req, h.d) : null;
+}
+
+/** The header for a denied evaluation: a reference to the decision, held for decoding. */
 export function authorizationMessageHeader(req: EvalRequest, d: Decision): Record<string, string> {
   const account = req.principal.account && req.principal.account !== 'anonymous' ? req.principal.account : req.resourceAccount ?? '';
-  const encoded = encodeDecision(account, req, d);
-  return encoded.length <= MAX_ENCODED_MESSAGE ? { [AUTHORIZATION_MESSAGE_HEADER]: encoded } : {};
+  return { [AUTHORIZATION_MESSAGE_HEADER]: holdDecision(account, req, d) };
 }
 
 /** A minimal message for refusals made before any policy was evaluated (e.g. root calling AssumeRole). */

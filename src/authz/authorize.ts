@@ -119,7 +119,7 @@ export function authorize(store: Store, r: AuthzRequest, rec?: AuthzRecording): 
     // sts:TagSession / sts:SetSourceIdentity checks of AssumeRoleWithWebIdentity, ⚠ inferred).
     const federated = request.principal.type === 'WebIdentity' || request.principal.type === 'SAML';
     const message = federated ? `Not authorized to perform ${r.action}` : accessDeniedMessage(caller, r.action, r.resourceLabel ?? r.resource, decision);
-    // Every AccessDenied carries the sealed decision for sts:DecodeAuthorizationMessage.
+    // Every AccessDenied carries a reference to its decision, held for sts:DecodeAuthorizationMessage.
     throw awsErrors.accessDenied(message, { detail: decision, headers: authorizationMessageHeader(request, decision) });
   }
   return decision;

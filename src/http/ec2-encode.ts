@@ -40,7 +40,7 @@ export function encodeEc2Success(action: string, output: Record<string, unknown>
 
 /**
  * EC2 answers an authorization failure with `UnauthorizedOperation`: "You are not authorized to perform
- * this operation." then the reason and "Encoded authorization failure message: …" (the sealed decision
+ * this operation." then the reason and "Encoded authorization failure message: …" (the held decision
  * sts:DecodeAuthorizationMessage reads; EC2 sends it in the message rather than a header).
  */
 export function ec2Error(err: AwsError, encoded?: string): AwsError {

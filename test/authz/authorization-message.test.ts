@@ -1,4 +1,4 @@
-// A denial seals its decision in a compact form and DecodeAuthorizationMessage expands it. What a
+// A denial holds its decision (sealed messages: a compact form) and DecodeAuthorizationMessage expands it. What a
 // client reads back must be byte for byte what it was when the AWS-shaped message itself was sealed:
 // the oracle below is that earlier construction, kept verbatim, and every case compares the
 // DecodedMessage JSON (the STS answer is JSON.stringify of the decoded message) character for character.
@@ -13,6 +13,8 @@ import {
   decodedMessageOf,
   encodeAuthorizationMessage,
   encodeDecision,
+  HELD_MESSAGES,
+  holdDecision,
   refusalMessageHeader,
   type DecodedAuthorizationMessage,
   type DecodedPolicyRef,
@@ -220,5 +222,43 @@ describe('a denial’s sealed decision decodes to exactly the AWS-shaped message
       bad[i] ^= 1;
       expect(decodeAuthorizationMessage(bad.toString('base64url'), ACCOUNT)).toBeNull();
     }
+  });
+});
+
+describe('a denial’s header holds its decision for decoding (built only when decoded)', () => {
+  it('is a 22-character random reference, never the same twice, decoding only for its account', () => {
+    const { request } = cases[0];
+    const d = evaluate(request);
+    const refs = Array.from({ length: 300 }, () => authorizationMessageHeader(request, d)[AUTHORIZATION_MESSAGE_HEADER]);
+    for (const r of refs) expect(r).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(refs).size).toBe(refs.length);
+    // Past the first 4 KB of random bytes (256 references): later ones still decode.
+    for (const r of [refs[0], refs[255], refs[256], refs[299]]) {
+      expect(JSON.stringify(decodeAuthorizationMessage(r, ACCOUNT))).toBe(JSON.stringify(oracle(request, d)));
+      expect(decodeAuthorizationMessage(r, '999999999999')).toBeNull();
+    }
+  });
+
+  it('a reference not handed out, or one altered, decodes to nothing', () => {
+    const { request } = cases[0];
+    const ref = holdDecision(ACCOUNT, request, evaluate(request));
+    const other = ref.startsWith('A') ? `B${ref.slice(1)}` : `A${ref.slice(1)}`;
+    expect(decodeAuthorizationMessage(other, ACCOUNT)).toBeNull();
+    expect(decodeAuthorizationMessage('A'.repeat(22), ACCOUNT)).toBeNull();
+    expect(decodeAuthorizationMessage(`${ref}A`, ACCOUNT)).toBeNull();
+  });
+
+  it(`keeps the most recent ${HELD_MESSAGES} denials: the oldest is forgotten first`, () => {
+    const { request } = cases[1];
+    const d = evaluate(request);
+    const first = holdDecision(ACCOUNT, request, d);
+    const second = holdDecision(ACCOUNT, request, d);
+    for (let i = 0; i < HELD_MESSAGES - 2; i++) holdDecision(ACCOUNT, request, d);
+    // `first` is now the oldest of exactly HELD_MESSAGES held; one more forgets it, and only it.
+    expect(decodeAuthorizationMessage(first, ACCOUNT)).not.toBeNull();
+    const last = holdDecision(ACCOUNT, request, d);
+    expect(decodeAuthorizationMessage(first, ACCOUNT)).toBeNull();
+    expect(decodeAuthorizationMessage(second, ACCOUNT)).not.toBeNull();
+    expect(JSON.stringify(decodeAuthorizationMessage(last, ACCOUNT))).toBe(JSON.stringify(oracle(request, d)));
   });
 });
