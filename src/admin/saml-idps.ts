@@ -6,7 +6,9 @@ import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../app-deps';
 import { arns } from '../aws/arn';
 import { awsErrors } from '../aws/errors';
-import { mintSamlResponse, normalizeRsaPrivateKey, type RoleGrant } from '../saml/index';
+import { normalizeRsaPrivateKey } from '../saml/idp-keys';
+import { loadMockIdp } from '../saml/load';
+import type { RoleGrant } from '../saml/mock-idp';
 import type { MockSamlIdp } from '../store/repos/saml-providers';
 import { ensureMockIdp, mockIdpMetadata } from '../store/seed-saml';
 import type { Store } from '../store/store';
@@ -91,6 +93,8 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
   app.post(SAML_IDPS_PATH, async (c) => {
     try {
       const { accountId, body } = await rootCall(c);
+      // Loaded before the checks below, so no await falls between them and the transaction.
+      const { createIdpCertificate } = await loadMockIdp();
       const b = jsonBody(body);
       const name = typeof b.name === 'string' && NAME.test(b.name) ? b.name : null;
       if (!name) throw invalid('name is required: 1–128 characters of [A-Za-z0-9_.-].');
@@ -111,7 +115,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
         throw awsErrors.entityAlreadyExists(`SAMLProvider named ${samlProvider} already exists`);
       }
       const now = deps.clock.now();
-      const { idp } = store.transaction(() => ensureMockIdp(store, deps.ids, { account: accountId, name, entityId, privateKeyPem, samlProvider }, now));
+      const { idp } = store.transaction(() => ensureMockIdp(store, deps.ids, { account: accountId, name, entityId, privateKeyPem, samlProvider }, now, createIdpCertificate));
       deps.logger.info('mock saml idp created', { name, accountId, entityId: idp.entityId });
       return c.json(idpView(store, idp), 201);
     } catch (e) {
@@ -144,6 +148,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
   app.post(`${SAML_IDPS_PATH}/:name/responses`, async (c) => {
     try {
       const { accountId, body } = await rootCall(c);
+      const { mintSamlResponse } = await loadMockIdp();
       const idp = findIdp(store, accountId, c.req.param('name'));
       const b = jsonBody(body);
       if (typeof b.subject !== 'string' || b.subject === '') throw invalid('subject (the NameID) is required.');

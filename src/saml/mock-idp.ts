@@ -4,13 +4,14 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html),
 // signed with xml-crypto: exclusive c14n, enveloped signature, RSA-SHA256 (or SHA-1 on request).
 // Key, clock and ids are injected, so a given input always mints the same bytes.
-import { constants, createPrivateKey, generateKeyPairSync, privateEncrypt, type KeyObject } from 'node:crypto';
+import { constants, privateEncrypt } from 'node:crypto';
 import forge from 'node-forge';
 import { SignedXml } from 'xml-crypto';
 import type { IdSource } from '../runtime';
 import { encryptAssertion } from './encryption';
 import { certificateBase64 } from './metadata';
-import { AWS_SAML_ATTRIBUTES, DEFAULT_SAML_RECIPIENT, SIGNATURE_ALGORITHMS, DIGEST_ALGORITHMS, EXC_C14N, ENVELOPED } from './verify-response';
+import { AWS_SAML_ATTRIBUTES, DEFAULT_SAML_RECIPIENT, SIGNATURE_ALGORITHMS, DIGEST_ALGORITHMS, EXC_C14N, ENVELOPED } from './constants';
+import { normalizeRsaPrivateKey } from './idp-keys';
 import { xmlEscape } from './xml';
 
 export interface MockIdpKey {
@@ -21,19 +22,6 @@ export interface MockIdpKey {
 export const DEFAULT_ASSERTION_LIFETIME_SECONDS = 300;
 export const MAX_ASSERTION_LIFETIME_SECONDS = 86400;
 const CERT_LIFETIME_DAYS = 3650;
-
-/** A new RSA-2048 signing key (PKCS#8 PEM). */
-export function generateIdpPrivateKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-/** The PKCS#8 PEM of an RSA private key given in PKCS#1 or PKCS#8 PEM; throws on anything else. */
-export function normalizeRsaPrivateKey(pem: string): string {
-  const key: KeyObject = createPrivateKey(pem);
-  if (key.asymmetricKeyType !== 'rsa') throw new TypeError('the key must be an RSA private key');
-  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new TypeError('the RSA key must have at least 2048 bits');
-  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
 
 /**
  * A self-signed certificate for the IdP key, valid from `now` for ten years, subject CN = a readable

@@ -7,29 +7,13 @@
 // covers (getSignedReferences), never from the DOM → Issuer, time, audience, recipient, attributes.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
+import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { AWS_SAML_ATTRIBUTES, DEFAULT_SAML_SKEW_SECONDS, isAwsSigninUrl, MAX_ASSERTION_LENGTH, MIN_ASSERTION_LENGTH, SIGNATURE_ALGORITHMS } from './constants';
 import { decryptAssertion, DecryptionError } from './encryption';
 import { samlErrors as E } from './saml-errors';
-import { attrOf, checkWellFormed, childOf, childrenOf, decodeBase64Xml, hasDoctype, NS, parseDom, readXml, textOf, XmlInputError, type XmlObject } from './xml';
+import { attrOf, checkWellFormed, childOf, childrenOf, decodeBase64Xml, hasDoctype, NS, readXml, textOf, XmlInputError, type XmlObject } from './xml';
 
-/** SAMLAssertion length bounds from the STS model (`SAMLAssertionType`). */
-export const MIN_ASSERTION_LENGTH = 4;
-export const MAX_ASSERTION_LENGTH = 100000;
-/** Clock skew allowed on NotBefore / NotOnOrAfter (⚠ AWS does not publish one; IAM's OIDC skew is 5 minutes). */
-export const DEFAULT_SAML_SKEW_SECONDS = 300;
-
-export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-export const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-export const SIGNATURE_ALGORITHMS = {
-  rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
-  rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  rsaSha512: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
-} as const;
-export const DIGEST_ALGORITHMS = {
-  sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
-  sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
-} as const;
 /**
  * Signature algorithms accepted: RSA with SHA-256/512, and SHA-1, which IAM still accepts from IdPs
  * that sign with it (id_roles_providers_create_saml.html asks for SHA-256 but does not refuse SHA-1).
@@ -37,25 +21,8 @@ export const DIGEST_ALGORITHMS = {
  */
 const ACCEPTED_SIGNATURES = new Set<string>(Object.values(SIGNATURE_ALGORITHMS));
 
-export const DEFAULT_SAML_RECIPIENT = 'https://signin.aws.amazon.com/saml';
-/** The SAML attributes AWS reads (id_roles_providers_create_saml_assertions.html). */
-export const AWS_SAML_ATTRIBUTES = {
-  role: 'https://aws.amazon.com/SAML/Attributes/Role',
-  roleSessionName: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
-  sessionDuration: 'https://aws.amazon.com/SAML/Attributes/SessionDuration',
-  sourceIdentity: 'https://aws.amazon.com/SAML/Attributes/SourceIdentity',
-  principalTagPrefix: 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:',
-  transitiveTagKeys: 'https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys',
-} as const;
-
-/** AWS sign-in endpoints a Recipient may name: global, regional (`https://REGION.signin.aws.amazon.com/saml`), China, GovCloud. */
-const SIGNIN_URL = /^https:\/\/(?:(?:[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.)?signin\.(?:aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\/saml$/;
 /** Audiences AWS accepts: a sign-in endpoint, or AWS's SP entity id `urn:amazon:webservices` (and its China / GovCloud forms). */
 const AWS_AUDIENCES = /^urn:amazon:webservices(?::(?:cn-north-1|govcloud))?$/;
-
-export function isAwsSigninUrl(u: string): boolean {
-  return SIGNIN_URL.test(u);
-}
 
 export interface SamlTrust {
   /** The IAM SAML provider's ARN. */
@@ -225,6 +192,16 @@ function signedAssertion(canonical: string, root: 'Assertion' | 'Response'): Xml
   const a = childrenOf(resp, 'Assertion');
   if (a.length !== 1) throw E.signatureInvalid(`the signed Response carries ${a.length} Assertions`);
   return a[0] as XmlObject;
+}
+
+/** A DOM of the document; any parser error or warning is a refusal, never a recovered tree. */
+export function parseDom(xml: string): Document {
+  const fail = (m: string) => {
+    throw new XmlInputError(`not well-formed XML: ${m}`);
+  };
+  const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml');
+  if (!doc || !doc.documentElement) throw new XmlInputError('no document element');
+  return doc as unknown as Document;
 }
 
 function parseUntrusted(xml: string): Document {

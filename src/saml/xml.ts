@@ -2,7 +2,6 @@
 // any parser sees the bytes (XXE, billion laughs), a well-formedness check with fast-xml-parser's
 // validator, a DOM (for xml-crypto and the structural anti-wrapping checks) that throws instead of
 // recovering, and reading already-verified canonical XML into plain objects with fast-xml-parser.
-import { DOMParser } from '@xmldom/xmldom';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const NS = {
@@ -78,16 +77,6 @@ export function checkWellFormed(xml: string): void {
   if (xmlDepth(xml) > MAX_XML_DEPTH) throw new XmlInputError(`elements nest deeper than ${MAX_XML_DEPTH}`);
   const r = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (r !== true) throw new XmlInputError(`not well-formed XML: ${r.err.msg} (line ${r.err.line})`);
-}
-
-/** A DOM of the document; any parser error or warning is a refusal, never a recovered tree. */
-export function parseDom(xml: string): Document {
-  const fail = (m: string) => {
-    throw new XmlInputError(`not well-formed XML: ${m}`);
-  };
-  const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml');
-  if (!doc || !doc.documentElement) throw new XmlInputError('no document element');
-  return doc as unknown as Document;
 }
 
 /** Elements that may repeat in a SAML assertion or metadata document are always read as arrays. */

@@ -7,7 +7,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
-import { parseIdpMetadata, providerValidUntil } from '../../saml/index';
+import { parseIdpMetadata, providerValidUntil } from '../../saml/metadata';
 import type { SamlPrivateKey, SamlProvider } from '../../store/repos/saml-providers';
 import type { Tag } from '../../store/repos/tags';
 import type { Store } from '../../store/store';

@@ -10,19 +10,11 @@
 import { parseArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
-import {
-  AWS_SAML_ATTRIBUTES,
-  MAX_ASSERTION_LENGTH,
-  MIN_ASSERTION_LENGTH,
-  samlContextKeys,
-  samlErrors,
-  samlIdentity,
-  samlRejectionReason,
-  samlSessionKeys,
-  verifySamlResponse,
-  type SamlIdentity,
-  type VerifiedSamlAssertion,
-} from '../../saml/index';
+import { AWS_SAML_ATTRIBUTES, MAX_ASSERTION_LENGTH, MIN_ASSERTION_LENGTH } from '../../saml/constants';
+import { loadSamlVerifier } from '../../saml/load';
+import { samlContextKeys, samlIdentity, samlSessionKeys, type SamlIdentity } from '../../saml/saml-context';
+import { samlErrors, samlRejectionReason } from '../../saml/saml-errors';
+import type { VerifiedSamlAssertion } from '../../saml/verify-response';
 import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type Call, type Params } from '../types';
 import { patterns, Validator } from '../validate';
@@ -131,6 +123,8 @@ async function verifyFor(input: AssumeRoleWithSamlInput, call: Call): Promise<Pr
   // The provider must be the role account's own (a role trusts providers of its account only).
   if (!provider || provider.accountId !== account) throw samlErrors.noProvider(input.principalArn);
   if (Date.parse(provider.validUntil) <= call.now.getTime()) throw samlErrors.providerExpired(provider.arn, provider.validUntil);
+  // The XML-DSig stack is loaded with the first SAML response verified (src/saml/load.ts).
+  const { verifySamlResponse } = await loadSamlVerifier();
   const verified = await verifySamlResponse(input.samlAssertion, {
     trust: { arn: provider.arn, entityId: provider.entityId, certificates: provider.signingCertificates },
     decryptionKeys: provider.privateKeys.map((k) => k.pem),

@@ -1,0 +1,49 @@
+// What a server compiles before its first answer: the modules dist/cli.js reaches through static
+// imports (its `await import()` of cli-main included, as every start takes it). Subsystems most runs never
+// use must stay behind a dynamic import (scripts/build.mjs, src/saml/load.ts): the SAML XML-DSig stack
+// (xml-crypto, xpath, @xmldom/xmldom) and node-forge were a third of the code a start compiled.
+// Reads the built bundle (npm ci builds it via `prepare`).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const read = (f: string) => readFileSync(join(DIST, f), 'utf8');
+/** Static imports (`from"./x.js"`, `import"./x.js"`) of a bundle file, after its banner. */
+const staticImports = (src: string) => [...src.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)].map((m) => m[1]);
+
+/** Files loaded at start: the closure of static imports from cli.js and the cli-main chunk it always imports. */
+function startUpFiles(): Set<string> {
+  const cli = read('cli.js');
+  const main = /import\("\.\/(cli-main-[^"]+\.js)"\)/.exec(cli)?.[1];
+  if (!main) throw new Error('dist/cli.js no longer imports a cli-main chunk');
+  const seen = new Set<string>();
+  const todo = ['cli.js', main];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...staticImports(read(f)));
+  }
+  return seen;
+}
+
+const LAZY_PACKAGES = ['node_modules/xml-crypto/', 'node_modules/xpath/', 'node_modules/@xmldom/xmldom/', 'node_modules/node-forge/'];
+
+describe.runIf(existsSync(join(DIST, 'cli.js')))('start-up module graph of dist/cli.js', () => {
+  it('reaches none of the SAML and X.509 packages through static imports', () => {
+    const files = startUpFiles();
+    expect(files.size).toBeGreaterThan(2);
+    for (const f of files) for (const p of LAZY_PACKAGES) expect(read(f).includes(p), `${f} bundles ${p}`).toBe(false);
+  });
+
+  it('still ships them, in chunks loaded on demand', () => {
+    const all = readdirSync(DIST).filter((f) => f.endsWith('.js'));
+    const start = startUpFiles();
+    for (const p of LAZY_PACKAGES) {
+      const holders = all.filter((f) => read(f).includes(p));
+      expect(holders.length, p).toBeGreaterThan(0);
+      for (const h of holders) expect(start.has(h), `${h} (${p})`).toBe(false);
+    }
+  });
+});
