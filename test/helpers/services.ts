@@ -24,6 +24,8 @@ export interface Harness {
   session(s: Session): RoleSessionPrincipal;
   /** Decodes params and runs the handler (no authorization), like the pipeline after authorize. */
   run<Op extends Operation<any, any>>(op: Op, params: Params, principal: Principal): ReturnType<Op['handler']>;
+  /** run() for an operation with an async `prepare` step (its result becomes call.prepared, as in the pipeline). */
+  runPrepared<Op extends Operation<any, any>>(op: Op, params: Params, principal: Principal): Promise<ReturnType<Op['handler']>>;
 }
 
 export async function harness(seed?: Record<string, unknown>): Promise<Harness> {
@@ -68,8 +70,26 @@ export async function harness(seed?: Record<string, unknown>): Promise<Harness> 
       op.guard?.(input, call);
       return op.mutating ? store.transaction(() => op.handler(input, call)) : op.handler(input, call);
     },
+    async runPrepared(op, params, principal) {
+      const call = h.call(principal, op.service);
+      const input = op.input(params, call);
+      if (op.prepare) call.prepared = await op.prepare(input, call);
+      op.guard?.(input, call);
+      return op.mutating ? store.transaction(() => op.handler(input, call)) : op.handler(input, call);
+    },
   };
   return h;
+}
+
+/** The AwsError an async function rejects with, as {code, message, status}. */
+export async function rejected(fn: () => Promise<unknown>): Promise<{ code: string; message: string; status: number }> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { code?: string; message: string; status?: number };
+    return { code: err.code ?? 'none', message: err.message, status: err.status ?? 0 };
+  }
+  throw new Error('expected an error');
 }
 
 /** The AwsError a function throws, as {code, message, status}. */

@@ -74,10 +74,10 @@ describe.skipIf(!hasZbar)('a real QR reader (zbarimg)', () => {
   it("decodes CreateVirtualMFADevice's QRCodePNG to otpauth://totp/NAME@ACCOUNT?secret=SEED", async () => {
     const h = await harness();
     h.run(createUser, { UserName: 'alice' }, h.root());
-    const out = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'alice-phone' }, h.user('alice')).VirtualMFADevice;
+    const out = (await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'alice-phone' }, h.user('alice'))).VirtualMFADevice;
     const seed = out.Base32StringSeed.toString('ascii');
     expect(decode(out.QRCodePNG)).toBe(`otpauth://totp/alice-phone%40alice?secret=${seed}`);
-    const byRoot = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'spare' }, h.root()).VirtualMFADevice;
+    const byRoot = (await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'spare' }, h.root())).VirtualMFADevice;
     expect(decode(byRoot.QRCodePNG)).toBe(`otpauth://totp/spare%40000000000000?secret=${byRoot.Base32StringSeed.toString('ascii')}`);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { mfaProvisioningUri, totpCode, totpCodeAt, totpStep } from '../../src/services/iam/mfa-totp';
 import { createUser } from '../../src/services/iam/users';
 import fixtures from '../fixtures/services/mfa/validation.json';
-import { harness, thrown, type Harness } from '../helpers/services';
+import { harness, rejected, thrown, type Harness } from '../helpers/services';
 
 describe('virtual MFA validation', () => {
   for (const c of fixtures.cases) {
@@ -48,7 +48,7 @@ async function setup(): Promise<Harness & { serial: string; seed: string; enable
   const h = await harness();
   h.run(createUser, { UserName: 'alice' }, h.root());
   h.run(createUser, { UserName: 'bob' }, h.root());
-  const serial = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'alice-phone' }, h.root()).VirtualMFADevice.SerialNumber as string;
+  const serial = (await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'alice-phone' }, h.root())).VirtualMFADevice.SerialNumber as string;
   const seed = h.store.mfaDevices.get(serial)!.seedBase32;
   const enable = (user = 'alice') => {
     const step = totpStep(h.clock.now());
@@ -60,7 +60,7 @@ async function setup(): Promise<Harness & { serial: string; seed: string; enable
 describe('CreateVirtualMFADevice', () => {
   it('serial arn:aws:iam::ACCT:mfa{path}{name}; Base32StringSeed is the 64-character base32 seed as bytes; QRCodePNG a PNG', async () => {
     const h = await harness();
-    const out = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/', Tags: [{ Key: 'owner', Value: 'alice' }] }, h.root()).VirtualMFADevice;
+    const out = (await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/', Tags: [{ Key: 'owner', Value: 'alice' }] }, h.root())).VirtualMFADevice;
     expect(out.SerialNumber).toBe('arn:aws:iam::000000000000:mfa/team/phone');
     expect(Buffer.isBuffer(out.Base32StringSeed)).toBe(true);
     const seed = out.Base32StringSeed.toString('ascii');
@@ -68,7 +68,7 @@ describe('CreateVirtualMFADevice', () => {
     expect(h.store.mfaDevices.get(out.SerialNumber)!.seedBase32).toBe(seed);
     expect(out.Tags).toEqual([{ Key: 'owner', Value: 'alice' }]);
     expect(out.QRCodePNG.subarray(1, 4).toString('ascii')).toBe('PNG'); // content: iam-mfa-qr.test.ts
-    expect(thrown(() => h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/' }, h.root()))).toEqual({
+    expect(await rejected(() => h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'phone', Path: '/team/' }, h.root()))).toEqual({
       code: 'EntityAlreadyExists', message: 'MFADevice entity at the same path and name already exists.', status: 409,
     });
     const call = h.call(h.root());
@@ -129,7 +129,7 @@ describe('EnableMFADevice', () => {
 describe('ListVirtualMFADevices / DeactivateMFADevice / DeleteVirtualMFADevice', () => {
   it('AssignmentStatus filters; an assigned device carries its User and EnableDate', async () => {
     const h = await setup();
-    h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'spare' }, h.root());
+    await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'spare' }, h.root());
     h.enable();
     const all = h.run(listVirtualMFADevices, {}, h.root()).VirtualMFADevices;
     expect(all.map((d: { SerialNumber: string }) => d.SerialNumber)).toEqual([h.serial, 'arn:aws:iam::000000000000:mfa/spare']);

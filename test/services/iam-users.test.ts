@@ -155,7 +155,7 @@ describe('DeleteUser', () => {
     const h = await harness();
     h.run(createUser, { UserName: 'u' }, h.root());
     h.run(createAccessKey, { UserName: 'u' }, h.root());
-    const serial = h.run(createVirtualMFADevice, { VirtualMFADeviceName: 'u-phone' }, h.root()).VirtualMFADevice.SerialNumber;
+    const serial = (await h.runPrepared(createVirtualMFADevice, { VirtualMFADeviceName: 'u-phone' }, h.root())).VirtualMFADevice.SerialNumber;
     const seed = h.store.mfaDevices.get(serial)!.seedBase32;
     const step = totpStep(h.clock.now());
     h.run(enableMFADevice, { UserName: 'u', SerialNumber: serial, AuthenticationCode1: totpCodeAt(seed, step - 1), AuthenticationCode2: totpCodeAt(seed, step) }, h.root());

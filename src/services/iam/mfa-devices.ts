@@ -1,6 +1,7 @@
 // Owns virtual MFA device operations: CreateVirtualMFADevice, EnableMFADevice, ListMFADevices,
 // ListVirtualMFADevices, DeactivateMFADevice, DeleteVirtualMFADevice, ResyncMFADevice.
-// TOTP itself (and verifyMfaCode for STS) lives in mfa-totp.ts, the QR code PNG in mfa-qr-png.ts.
+// TOTP itself (and verifyMfaCode for STS) lives in mfa-totp.ts, the QR code PNG in mfa-qr-png.ts (the qrcode
+// and pngjs packages: loaded by CreateVirtualMFADevice's prepare step on first use, a chunk of its own in dist/).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html
 import { arns } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
@@ -9,7 +10,6 @@ import type { Tag } from '../../store/repos/tags';
 import { defineOperation, type Call } from '../types';
 import { pathRules, patterns, readTags, Validator } from '../validate';
 import { accountOf, pageFields, readPaging } from './common';
-import { qrCodePng } from './mfa-qr-png';
 import { matchConsecutiveCodes, mfaProvisioningUri, newMfaSeed, rememberCodes } from './mfa-totp';
 import { checkEntityTags, tagContext } from './roles';
 import {
@@ -60,6 +60,10 @@ export interface CreateVirtualMfaDeviceInput {
   tags?: Tag[];
 }
 
+type QrPng = typeof import('./mfa-qr-png');
+let qrPng: Promise<QrPng> | undefined;
+const loadQrPng = (): Promise<QrPng> => (qrPng ??= import('./mfa-qr-png'));
+
 export const createVirtualMFADevice = defineOperation({
   name: 'CreateVirtualMFADevice',
   service: 'iam',
@@ -73,6 +77,7 @@ export const createVirtualMFADevice = defineOperation({
     v.done();
     return { path, name, tags };
   },
+  prepare: () => loadQrPng(),
   resource: (input, call) => arns.mfa(accountOf(call), input.path, input.name),
   conditionKeys: (input) => tagContext(input.tags),
   // Tag-on-create also needs iam:TagMFADevice (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_virtual-mfa.html).
@@ -93,7 +98,7 @@ export const createVirtualMFADevice = defineOperation({
       VirtualMFADevice: {
         SerialNumber: device.serial,
         Base32StringSeed: Buffer.from(device.seedBase32, 'ascii'),
-        QRCodePNG: qrCodePng(mfaProvisioningUri(device.name, accountName, device.seedBase32)),
+        QRCodePNG: (call.prepared as QrPng).qrCodePng(mfaProvisioningUri(device.name, accountName, device.seedBase32)),
         Tags: input.tags?.length ? store.tags.list('mfa', serial) : undefined,
       },
     };
