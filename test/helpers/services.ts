@@ -34,6 +34,11 @@ export async function harness(seed?: Record<string, unknown>): Promise<Harness> 
   const ids = seededIds(11);
   bootstrapDefaults(store, defaults, clock.now());
   if (seed) await applySeedDocuments(store, await loadSeedSources([seed]), { ids, now: clock.now(), config: defaults });
+  /** Guard, then the handler (in a transaction when the operation writes). */
+  const handle = (op: Operation<any, any>, input: unknown, call: Call) => {
+    op.guard?.(input, call);
+    return op.mutating ? store.transaction(() => op.handler(input, call)) : op.handler(input, call);
+  };
   const h: Harness = {
     store,
     clock,
@@ -66,19 +71,22 @@ export async function harness(seed?: Record<string, unknown>): Promise<Harness> 
     },
     run(op, params, principal) {
       const call = h.call(principal, op.service);
-      const input = op.input(params, call);
-      op.guard?.(input, call);
-      return op.mutating ? store.transaction(() => op.handler(input, call)) : op.handler(input, call);
+      return handle(op, op.input(params, call), call);
     },
     async runPrepared(op, params, principal) {
       const call = h.call(principal, op.service);
       const input = op.input(params, call);
       if (op.prepare) call.prepared = await op.prepare(input, call);
-      op.guard?.(input, call);
-      return op.mutating ? store.transaction(() => op.handler(input, call)) : op.handler(input, call);
+      return handle(op, input, call);
     },
   };
   return h;
+}
+
+/** An AwsError as {code, message, status}. */
+function errorShape(e: unknown): { code: string; message: string; status: number } {
+  const err = e as { code?: string; message: string; status?: number };
+  return { code: err.code ?? 'none', message: err.message, status: err.status ?? 0 };
 }
 
 /** The AwsError an async function rejects with, as {code, message, status}. */
@@ -86,8 +94,7 @@ export async function rejected(fn: () => Promise<unknown>): Promise<{ code: stri
   try {
     await fn();
   } catch (e) {
-    const err = e as { code?: string; message: string; status?: number };
-    return { code: err.code ?? 'none', message: err.message, status: err.status ?? 0 };
+    return errorShape(e);
   }
   throw new Error('expected an error');
 }
@@ -97,8 +104,7 @@ export function thrown(fn: () => unknown): { code: string; message: string; stat
   try {
     fn();
   } catch (e) {
-    const err = e as { code?: string; message: string; status?: number };
-    return { code: err.code ?? 'none', message: err.message, status: err.status ?? 0 };
+    return errorShape(e);
   }
   throw new Error('expected an error');
 }
