@@ -1,5 +1,5 @@
 // Builds dist/: one ESM bundle per entry point (fast cold start, no extension juggling), plus .d.ts
-// files for the package's public entry points. Pure-JS dependencies (hono, jose, yaml, …) are bundled:
+// files for the package's public entry points. Pure-JS dependencies (hono, jose, js-yaml, …) are bundled:
 // resolving and compiling their hundreds of module files was a quarter of the cold start. Left
 // external: the native addon (better-sqlite3) and the data packages read from disk at run time.
 import { build } from 'esbuild';

@@ -10,7 +10,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { adminJson, serverTarget, signedRequest, type ServerTarget } from './cli-admin-client';
 import { cliFlags } from './cli-args';
 import { IAMLOCAL_SERVICE_HOST, kindClusterConfig, manifestObjects, STOCK_KIND_ISSUER } from './kind/files';
@@ -69,6 +69,9 @@ export interface KindArgs extends ServerTarget {
   issuer: string;
   jwksFile?: string;
 }
+
+/** One object as a YAML document: no line folding, and no anchors for objects that appear twice. */
+const toYaml = (o: unknown): string => dump(o, { lineWidth: -1, noRefs: true });
 
 function port(v: string, flag: string): number {
   const n = Number(v);
@@ -235,10 +238,10 @@ export async function writeKindFiles(a: KindArgs): Promise<KindResult> {
     await write('sa.key', key.body, 0o600);
     await write('sa.pub', pub.body);
     const config = kindClusterConfig({ clusterName: cluster.name, issuer: cluster.issuer, keyPath: join(dir, 'sa.key'), pubPath: join(dir, 'sa.pub'), workers: a.workers });
-    await write('kind-config.yaml', `# kind cluster config for IRSA against iamlocal (iamlocal kind --cluster ${cluster.name})\n` + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }));
+    await write('kind-config.yaml', `# kind cluster config for IRSA against iamlocal (iamlocal kind --cluster ${cluster.name})\n` + toYaml(config));
   }
   const objects = manifestObjects({ clusterId: cluster.id, hostAddress: a.hostAddress, apiPort, webhookPort: a.webhookPort ?? webhook.port!, caBundle: webhook.caBundle, failurePolicy: a.failurePolicy });
-  await write('iamlocal.yaml', `# iamlocal pod identity webhook + in-cluster Service for ${cluster.name} (iamlocal kind)\n` + objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  await write('iamlocal.yaml', `# iamlocal pod identity webhook + in-cluster Service for ${cluster.name} (iamlocal kind)\n` + objects.map(toYaml).join('---\n'));
   return { dir, files, cluster, created, providerArn, issuer };
 }
 

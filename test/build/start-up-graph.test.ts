@@ -2,7 +2,7 @@
 // imports (its `await import()` of cli-main included, as every start takes it). Subsystems most runs never
 // use must stay behind a dynamic import (scripts/build.mjs, src/saml/load.ts): the SAML XML-DSig stack
 // (xml-crypto, xpath, @xmldom/xmldom) and node-forge were a third of the code a start compiled; the QR code
-// of CreateVirtualMFADevice (qrcode, pngjs) another 5 %.
+// of CreateVirtualMFADevice (qrcode, pngjs) another 5 %; the seeds' YAML parser loads with the first YAML seed.
 // Reads the built bundle (npm ci builds it via `prepare`).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ describe.runIf(existsSync(join(DIST, 'cli.js')))('start-up module graph of dist/
     const files = startUpFiles();
     expect(files.size).toBeGreaterThan(2);
     for (const f of files) for (const p of LAZY_PACKAGES) expect(read(f).includes(p), `${f} bundles ${p}`).toBe(false);
+  });
+
+  it('loads the YAML parser only with the first YAML seed file (its own chunk, not reached statically)', () => {
+    const chunks = readdirSync(DIST).filter((f) => /^yaml-parse-[^/]+\.js$/.test(f));
+    expect(chunks).toHaveLength(1);
+    expect(startUpFiles().has(chunks[0])).toBe(false);
   });
 
   it('still ships them, in chunks loaded on demand', () => {

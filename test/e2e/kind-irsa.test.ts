@@ -20,10 +20,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { load, loadAll as loadAllYaml } from 'js-yaml';
 import { runKind } from '../../src/cli-kind';
 import { startIamLocal, type IamLocal } from '../../src/index';
 import { applyJsonPatch } from '../helpers/json-patch';
+
+// The generated files are read back as any: their shape is what the JSON schemas below check.
+const parse = (text: string): any => load(text);
+const loadAll = (text: string): any[] => loadAllYaml(text);
 
 const run = promisify(execFile);
 const SCHEMAS = fileURLToPath(new URL('../fixtures/schemas/', import.meta.url));
@@ -84,7 +88,7 @@ afterAll(async () => {
 });
 
 const kubeadmPatch = (config: any) => parse(config.kubeadmConfigPatches[0]);
-const manifest = () => parseAllDocuments(files['iamlocal.yaml']).map((d) => d.toJS());
+const manifest = () => loadAll(files['iamlocal.yaml']);
 
 describe('generated files', () => {
   it('kind-config.yaml validates against kind v1alpha4 and sets the issuer, key files and mounts', () => {
@@ -275,7 +279,7 @@ describe('mode B: trust an existing kind cluster as it is', () => {
     expect(await runKind(['--cluster', 'existing', '--existing-cluster', '--jwks', jwksFile, '--out', outB, '--endpoint', iam.endpoint], c.io)).toBe(0);
     expect(c.chunks.out).toMatch(/oidc-provider\/kubernetes\.default\.svc\.cluster\.local/);
     expect(() => statSync(join(outB, 'kind-config.yaml'))).toThrow();
-    for (const o of parseAllDocuments(readFileSync(join(outB, 'iamlocal.yaml'), 'utf8')).map((d) => d.toJS())) expect(validK8s(o)).toBe(true);
+    for (const o of loadAll(readFileSync(join(outB, 'iamlocal.yaml'), 'utf8'))) expect(validK8s(o)).toBe(true);
 
     const { CreateRoleCommand, IAMClient } = await import('@aws-sdk/client-iam');
     const { AssumeRoleWithWebIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');

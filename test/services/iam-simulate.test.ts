@@ -3,7 +3,7 @@
 // entries, the trust-policy extension for sts:AssumeRole, paging and AWS's input errors.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { iamOperations } from '../../src/services/iam/index';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from '../../src/services/iam/simulate';
 import errors from '../fixtures/services/simulate/errors.json';

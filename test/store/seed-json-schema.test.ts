@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { parseSeedDocument, SeedError, seedJsonSchema } from '../../src/store/seed-schema';
 import { closestName } from '../../src/store/seed-fields';
 import unknownFields from '../fixtures/seed/unknown-fields.json';
