@@ -93,8 +93,6 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
   app.post(SAML_IDPS_PATH, async (c) => {
     try {
       const { accountId, body } = await rootCall(c);
-      // Loaded before the checks below, so no await falls between them and the transaction.
-      const { createIdpCertificate } = await loadMockIdp();
       const b = jsonBody(body);
       const name = typeof b.name === 'string' && NAME.test(b.name) ? b.name : null;
       if (!name) throw invalid('name is required: 1–128 characters of [A-Za-z0-9_.-].');
@@ -115,7 +113,7 @@ export function mountSamlIdpAdmin(app: Hono, deps: AppDeps): void {
         throw awsErrors.entityAlreadyExists(`SAMLProvider named ${samlProvider} already exists`);
       }
       const now = deps.clock.now();
-      const { idp } = store.transaction(() => ensureMockIdp(store, deps.ids, { account: accountId, name, entityId, privateKeyPem, samlProvider }, now, createIdpCertificate));
+      const { idp } = store.transaction(() => ensureMockIdp(store, deps.ids, { account: accountId, name, entityId, privateKeyPem, samlProvider }, now));
       deps.logger.info('mock saml idp created', { name, accountId, entityId: idp.entityId });
       return c.json(idpView(store, idp), 201);
     } catch (e) {

@@ -1,17 +1,13 @@
-// Owns iamlocal's mock SAML identity provider: its signing key and self-signed certificate (made with
-// node-forge: Node's crypto reads X.509 but cannot write it), and minting signed SAML 2.0
-// Responses for AWS (the attributes of
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html),
+// Owns minting signed SAML 2.0 Responses for AWS from iamlocal's mock SAML identity provider (its key:
+// idp-keys.ts; its certificate: idp-certificate.ts), with the attributes of
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html,
 // signed with xml-crypto: exclusive c14n, enveloped signature, RSA-SHA256 (or SHA-1 on request).
 // Key, clock and ids are injected, so a given input always mints the same bytes.
-import { constants, privateEncrypt } from 'node:crypto';
-import forge from 'node-forge';
 import { SignedXml } from 'xml-crypto';
 import type { IdSource } from '../runtime';
 import { encryptAssertion } from './encryption';
 import { certificateBase64 } from './metadata';
 import { AWS_SAML_ATTRIBUTES, DEFAULT_SAML_RECIPIENT, SIGNATURE_ALGORITHMS, DIGEST_ALGORITHMS, EXC_C14N, ENVELOPED } from './constants';
-import { normalizeRsaPrivateKey } from './idp-keys';
 import { xmlEscape } from './xml';
 
 export interface MockIdpKey {
@@ -21,43 +17,6 @@ export interface MockIdpKey {
 
 export const DEFAULT_ASSERTION_LIFETIME_SECONDS = 300;
 export const MAX_ASSERTION_LIFETIME_SECONDS = 86400;
-const CERT_LIFETIME_DAYS = 3650;
-
-/**
- * A self-signed certificate for the IdP key, valid from `now` for ten years, subject CN = a readable
- * form of the entity id (its first 64 characters). Deterministic for a given key, entity id, clock and serial.
- */
-export function createIdpCertificate(opts: { privateKeyPem: string; entityId: string; now: Date; serialNumber: string }): string {
-  const pem = normalizeRsaPrivateKey(opts.privateKeyPem);
-  const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = opts.serialNumber;
-  const notBefore = new Date(Math.floor(opts.now.getTime() / 1000) * 1000);
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = new Date(notBefore.getTime() + CERT_LIFETIME_DAYS * 86400_000);
-  const cn = opts.entityId.slice(0, 64) || 'iamlocal-mock-idp';
-  const name = [
-    { name: 'commonName', value: cn },
-    { name: 'organizationName', value: 'iamlocal mock IdP' },
-  ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([{ name: 'keyUsage', critical: true, digitalSignature: true }]);
-  // forge builds the TBSCertificate; OpenSSL makes the RSASSA-PKCS1-v1_5 signature (deterministic, so the
-  // same bytes forge's own pure-JS RSA would make, ~100× faster: it was a sixth of start-up with a SAML seed).
-  cert.sign({ sign: (md: forge.md.MessageDigest) => pkcs1v15Sha256(pem, md) } as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
-}
-
-/** DER DigestInfo prefix of a SHA-256 digest (RFC 8017 §9.2 note 1). */
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
-
-/** RSASSA-PKCS1-v1_5 over a finished forge SHA-256 digest, as forge's key.sign(md) returns it (binary string). */
-function pkcs1v15Sha256(privateKeyPem: string, md: forge.md.MessageDigest): string {
-  const digest = Buffer.from(md.digest().getBytes(), 'binary');
-  return privateEncrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest])).toString('binary');
-}
 
 export interface RoleGrant {
   roleArn: string;

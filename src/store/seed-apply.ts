@@ -11,7 +11,7 @@ import { checkTrustPrincipals } from './policy-documents';
 import { ensureAwsManagedPolicy } from './aws-managed-policies';
 import { ensureClusterOidcProvider, recordClusterKey, vaultedClusterKey } from './cluster-vault';
 import { applyAccountDetails } from './seed-account-details';
-import { applySamlSeed, type CreateIdpCertificate } from './seed-saml';
+import { applySamlSeed } from './seed-saml';
 import { applyInstance, applyTask } from './seed-workloads';
 import type { PolicyOwnerKind } from './repos/inline-policies';
 import type { OrgPolicyType } from './repos/organizations';
@@ -22,8 +22,6 @@ export interface ApplyContext {
   ids: IdSource;
   now: Date;
   clusterKeys: Map<string, ClusterKey>;
-  /** Loaded before the transaction when a document has samlIdps (src/saml/load.ts). */
-  createIdpCertificate?: CreateIdpCertificate;
 }
 
 function entryLabel(section: string, i: number, name: string): string {

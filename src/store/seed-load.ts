@@ -8,7 +8,6 @@ import { DEFAULT_ACCOUNT_ID, type Config } from '../config';
 import { clusterKeyFromPem, generateClusterKey, type ClusterKey } from '../oidc/index';
 import { vaultedClusterKey } from './cluster-vault';
 import type { IdSource } from '../runtime';
-import { loadMockIdp } from '../saml/load';
 import { applySeedDocument } from './seed-apply';
 import { parseSeedDocument, SeedError, type SeedDocument } from './seed-schema';
 import type { Store } from './store';
@@ -140,9 +139,7 @@ export async function applySeedDocuments(store: Store, docs: SeedDocument[], ctx
     }
   }
   await Promise.all(pending);
-  // A mock IdP's certificate is made with node-forge, in a chunk loaded only when a seed declares one.
-  const createIdpCertificate = docs.some((d) => d.samlIdps.length > 0) ? (await loadMockIdp()).createIdpCertificate : undefined;
   store.transaction(() => {
-    for (const doc of docs) applySeedDocument(store, doc, { ...ctx, clusterKeys: keys, createIdpCertificate });
+    for (const doc of docs) applySeedDocument(store, doc, { ...ctx, clusterKeys: keys });
   });
 }

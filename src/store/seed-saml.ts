@@ -3,8 +3,8 @@
 // parsing and application — and storing a mock IdP with the IAM SAML provider that trusts it, which
 // the admin endpoint (src/admin/saml-idps.ts) shares. Format: seed/README.md.
 import { arns } from '../aws/arn';
+import { createIdpCertificate } from '../saml/idp-certificate';
 import { generateIdpPrivateKey, normalizeRsaPrivateKey } from '../saml/idp-keys';
-import type { MockIdp } from '../saml/load';
 import { idpMetadataXml, parseIdpMetadata, providerValidUntil } from '../saml/metadata';
 import type { IdSource } from '../runtime';
 import type { MockSamlIdp, SamlProvider } from './repos/saml-providers';
@@ -141,14 +141,11 @@ export interface NewMockIdpSpec {
   samlProvider: string | null;
 }
 
-/** Makes a new IdP's self-signed certificate: mock-idp.ts's createIdpCertificate, which the caller loads (src/saml/load.ts). */
-export type CreateIdpCertificate = MockIdp['createIdpCertificate'];
-
 /**
  * Stores a mock IdP (its key — given or new — and a self-signed certificate on iamlocal's clock) and,
  * if asked, the IAM SAML provider trusting it. An IdP that exists is kept (its key never changes).
  */
-export function ensureMockIdp(store: Store, ids: IdSource, spec: NewMockIdpSpec, now: Date, createIdpCertificate: CreateIdpCertificate): { idp: MockSamlIdp; provider: SamlProvider | null; created: boolean } {
+export function ensureMockIdp(store: Store, ids: IdSource, spec: NewMockIdpSpec, now: Date): { idp: MockSamlIdp; provider: SamlProvider | null; created: boolean } {
   let idp = store.mockSamlIdps.get(spec.account, spec.name);
   const created = !idp;
   if (!idp) {
@@ -167,15 +164,13 @@ export function ensureMockIdp(store: Store, ids: IdSource, spec: NewMockIdpSpec,
 export function applySamlSeed(
   store: Store,
   s: SeedSaml,
-  ctx: { ids: IdSource; now: Date; createIdpCertificate?: CreateIdpCertificate },
+  ctx: { ids: IdSource; now: Date },
   forEntry: (label: string, fn: () => void) => void,
 ): void {
   s.samlIdps.forEach((i, n) =>
     forEntry(`samlIdps[${n}] (${i.name})`, () => {
-      // applySeedDocuments loads it before the transaction whenever a document has samlIdps.
-      if (!ctx.createIdpCertificate) throw new Error('the mock IdP module was not loaded before applying samlIdps');
       store.accounts.ensure({ id: i.account, createdAt: ctx.now.toISOString() });
-      ensureMockIdp(store, ctx.ids, { account: i.account, name: i.name, entityId: i.entityId, privateKeyPem: i.privateKeyPem, samlProvider: i.samlProvider }, ctx.now, ctx.createIdpCertificate);
+      ensureMockIdp(store, ctx.ids, { account: i.account, name: i.name, entityId: i.entityId, privateKeyPem: i.privateKeyPem, samlProvider: i.samlProvider }, ctx.now);
     }),
   );
   s.samlProviders.forEach((p, n) =>
