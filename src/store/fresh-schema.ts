@@ -5,6 +5,7 @@
 // one exec when it opens a database with no schema yet, instead of the migrations one by one (a fifth of
 // a cold start's SQLite work). Databases that have a schema always go through the migrations. Run from
 // the TypeScript sources (tsx, vitest) there is no script and every database is migrated.
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrations/index';
 
@@ -23,15 +24,15 @@ export function bundledFreshSchema(): FreshSchema | null {
   return typeof __IAMLOCAL_FRESH_SCHEMA__ === 'undefined' ? null : (JSON.parse(__IAMLOCAL_FRESH_SCHEMA__) as FreshSchema);
 }
 
-/** FNV-1a over every migration's version, name and SQL (not cryptographic: it tells builds apart). */
+/**
+ * SHA-256 over every migration's version, name and SQL (it tells builds apart; nothing secret). Native
+ * hashing: the FNV-1a loop in JavaScript it replaces spent ~8 ms of a cold start (profiled) on the
+ * ~80 KB of migration SQL.
+ */
 export function migrationsHash(migrations: readonly Migration[]): string {
-  let h = 0x811c9dc5;
-  const text = migrations.map((m) => `${m.version}\u0000${m.name}\u0000${m.sql}`).join('\u0001');
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return `${migrations.length}-${h.toString(16)}`;
+  const hash = createHash('sha256');
+  for (const m of migrations) hash.update(`${m.version}\u0000${m.name}\u0000${m.sql}\u0001`);
+  return `${migrations.length}-${hash.digest('hex').slice(0, 32)}`;
 }
 
 /** The ledger is not part of the script (Db creates it and writes its rows). */
