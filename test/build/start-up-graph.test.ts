@@ -44,6 +44,10 @@ describe.runIf(existsSync(join(DIST, 'cli.js')))('start-up module graph of dist/
     expect(startUpFiles().has(chunks[0])).toBe(false);
   });
 
+  it('imports node:https only on demand (the OIDC key fetch loads it with its first request)', () => {
+    for (const f of startUpFiles()) expect(/from\s*"node:(?:https|tls)"/.test(read(f)), `${f} imports node:https or node:tls statically`).toBe(false);
+  });
+
   it('still ships them, in chunks loaded on demand', () => {
     const all = readdirSync(DIST).filter((f) => f.endsWith('.js'));
     const start = startUpFiles();

@@ -5,7 +5,6 @@
 // unreachable / 5xx / timeout → IDPCommunicationError; anything else unusable → InvalidIdentityToken
 // "Couldn't retrieve verification key from your identity provider, …".
 import type { JWK } from 'jose';
-import { request } from 'node:https';
 import { publicJwkMembers, webIdentityErrors } from '../../oidc/index';
 
 /** How long one HTTP request may take (AWS's own IdP timeout is reported as 5 s ⚠). */
@@ -27,15 +26,27 @@ interface Fetched {
   maxAge: number | null;
 }
 
-function get(url: string): Promise<Fetched> {
+/**
+ * node:https (and node:tls under it) is loaded on the first fetch, not at start: only a provider
+ * that opts in to network fetching ever needs it, and loading it costs every cold start ~2–3 ms
+ * (bench/README.md, "Issue 18, fifth pass").
+ */
+let httpsRequest: Promise<typeof import('node:https').request> | undefined;
+function loadHttpsRequest(): Promise<typeof import('node:https').request> {
+  httpsRequest ??= import('node:https').then((m) => m.request);
+  return httpsRequest;
+}
+
+async function get(url: string): Promise<Fetched> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Unusable(`not a URL: ${url}`);
+  }
+  if (u.protocol !== 'https:') throw new Unusable(`not https: ${url}`);
+  const request = await loadHttpsRequest();
   return new Promise((resolve, reject) => {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      return reject(new Unusable(`not a URL: ${url}`));
-    }
-    if (u.protocol !== 'https:') return reject(new Unusable(`not https: ${url}`));
     const req = request(u, { method: 'GET', headers: { accept: 'application/json' }, timeout: TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
