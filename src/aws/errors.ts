@@ -1,7 +1,3 @@
-// Owns AWS's error vocabulary: one typed error whose code, HTTP status and message are AWS's own.
-// The XML envelope lives in src/http/error-encode.ts; handlers and auth only throw AwsError.
-// Codes/messages: ../shared/reference/aws-protocol.md §3.3, §4.7, §5.2, §6.6–6.8.
-
 // Owns AWS's error vocabulary: ONE table of every error code iamlocal answers (code → HTTP status),
 // the code a union type so a misspelt code does not compile, and the only constructor of AwsError.
 // Handlers and auth only throw AwsError; the wire envelopes live in src/http/ (error-encode.ts for
