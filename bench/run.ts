@@ -67,7 +67,7 @@ const TARGETS = {
 
 interface Point extends LoadResult {
   scenario: string;
-  target: Target | 'bare-hono';
+  target: Target | 'bare-hono' | 'bare-node-http';
   signing: Signing;
   peakRssMb: number;
   /** CPU used during the measured phase, as % of one core: the server process and this load generator. */
@@ -153,7 +153,7 @@ const BENCH_SEED = join(HERE, 'seed.yaml');
 
 async function loadPoint(
   scenario: string,
-  target: Target | 'bare-hono',
+  target: Target | 'bare-hono' | 'bare-node-http',
   origin: string,
   pid: number,
   concurrency: number,
@@ -257,8 +257,12 @@ const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math
 const selected = (sc: Scenario) => CFG.only.length === 0 || CFG.only.some((o) => sc.name.includes(o));
 
 /** A bare Hono server (bench/bare-hono.mjs) answering a fixed GetCallerIdentity body: the floor of any Hono app. */
-async function bareHonoVsIamlocal(iam: ServerHandle, notes: string[]): Promise<{ rounds: { iamlocalRps: number; bareRps: number }[]; ratio: number | undefined }> {
+async function bareHonoVsIamlocal(
+  iam: ServerHandle,
+  notes: string[],
+): Promise<{ rounds: { iamlocalRps: number; bareRps: number }[]; ratio: number | undefined; nodeHttpFloor: { iamlocalUs: number[]; nodeHttpUs: number[] } }> {
   const rounds: { iamlocalRps: number; bareRps: number }[] = [];
+  const nodeHttpFloor = { iamlocalUs: [] as number[], nodeHttpUs: [] as number[] };
   const gciMake = await getCallerIdentity.setup(iam.origin, 'iamlocal', CFG.signing);
   let bare: ServerHandle | undefined;
   try {
@@ -278,8 +282,30 @@ async function bareHonoVsIamlocal(iam: ServerHandle, notes: string[]): Promise<{
   } finally {
     if (bare) await stopServer(bare);
   }
+  // Server CPU per request at c=8 (the moto comparison's point) beside a bare node:http server: reported
+  // as context, not a target. What iamlocal spends above it is its own work.
+  let floor: ServerHandle | undefined;
+  try {
+    const port = await freePort();
+    const t0 = performance.now();
+    floor = startServer(join(HERE, 'bare-node-http.mjs'), port, [], CFG.nodeArgs);
+    await waitUntilReady(floor, t0, async () => (await send(floor!.origin, { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) }, 2000)).status === 200);
+    const floorMake = (w: number) => ({ ...gciMake(w), headers: { ...gciMake(w).headers } });
+    for (let r = 0; r < CFG.rounds; r++) {
+      const a = await loadPoint('GetCallerIdentity', 'iamlocal', iam.origin, iam.pid, 8, gciMake, getCallerIdentity.check, null);
+      const b = await loadPoint('fixed body', 'bare-node-http', floor.origin, floor.pid, 8, floorMake, (x) => x.includes('<GetCallerIdentityResult>'), null);
+      if (a.serverCpuUsPerReq !== null && b.serverCpuUsPerReq !== null) {
+        nodeHttpFloor.iamlocalUs.push(a.serverCpuUsPerReq);
+        nodeHttpFloor.nodeHttpUs.push(b.serverCpuUsPerReq);
+      }
+    }
+  } catch (e) {
+    notes.push(`bare node:http floor not measured: ${(e as Error).message}`);
+  } finally {
+    if (floor) await stopServer(floor);
+  }
   const ratios = rounds.map((x) => x.iamlocalRps / x.bareRps);
-  return { rounds, ratio: ratios.length ? r2(median(ratios)!) : undefined };
+  return { rounds, ratio: ratios.length ? r2(median(ratios)!) : undefined, nodeHttpFloor };
 }
 
 /** The same points against moto and iamlocal, interleaved A/B/A/B; ratio = moto µs/req ÷ iamlocal µs/req. */
@@ -523,9 +549,16 @@ async function main(): Promise<number> {
     for (const p of points) if (p.sampleErrors.length) console.log(`  ${p.scenario} c=${p.concurrency} errors e.g.: ${p.sampleErrors[0]}`);
   }
   if (bare?.rounds.length) console.log(`\nbare Hono vs iamlocal, GetCallerIdentity c=64, req/s per round (iamlocal/bare): ${bare.rounds.map((r) => `${r.iamlocalRps}/${r.bareRps}`).join(', ')} → ${bare.ratio}×`);
+  const floorUs = bare?.nodeHttpFloor.nodeHttpUs.length ? median(bare.nodeHttpFloor.nodeHttpUs)! : undefined;
+  if (bare && floorUs !== undefined) {
+    const f = bare.nodeHttpFloor;
+    console.log(`server CPU µs/request, GetCallerIdentity c=8, per round: iamlocal ${f.iamlocalUs.join('/')}, bare node:http fixed body ${f.nodeHttpUs.join('/')} (Node's HTTP server and the kernel; iamlocal's own work is the difference)`);
+  }
   if (moto) {
     console.log('\nvs moto (server CPU µs/request, interleaved rounds, c=8):');
     console.log(table([['scenario', 'iamlocal µs', 'moto µs', 'moto ÷ iamlocal'], ...Object.entries(moto).map(([k, v]) => [k, v.iamlocalUs.join('/'), v.motoUs.join('/'), v.ratio ?? 'n/a'])]));
+    const gci = moto['GetCallerIdentity'];
+    if (gci?.motoUs.length && floorUs) console.log(`(moto's GetCallerIdentity ÷ the bare node:http floor: ${r1(median(gci.motoUs)! / floorUs)}×, the ratio a server doing no work at all would show)`);
   }
   if (heavy) console.log(`\nsession-heavy: ${JSON.stringify(heavy)}`);
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);

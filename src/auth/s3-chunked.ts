@@ -8,16 +8,13 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { awsError, type AwsError } from '../aws/errors';
 import type { S3Verified } from './sigv4';
+import { sha256Hex } from './sigv4-canonical';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** The largest chunk buffered for verification (the SDKs send 64 KiB … 8 MiB chunks). */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 /** The longest chunk header or trailer line accepted. */
 const MAX_LINE = 4096;
-
-function sha256Hex(b: Buffer | string): string {
-  return createHash('sha256').update(b).digest('hex');
-}
 
 function sameHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
