@@ -256,7 +256,29 @@ function table(rows: (string | number)[][]): string {
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
 const selected = (sc: Scenario) => CFG.only.length === 0 || CFG.only.some((o) => sc.name.includes(o));
 
-/** A bare Hono server (bench/bare-hono.mjs) answering a fixed GetCallerIdentity body: the floor of any Hono app. */
+/** Starts a fixed-body server (bench/bare-*.mjs), runs `fn` against it and stops it; a failure becomes a note. */
+async function withFixedBodyServer(script: string, what: string, notes: string[], fn: (server: ServerHandle) => Promise<void>): Promise<void> {
+  let server: ServerHandle | undefined;
+  try {
+    const port = await freePort();
+    const t0 = performance.now();
+    server = startServer(join(HERE, script), port, [], CFG.nodeArgs);
+    await waitUntilReady(server, t0, async () => (await send(server!.origin, { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) }, 2000)).status === 200);
+    await fn(server);
+  } catch (e) {
+    notes.push(`${what} not measured: ${(e as Error).message}`);
+  } finally {
+    if (server) await stopServer(server);
+  }
+}
+
+const fixedBodyCheck = (x: string) => x.includes('<GetCallerIdentityResult>');
+
+/**
+ * A bare Hono server (bench/bare-hono.mjs) answering a fixed GetCallerIdentity body, the floor of any Hono app
+ * (req/s at c=64); then a bare node:http server (bench/bare-node-http.mjs), server CPU per request at c=8 (the
+ * moto comparison's point), reported as context, not a target: what iamlocal spends above it is its own work.
+ */
 async function bareHonoVsIamlocal(
   iam: ServerHandle,
   notes: string[],
@@ -264,46 +286,25 @@ async function bareHonoVsIamlocal(
   const rounds: { iamlocalRps: number; bareRps: number }[] = [];
   const nodeHttpFloor = { iamlocalUs: [] as number[], nodeHttpUs: [] as number[] };
   const gciMake = await getCallerIdentity.setup(iam.origin, 'iamlocal', CFG.signing);
-  let bare: ServerHandle | undefined;
-  try {
-    const port = await freePort();
-    const t0 = performance.now();
-    bare = startServer(join(HERE, 'bare-hono.mjs'), port, [], CFG.nodeArgs);
-    await waitUntilReady(bare, t0, async () => (await send(bare!.origin, { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) }, 2000)).status === 200);
-    // The same freshly signed request to both: the bare server ignores it, iamlocal verifies it.
-    const bareMake = (w: number) => ({ ...gciMake(w), headers: { ...gciMake(w).headers } });
+  // The same freshly signed request to both: the bare server ignores it, iamlocal verifies it.
+  const bareMake = (w: number) => ({ ...gciMake(w), headers: { ...gciMake(w).headers } });
+  await withFixedBodyServer('bare-hono.mjs', 'bare Hono comparison', notes, async (bare) => {
     for (let r = 0; r < CFG.rounds; r++) {
       const a = await loadPoint('GetCallerIdentity', 'iamlocal', iam.origin, iam.pid, 64, gciMake, getCallerIdentity.check, null);
-      const b = await loadPoint('fixed body', 'bare-hono', bare.origin, bare.pid, 64, bareMake, (x) => x.includes('<GetCallerIdentityResult>'), null);
+      const b = await loadPoint('fixed body', 'bare-hono', bare.origin, bare.pid, 64, bareMake, fixedBodyCheck, null);
       rounds.push({ iamlocalRps: Math.round(a.rps), bareRps: Math.round(b.rps) });
     }
-  } catch (e) {
-    notes.push(`bare Hono comparison not measured: ${(e as Error).message}`);
-  } finally {
-    if (bare) await stopServer(bare);
-  }
-  // Server CPU per request at c=8 (the moto comparison's point) beside a bare node:http server: reported
-  // as context, not a target. What iamlocal spends above it is its own work.
-  let floor: ServerHandle | undefined;
-  try {
-    const port = await freePort();
-    const t0 = performance.now();
-    floor = startServer(join(HERE, 'bare-node-http.mjs'), port, [], CFG.nodeArgs);
-    await waitUntilReady(floor, t0, async () => (await send(floor!.origin, { method: 'POST', path: '/', headers: {}, body: Buffer.alloc(0) }, 2000)).status === 200);
-    const floorMake = (w: number) => ({ ...gciMake(w), headers: { ...gciMake(w).headers } });
+  });
+  await withFixedBodyServer('bare-node-http.mjs', 'bare node:http floor', notes, async (floor) => {
     for (let r = 0; r < CFG.rounds; r++) {
       const a = await loadPoint('GetCallerIdentity', 'iamlocal', iam.origin, iam.pid, 8, gciMake, getCallerIdentity.check, null);
-      const b = await loadPoint('fixed body', 'bare-node-http', floor.origin, floor.pid, 8, floorMake, (x) => x.includes('<GetCallerIdentityResult>'), null);
+      const b = await loadPoint('fixed body', 'bare-node-http', floor.origin, floor.pid, 8, bareMake, fixedBodyCheck, null);
       if (a.serverCpuUsPerReq !== null && b.serverCpuUsPerReq !== null) {
         nodeHttpFloor.iamlocalUs.push(a.serverCpuUsPerReq);
         nodeHttpFloor.nodeHttpUs.push(b.serverCpuUsPerReq);
       }
     }
-  } catch (e) {
-    notes.push(`bare node:http floor not measured: ${(e as Error).message}`);
-  } finally {
-    if (floor) await stopServer(floor);
-  }
+  });
   const ratios = rounds.map((x) => x.iamlocalRps / x.bareRps);
   return { rounds, ratio: ratios.length ? r2(median(ratios)!) : undefined, nodeHttpFloor };
 }
