@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaults } from '../../src/config';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
 import { migrations } from '../../src/store/migrations/index';
+import { INSERT_SESSION } from '../../src/store/repos/sessions';
 import { Store } from '../../src/store/store';
 
 const AT = '2026-11-29T12:00:00.000Z';
@@ -250,5 +251,38 @@ describe('migrations', () => {
     const again = new Store({ filename: file });
     expect((again.db.raw.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
     again.close();
+  });
+
+  it('migration 019: a session insert compiles without an ephemeral index, and the kind CHECK still refuses what it refused', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const file = join(mkdtempSync(join(tmpdir(), 'iamlocal-migrate-')), 'r18.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    // A data file of the release before 019: every earlier migration applied and in the ledger.
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of migrations.filter((x) => x.version <= 18)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, AT);
+    }
+    old.pragma('user_version = 18');
+    old.prepare(`INSERT INTO accounts (id, created_at) VALUES ('000000000000', ?)`).run(AT);
+    const row = (id: string, kind: string) => [id, 's', 'tok', '000000000000', kind, 'GetSessionToken', 'arn:aws:iam::000000000000:root', '000000000000', ...new Array(17).fill(null), AT, AT]
+      .map((v, i) => ([16, 17, 18].includes(i) ? '[]' : [19, 23].includes(i) ? 0 : v));
+    const ephemeral = (db: InstanceType<typeof Database>) =>
+      (db.prepare(`EXPLAIN ${INSERT_SESSION}`).all(...row('x', 'root')) as { opcode: string }[]).filter((o) => o.opcode === 'OpenEphemeral').length;
+    // Before: the IN list over four constants is an ephemeral index built on every insert.
+    expect(ephemeral(old)).toBe(1);
+    old.prepare(INSERT_SESSION).run(...row('ASIAOLDOLDOLDOLDOLD2', 'session-token'));
+    old.close();
+
+    const s = new Store({ filename: file });
+    expect(ephemeral(s.db.raw)).toBe(0);
+    // The rows kept, and the same four kinds accepted and nothing else.
+    expect(s.sessions.get('ASIAOLDOLDOLDOLDOLD2')).toMatchObject({ sessionToken: 'tok', kind: 'session-token' });
+    const insert = s.db.raw.prepare(INSERT_SESSION);
+    for (const [i, kind] of ['assumed-role', 'federated-user', 'session-token', 'root'].entries()) insert.run(...row(`ASIANEWNEWNEWNEWNEW${i}`, kind));
+    for (const kind of ['Root', 'user', '', 'assumed-role ']) expect(() => insert.run(...row(`ASIABAD${kind}`, kind))).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run(...row('ASIANULLKIND', null as unknown as string))).toThrow(/NOT NULL/);
+    s.close();
   });
 });

@@ -16,6 +16,7 @@ import { migration015 } from './015-org-extensions';
 import { migration016 } from './016-access-advisor-root-outbound';
 import { migration017 } from './017-proxy-buckets';
 import { migration018 } from './018-derived-session-credentials';
+import { migration019 } from './019-sessions-kind-check';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   { version: 16, name: 'access-advisor-root-outbound', sql: migration016 },
   { version: 17, name: 'proxy-buckets', sql: migration017 },
   { version: 18, name: 'derived-session-credentials', sql: migration018 },
+  { version: 19, name: 'sessions-kind-check', sql: migration019 },
 ];

@@ -8,6 +8,16 @@ import type { Tag } from './tags';
 /** The prefix real session tokens start with (SDKs never parse them). */
 const TOKEN_PREFIX = 'IQoJb3JpZ2luX2Vj';
 
+/**
+ * The one statement every new session is written with (on the hot path of every AssumeRole; migration 019
+ * keeps its CHECK from building an ephemeral index per row).
+ */
+export const INSERT_SESSION = `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
+  role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
+  transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
+  parent_access_key_id, issued_at, expires_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 export type SessionKind = 'assumed-role' | 'federated-user' | 'session-token' | 'root';
 export type SessionVia =
   | 'AssumeRole'
@@ -197,11 +207,7 @@ export class SessionsRepo {
     for (let attempt = 0; ; attempt++) {
       try {
         this.db.run(
-          `INSERT INTO sessions (access_key_id, secret, session_token, account_id, kind, via, principal_arn, principal_id, role_id,
-             role_arn, role_name, session_name, user_id, user_arn, source_identity, session_policy, session_policy_arns, tags,
-             transitive_tag_keys, mfa_authenticated, mfa_auth_time, federated_provider, federation_claims, chained,
-             parent_access_key_id, issued_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          INSERT_SESSION,
           accessKeyId, s.secret ?? null, s.sessionToken ?? null, s.accountId, s.kind, s.via, derivedArn ? null : s.principalArn, derivedId ? null : s.principalId, s.roleId ?? null,
           s.roleArn ?? null, s.roleName ?? null, s.sessionName ?? null, s.userId ?? null, s.userArn ?? null, s.sourceIdentity ?? null,
           s.sessionPolicy ?? null, policyArnsJson, tagsJson, transitiveJson, s.mfaAuthenticated ? 1 : 0, s.mfaAuthTime ?? null, s.federatedProvider ?? null,
