@@ -266,8 +266,11 @@ describe('migrations', () => {
     }
     old.pragma('user_version = 18');
     old.prepare(`INSERT INTO accounts (id, created_at) VALUES ('000000000000', ?)`).run(AT);
-    const row = (id: string, kind: string) => [id, 's', 'tok', '000000000000', kind, 'GetSessionToken', 'arn:aws:iam::000000000000:root', '000000000000', ...new Array(17).fill(null), AT, AT]
-      .map((v, i) => ([16, 17, 18].includes(i) ? '[]' : [19, 23].includes(i) ? 0 : v));
+    // INSERT_SESSION's 27 columns: ids and kind, 8 nullable texts, the three JSON lists, MFA, 3 nullable, chained, parent, times.
+    const row = (id: string, kind: string) => [
+      id, 's', 'tok', '000000000000', kind, 'GetSessionToken', 'arn:aws:iam::000000000000:root', '000000000000',
+      null, null, null, null, null, null, null, null, '[]', '[]', '[]', 0, null, null, null, 0, null, AT, AT,
+    ];
     const ephemeral = (db: InstanceType<typeof Database>) =>
       (db.prepare(`EXPLAIN ${INSERT_SESSION}`).all(...row('x', 'root')) as { opcode: string }[]).filter((o) => o.opcode === 'OpenEphemeral').length;
     // Before: the IN list over four constants is an ephemeral index built on every insert.

@@ -1,9 +1,8 @@
 // Owns rewriting the `kind` CHECK of sessions from `kind IN ('assumed-role', …)` to the same test as
 // equalities joined by OR. SQLite compiles an IN over a list of more than two constants into an ephemeral
 // index that every INSERT builds, fills and frees (OpenEphemeral and four IdxInserts in `EXPLAIN INSERT
-// INTO sessions …`); the OR form is compared in place. That was a tenth of the session insert's time in
-// SQLite under AssumeRole load (perf, `bench/README.md`, issue 18), and sessions are the one table written
-// on every AssumeRole. The rows accepted are the same. SQLite cannot change a CHECK in place, so the table
+// INTO sessions …`); the OR form is compared in place. Sessions are written on every AssumeRole: under
+// AssumeRole load the insert went from ~21 to ~16 µs in the server (bench/README.md, issue 18, seventh pass). The rows accepted are the same. SQLite cannot change a CHECK in place, so the table
 // is rebuilt with the same columns and data (as migration 018 did).
 
 export const migration019 = `
