@@ -1,11 +1,13 @@
 // The SQLite store: migrations, persistence across restarts, one transaction per request (rollback on
 // error), wipe, and the repositories' own rules (case-insensitive names, key ownership, paging).
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaults } from '../../src/config';
 import { bootstrapDefaults } from '../../src/store/bootstrap';
+import { Db, sqliteAddonPath } from '../../src/store/db';
 import { migrations } from '../../src/store/migrations/index';
 import { INSERT_SESSION } from '../../src/store/repos/sessions';
 import { Store } from '../../src/store/store';
@@ -31,6 +33,17 @@ describe('store', () => {
     expect(b.roles.getByName('000000000000', 'KEPT')?.id).toBe('AROAAAAAAAAAAAAAAAAA1');
     expect(b.accessKeys.get('AKIAIAMLOCALROOTUSER')?.isRoot).toBe(true);
     b.close();
+  });
+
+  it('opens SQLite through the addon better-sqlite3 itself loads, named by path', () => {
+    const addon = sqliteAddonPath();
+    expect(addon).not.toBeNull();
+    expect(existsSync(addon!)).toBe(true);
+    const db = new Db({ filename: ':memory:' });
+    expect(db.raw.prepare('SELECT sqlite_version() AS v').get()).toMatchObject({ v: expect.stringMatching(/^3\./) });
+    // The addon SQLite runs on is that file (Node caches a loaded addon under its resolved path).
+    expect(Object.keys(createRequire(import.meta.url).cache).map((f) => realpathSync(f))).toContain(realpathSync(addon!));
+    db.raw.close();
   });
 
   it('refuses a data file from a newer iamlocal', () => {
