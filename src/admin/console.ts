@@ -13,7 +13,6 @@ import { callFromDeps, type AppDeps } from '../app-deps';
 import type { RootPrincipal } from '../auth/principal';
 import { awsErrors } from '../aws/errors';
 import { entityPolicies, managedPolicySource } from '../authz/gather-policies';
-import { simulatePrincipalPolicy } from '../services/iam/simulate';
 import { clearedCookie, cookieToken, requireAdminOrSession, sessionCookie, type ConsoleSessions } from './admin-access';
 import { requireAdmin } from './admin-auth';
 import { adminJsonError } from './decisions';
@@ -199,6 +198,8 @@ export function mountConsole(app: Hono, deps: AppDeps, sessions: ConsoleSessions
         sourceIp: '127.0.0.1',
         userAgent: c.req.header('user-agent') ?? null,
       });
+      // The simulator's module comes with IAM's (imported on first use, like IAM's operation table in app.ts).
+      const { simulatePrincipalPolicy } = await import('../services/iam/simulate');
       const input = simulatePrincipalPolicy.input(params, call);
       const result = simulatePrincipalPolicy.handler(input, call) as { EvaluationResults: unknown[] };
       return c.json({ requestId, results: result.EvaluationResults, decisions: deps.decisions.query({ requestId, limit: 1000 }).decisions });

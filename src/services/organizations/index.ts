@@ -66,7 +66,6 @@ import {
   updateResponsibilityTransfer,
 } from './transfers';
 
-export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128';
 
 export const organizationsOperations = operationTable([
   describeOrganization,
