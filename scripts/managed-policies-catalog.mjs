@@ -14,7 +14,7 @@ export const INDEX_FILE = 'aws-managed-policies.tsv';
 export const BLOB_FILE = 'aws-managed-policies.br';
 /**
  * The index is text: this header line, then one line per policy sorted by name (JavaScript string order),
- * its INDEX_COLUMNS separated by tabs, an absent value empty. The server binary-searches the lines, so a
+ * its INDEX_COLUMNS separated by tabs, an absent value empty; names are printable ASCII. The server binary-searches the lines, so a
  * start-up that imports one policy never parses the others (src/store/aws-managed-policies.ts).
  */
 export const INDEX_HEADER = 'iamlocal-aws-managed-policies\t2';
@@ -56,6 +56,8 @@ export function buildCatalog(outDir, source = rawCatalogFile(), quality = 9) {
     if (i > 0 && policies[i - 1].name === p.name) throw new Error(`managed policy catalogue: ${p.name} twice`);
     const fields = INDEX_COLUMNS.map((c) => (p[c] === undefined ? '' : String(p[c])));
     if (fields.some((f) => /[\t\n\r]/.test(f))) throw new Error(`managed policy catalogue: ${p.name} has a tab or a line break in its metadata`);
+    // The server compares names as bytes, so string order and byte order must agree: printable ASCII only.
+    if (!/^[\x21-\x7e]+$/.test(p.name)) throw new Error(`managed policy catalogue: ${JSON.stringify(p.name)} is not a printable ASCII name`);
     lines.push(fields.join('\t'));
   }
   const index = `${lines.join('\n')}\n`;

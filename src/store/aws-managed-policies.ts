@@ -156,32 +156,49 @@ function summarize(src: MetaSource, entry: (name: string) => CatalogEntry | null
  */
 export function openCompactCatalog(dir: string): Catalog {
   const file = join(dir, INDEX_FILE);
-  const lines = readFileSync(file, 'utf8').split('\n');
-  if (lines[0] !== INDEX_HEADER) throw new Error(`${file}: unknown catalogue format (expected ${JSON.stringify(INDEX_HEADER)})`);
-  const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
-  const nameAt = (i: number): string => {
-    const tab = lines[i].indexOf('\t');
-    return tab < 0 ? lines[i] : lines[i].slice(0, tab);
+  // Searched as bytes: decoding the whole file into a string took ~2.4 ms of every start, reading it 0.4 ms.
+  const buf = readFileSync(file);
+  const NL = 0x0a;
+  const TAB = 0x09;
+  const headerEnd = buf.indexOf(NL);
+  if (headerEnd < 0 || buf.toString('latin1', 0, headerEnd) !== INDEX_HEADER) {
+    throw new Error(`${file}: unknown catalogue format (expected ${JSON.stringify(INDEX_HEADER)})`);
+  }
+  const body = headerEnd + 1;
+  /** Where the line starting at `start` ends (its newline, or the end of the file). */
+  const lineEnd = (start: number): number => {
+    const nl = buf.indexOf(NL, start);
+    return nl < 0 ? buf.length : nl;
   };
-  const find = (name: string): number => {
-    let lo = 1;
-    let hi = end;
+  /** The name field of the line [start, end). */
+  const nameBytes = (start: number, end: number): Buffer => {
+    const tab = buf.indexOf(TAB, start);
+    return buf.subarray(start, tab < 0 || tab > end ? end : tab);
+  };
+  /** The line naming `name`, as [start, end), or null. Lines are sorted by name; names are ASCII. */
+  const find = (name: string): [number, number] | null => {
+    const want = Buffer.from(name, 'utf8');
+    // lo and hi are always line starts (or the end of the file).
+    let lo = body;
+    let hi = buf.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const k = nameAt(mid);
-      if (k === name) return mid;
-      if (k < name) lo = mid + 1;
-      else hi = mid;
+      const start = buf.lastIndexOf(NL, mid - 1) + 1;
+      const end = lineEnd(start);
+      const c = Buffer.compare(nameBytes(start, end), want);
+      if (c === 0) return [start, end];
+      if (c < 0) lo = end + 1;
+      else hi = start;
     }
-    return -1;
+    return null;
   };
   interface Row extends RawMeta { offset: number; length: number; latestOffset?: number; latestLength?: number }
   const rows = new Map<string, Row | null>();
   const row = (name: string): Row | null => {
     let r = rows.get(name);
     if (r !== undefined) return r;
-    const i = find(name);
-    const f = i < 0 ? [] : lines[i].split('\t');
+    const at = find(name);
+    const f = at ? buf.toString('utf8', at[0], at[1]).split('\t') : [];
     const num = (s: string | undefined) => (s ? Number(s) : undefined);
     const offset = num(f[5]);
     const length = num(f[6]);
@@ -212,7 +229,11 @@ export function openCompactCatalog(dir: string): Catalog {
     {
       meta: row,
       *names() {
-        for (let i = 1; i < end; i++) yield nameAt(i);
+        for (let start = body; start < buf.length; ) {
+          const end = lineEnd(start);
+          if (end > start) yield nameBytes(start, end).toString('utf8');
+          start = end + 1;
+        }
       },
     },
     (name) => {

@@ -61,7 +61,7 @@ describe('compact AWS managed policy catalogue', () => {
       expect(alone.latest(name)!.versions[raw[name].latestVersionId], name).toEqual(raw[name].versions[raw[name].latestVersionId]);
     }
     const alone = openCompactCatalog(dir);
-    for (const name of ['', ' ', '0000', 'zzzz', 'administratoraccess', `${names[0]}x`, names[0].slice(0, -1), 'AdministratorAccess\t']) {
+    for (const name of ['', ' ', '0000', 'zzzz', 'administratoraccess', `${names[0]}x`, names[0].slice(0, -1), 'AdministratorAccess\t', 'AdministratorAccéss', '\u00ff', '\u{1F600}']) {
       expect(alone.summary(name), JSON.stringify(name)).toBeNull();
       expect(alone.entry(name), JSON.stringify(name)).toBeNull();
       expect(alone.latest(name), JSON.stringify(name)).toBeNull();
@@ -80,6 +80,11 @@ describe('compact AWS managed policy catalogue', () => {
     expect(damaged.summary('AdministratorAccess')).toBeNull();
     expect(damaged.entry('AdministratorAccess')).toBeNull();
     expect(damaged.byName.has('AdministratorAccess')).toBe(false);
+    // Without the final line break, the last policy is still found.
+    const whole = readFileSync(join(dir, INDEX_FILE), 'utf8');
+    writeFileSync(join(other, INDEX_FILE), whole.replace(/\n$/, ''));
+    const last = Object.keys(raw).sort().at(-1)!;
+    expect(openCompactCatalog(other).summary(last)).toEqual(compact.byName.get(last));
   });
 
   it('is a small fraction of the package', () => {
