@@ -86,6 +86,19 @@ export function certificateBase64(pem: string): string {
   return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 }
 
+/**
+ * What parseIdpMetadata returns for idpMetadataXml(entityId, certificatePem, …), known without parsing it
+ * (a seeded mock IdP's provider is stored from its own metadata at every start: the parse was ~2 % of a
+ * seeded cold start). Null when the document would not simply round-trip: an entity id outside 1-1024
+ * printable ASCII characters (the parser's length check, and attribute-value normalization of other
+ * characters) or with a space at either end (the parser trims it), where the caller parses as for any
+ * metadata. test/saml/metadata.test.ts checks the two agree.
+ */
+export function idpMetadataOf(entityId: string, certificatePem: string): IdpMetadata | null {
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,1022}[\x21-\x7e])?$/.test(entityId)) return null;
+  return { entityId, signingCertificates: [toPem(certificateBase64(certificatePem))], validUntil: null };
+}
+
 /** Metadata for iamlocal's mock IdP, accepted by CreateSAMLProvider (≥ 1000 characters with any RSA-2048 certificate). */
 export function idpMetadataXml(entityId: string, certificatePem: string, ssoUrl: string): string {
   const cert = certificateBase64(certificatePem);

@@ -5,7 +5,7 @@
 import { arns } from '../aws/arn';
 import { createIdpCertificate } from '../saml/idp-certificate';
 import { generateIdpPrivateKey, normalizeRsaPrivateKey } from '../saml/idp-keys';
-import { idpMetadataXml, parseIdpMetadata, providerValidUntil } from '../saml/metadata';
+import { idpMetadataOf, idpMetadataXml, parseIdpMetadata, providerValidUntil, type IdpMetadata } from '../saml/metadata';
 import type { IdSource } from '../runtime';
 import type { MockSamlIdp, SamlProvider } from './repos/saml-providers';
 import type { Tag } from './repos/tags';
@@ -118,11 +118,18 @@ export function mockIdpMetadata(idp: MockSamlIdp): string {
 
 /**
  * Stores a provider from its metadata, or updates the metadata of an existing one (seeds are upserts).
+ * `known`: what parsing the document gives, when the caller made the document (a mock IdP's own).
  * Synchronous: run inside the caller's transaction.
  */
-export function upsertSamlProvider(store: Store, ids: IdSource, p: { account: string; name: string; metadataDocument: string }, now: Date): SamlProvider {
+export function upsertSamlProvider(
+  store: Store,
+  ids: IdSource,
+  p: { account: string; name: string; metadataDocument: string },
+  now: Date,
+  known?: IdpMetadata | null,
+): SamlProvider {
   const arn = arns.samlProvider(p.account, p.name);
-  const meta = parseIdpMetadata(p.metadataDocument);
+  const meta = known ?? parseIdpMetadata(p.metadataDocument);
   const fields = { metadataDocument: p.metadataDocument, entityId: meta.entityId, signingCertificates: meta.signingCertificates, validUntil: providerValidUntil(meta, now).toISOString() };
   const existing = store.samlProviders.get(arn);
   if (existing) {
@@ -156,7 +163,9 @@ export function ensureMockIdp(store: Store, ids: IdSource, spec: NewMockIdpSpec,
   } else if (spec.entityId && spec.entityId !== idp.entityId) {
     throw new Error(`mock SAML IdP ${spec.name} exists with entity id ${idp.entityId}, not ${spec.entityId}`);
   }
-  const provider = spec.samlProvider ? upsertSamlProvider(store, ids, { account: spec.account, name: spec.samlProvider, metadataDocument: mockIdpMetadata(idp) }, now) : null;
+  const provider = spec.samlProvider
+    ? upsertSamlProvider(store, ids, { account: spec.account, name: spec.samlProvider, metadataDocument: mockIdpMetadata(idp) }, now, idpMetadataOf(idp.entityId, idp.certificatePem))
+    : null;
   return { idp, provider, created };
 }
 
