@@ -3,7 +3,7 @@
 // (A B A B …), and the median ratio of server CPU per request (A ÷ B). For judging an optimisation on a
 // machine whose speed swings within minutes; not part of `npm run bench`, never a test.
 import { resolve } from 'node:path';
-import { runLoad } from './load';
+import { median, runLoad } from './load';
 import { ALL } from './scenarios';
 import { freePort, readCpuMs, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
 import { send, signedQuery } from './aws-query';
@@ -25,7 +25,6 @@ async function launch(cli: string): Promise<ServerHandle> {
   return h;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const servers = { A: await launch(A), B: await launch(B) };
 try {
   for (const sc of ALL.filter((s) => only.some((o) => s.name === o || (o.endsWith('*') && s.name.startsWith(o.slice(0, -1))) || s.name.startsWith(o)))) {
@@ -48,7 +47,7 @@ try {
       }
     }
     const ratios = us.A.map((a, i) => a / us.B[i]);
-    console.log(`${sc.name.padEnd(26)} A ${us.A.map(Math.round).join('/').padEnd(22)} B ${us.B.map(Math.round).join('/').padEnd(22)} A÷B median ${median(ratios).toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(' ')})`);
+    console.log(`${sc.name.padEnd(26)} A ${us.A.map(Math.round).join('/').padEnd(22)} B ${us.B.map(Math.round).join('/').padEnd(22)} A÷B median ${median(ratios)!.toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(' ')})`);
   }
 } finally {
   await stopServer(servers.A);

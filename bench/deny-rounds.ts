@@ -3,7 +3,7 @@
 // the server's CPU per request from /proc, and the result is the median of the per-round ratios. Used by
 // the `deny` phase of bench/run.ts and by `npx tsx bench/deny-ratio.ts`. Two load points minutes apart
 // (the load phase's own GetRole and GetRole denied) say little on a machine whose speed swings 2×.
-import { runLoad } from './load';
+import { median, runLoad } from './load';
 import { ALL, type Scenario } from './scenarios';
 import { readCpuMs } from './server-process';
 
@@ -32,7 +32,6 @@ export interface DenialRounds {
   ratio: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function scenario(name: string): Scenario {
   const sc = ALL.find((s) => s.name === name);
@@ -61,5 +60,5 @@ export async function denialRounds(o: DenialRoundsOptions): Promise<DenialRounds
     }
   }
   const ratios = us[0].map((d, i) => d / us[1][i]);
-  return { denied: names[0], allowed: names[1], deniedUs: us[0], allowedUs: us[1], ratios, ratio: median(ratios) };
+  return { denied: names[0], allowed: names[1], deniedUs: us[0], allowedUs: us[1], ratios, ratio: median(ratios)! };
 }

@@ -1,5 +1,6 @@
 // Owns the closed-loop HTTP load generator: N workers on one keep-alive agent, each sending the next
-// request as soon as the previous answer is read, for a bounded count and duration; latency percentiles.
+// request as soon as the previous answer is read, for a bounded count and duration; latency percentiles,
+// and the median every tool of bench/ reports its rounds by.
 import { Agent, request } from 'node:http';
 
 export interface LoadRequest {
@@ -51,6 +52,14 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * The median of unsorted samples: the upper of the two middle values for an even count (every figure in
+ * bench/README.md is reported this way); undefined for no samples.
+ */
+export function median(xs: readonly number[]): number | undefined {
+  return xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined;
 }
 
 export function assertLoopback(origin: string): URL {

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSigV4, verifySigV4 } from '../src/auth/sigv4';
 import { send, signedQuery, type Creds } from './aws-query';
 import { denialRounds, type DenialRounds } from './deny-rounds';
-import { runLoad, type LoadRequest, type LoadResult } from './load';
+import { median, runLoad, type LoadRequest, type LoadResult } from './load';
 import { ALL, assumeRole, getCallerIdentity, sessionCreds, sessionGetCallerIdentity, type Scenario, type Signing, type Target } from './scenarios';
 import { makeRolesSeed } from './roles-seed';
 import { freePort, readCpuMs, readMachineBusyMs, RssSampler, startServer, stopServer, waitUntilReady, type ServerHandle } from './server-process';
@@ -258,7 +258,6 @@ function table(rows: (string | number)[][]): string {
   return rows.map((r) => r.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ')).join('\n');
 }
 
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
 const selected = (sc: Scenario) => CFG.only.length === 0 || CFG.only.some((o) => sc.name.includes(o));
 
 /** Starts a fixed-body server (bench/bare-*.mjs), runs `fn` against it and stops it; a failure becomes a note. */

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { defaults, silentLogger } from '../src/config';
 import { startServer } from '../src/server';
+import { median } from './load';
 
 export interface SnapshotBenchResult {
   entities: number;
@@ -17,7 +18,6 @@ export interface SnapshotBenchResult {
   speedup: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runSnapshotBench(opts: { entities?: number; runs?: number } = {}): Promise<SnapshotBenchResult> {
   const entities = opts.entities ?? (Number(process.env.BENCH_SNAPSHOT_ENTITIES) || 200);
@@ -51,7 +51,7 @@ export async function runSnapshotBench(opts: { entities?: number; runs?: number 
       await server.snapshots.restore('bench');
       restore.push(performance.now() - t);
     }
-    const r = { entities, runs, resetMedianMs: median(reset), restoreMedianMs: median(restore), saveMedianMs: median(save), speedup: 0 };
+    const r = { entities, runs, resetMedianMs: median(reset)!, restoreMedianMs: median(restore)!, saveMedianMs: median(save)!, speedup: 0 };
     r.speedup = r.resetMedianMs / r.restoreMedianMs;
     for (const k of ['resetMedianMs', 'restoreMedianMs', 'saveMedianMs', 'speedup'] as const) r[k] = Math.round(r[k] * 100) / 100;
     return r;

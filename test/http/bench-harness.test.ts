@@ -10,7 +10,7 @@ import { parseSigV4, verifySigV4 } from '../../src/auth/sigv4';
 import { requestPartsFromNode } from '../../src/http/request-parts';
 import { decodeForm } from '../../src/http/query-decode';
 import { cachedSigner, encodeForm, send, signedQuery, xmlField } from '../../bench/aws-query';
-import { assertLoopback, percentile, runLoad } from '../../bench/load';
+import { assertLoopback, median, percentile, runLoad } from '../../bench/load';
 import { freePort, readRssBytes, RssSampler, startServer, stopServer, waitUntilReady } from '../../bench/server-process';
 
 let server: Server;
@@ -45,6 +45,15 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 describe('bench/load', () => {
+  it('median of unsorted samples: the upper middle value for an even count, none for no samples', () => {
+    const xs = [9, 1, 5];
+    expect(median(xs)).toBe(5);
+    expect(xs).toEqual([9, 1, 5]);
+    expect(median([4, 1, 3, 2])).toBe(3);
+    expect(median([0.71, 1.52, 1.0, 0.83])).toBe(1.0);
+    expect(median([])).toBeUndefined();
+  });
+
   it('percentile by nearest rank', () => {
     const xs = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect([percentile(xs, 50), percentile(xs, 90), percentile(xs, 99), percentile(xs, 100)]).toEqual([5, 9, 10, 10]);
