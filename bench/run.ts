@@ -50,9 +50,13 @@ const CFG = {
   /** Flags for the server's node: by default the ones `npm start` passes (so the bench measures what users
    *  run); BENCH_NODE_ARGS="--max-semi-space-size=8 …" replaces them. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? startScriptNodeFlags()).split(' ').filter(Boolean),
-  /** Interleaved rounds of the denial target (GetRole denied / GetRole on the load server), and requests a round. */
-  denyRounds: num('BENCH_DENY_ROUNDS', 8),
-  denyRequests: num('BENCH_DENY_REQUESTS', 2000),
+  /**
+   * Interleaved rounds of the denial target (GetRole denied / GetRole on the load server), and requests a round.
+   * 12 of 4000: /proc counts CPU in 10 ms ticks, so a round's figure moves in steps of ~2.5 µs (5 µs at 2000),
+   * and 8 rounds of 2000 gave medians from 1.00× to 1.12× on the same build (bench/README.md, eighth pass).
+   */
+  denyRounds: num('BENCH_DENY_ROUNDS', 12),
+  denyRequests: num('BENCH_DENY_REQUESTS', 4000),
   /** Phases to run (comma-separated): cold, load, deny, bare, moto, sessions, policy; all by default. */
   phases: new Set((process.env.BENCH_PHASES ?? 'cold,load,deny,bare,moto,sessions,policy').split(',').map((x) => x.trim()).filter(Boolean)),
 };
