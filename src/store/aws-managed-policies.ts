@@ -151,8 +151,8 @@ function summarize(src: MetaSource, entry: (name: string) => CatalogEntry | null
 /**
  * The compact catalogue the build wrote into `dir`. Its index is text, one policy per line sorted by
  * name (INDEX_HEADER and the fields in scripts/managed-policies-catalog.mjs): a lookup is a binary search
- * over the lines, so start-up splits the file into lines but never parses the other ~1,600 policies'
- * fields (as JSON, the index cost a parse and two scavenges of every policy's object at every start).
+ * over the file's bytes that decodes only the line it finds, so start-up never reads the other ~1,600
+ * policies' fields (as JSON, the index cost a parse and two scavenges of every policy's object at every start).
  */
 export function openCompactCatalog(dir: string): Catalog {
   const file = join(dir, INDEX_FILE);

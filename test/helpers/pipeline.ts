@@ -16,7 +16,8 @@ export interface Pipeline {
   /** An unsigned awsQuery POST (AssumeRoleWithWebIdentity). */
   unsigned(params: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed awsQuery POST, signed at the server's current time. */
-  signed(params: Record<string, string>, creds: Creds, service?: 'sts' | 'iam', extraHeaders?: Record<string, string>): Promise<PipelineResponse>;
+  /** (`service` is the signing name: 'sts' or 'iam', or another to see how a mis-scoped awsQuery request is answered.) */
+  signed(params: Record<string, string>, creds: Creds, service?: string, extraHeaders?: Record<string, string>): Promise<PipelineResponse>;
   /** A SigV4-signed AWS JSON 1.1 POST (Organizations: `X-Amz-Target: AWSOrganizationsV20161128.{operation}`). */
   json(target: string, input: Record<string, unknown>, creds: Creds, service?: string): Promise<PipelineResponse>;
   /** A SigV4-signed restJson1 request (`service` is the signing name). */

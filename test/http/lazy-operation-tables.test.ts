@@ -26,7 +26,7 @@ const REQUESTS: [string, (p: Pipeline) => Promise<PipelineResponse>][] = [
   ['unsigned IAM Action (MissingAuthenticationToken)', (p) => p.unsigned({ Action: 'GetUser', Version: '2010-05-08' })],
   ['IAM GetUser', (p) => p.signed({ Action: 'GetUser', Version: '2010-05-08' }, ADMIN, 'iam')],
   ['IAM unknown Action', (p) => p.signed({ Action: 'NoSuchThing', Version: '2010-05-08' }, ADMIN, 'iam')],
-  ['IAM Action signed for Organizations', (p) => p.signed({ Action: 'GetUser', Version: '2010-05-08' }, ADMIN, 'organizations' as 'iam')],
+  ['IAM Action signed for Organizations', (p) => p.signed({ Action: 'GetUser', Version: '2010-05-08' }, ADMIN, 'organizations')],
   ['Organizations DescribeOrganization', (p) => p.json('AWSOrganizationsV20161128.DescribeOrganization', {}, ADMIN)],
   ['Organizations unknown target', (p) => p.json('AWSOrganizationsV20161128.NoSuchThing', {}, ADMIN)],
   ['Access Analyzer ListAnalyzers', (p) => p.rest('GET', '/analyzer', undefined, ADMIN, 'access-analyzer')],
