@@ -39,6 +39,7 @@ import type { Call, Operation, OperationTable, Params, ServiceName } from './ser
 
 import type { Store } from './store/store';
 import { isoString, parseIso } from './aws/time';
+import { monotonicMs } from './runtime';
 
 export type { AppDeps };
 
@@ -463,7 +464,7 @@ function logLine(s: RequestState, status: number, err?: AwsError): void {
     accessKeyId: s.auth?.accessKeyId ?? null,
     decision: s.decision ?? (err?.code === 'AccessDenied' ? 'denied' : null),
     status,
-    ms: Math.round((performance.now() - s.started) * 100) / 100,
+    ms: Math.round((monotonicMs() - s.started) * 100) / 100,
     ...(err ? { error: err.code } : {}),
     ...(why ? { reason: why.reason, ...(why.decidingPolicy ? { policy: why.decidingPolicy.name && why.decidingPolicy.name !== why.decidingPolicy.id ? `${why.decidingPolicy.id} (${why.decidingPolicy.name})` : why.decidingPolicy.id } : {}) } : {}),
   });
@@ -475,7 +476,7 @@ export async function handleAwsRequest(deps: AppDeps, c: Context): Promise<Respo
     deps,
     c,
     requestId: deps.ids.requestId(),
-    started: performance.now(),
+    started: monotonicMs(),
     now: deps.clock.now(),
     params: {},
     auth: null,
@@ -561,7 +562,7 @@ export async function invokeOperation(
     deps,
     c,
     requestId: deps.ids.requestId(),
-    started: performance.now(),
+    started: monotonicMs(),
     now: deps.clock.now(),
     params: req.params,
     auth: null,

@@ -19,6 +19,7 @@ import type { DecisionFilter, DecisionRecord } from '../observe/decisions';
 import { matchesFilter } from '../observe/decisions';
 import { SnapshotError } from '../store/snapshots';
 import { requireAdminOrSession, type ConsoleSessions } from './admin-access';
+import { monotonicMs } from '../runtime';
 
 const PREFIX = '/_iamlocal';
 const HEARTBEAT_MS = 15_000;
@@ -180,10 +181,10 @@ export function mountDecisionAdmin(app: Hono, deps: AppDeps, sessions: ConsoleSe
         throw awsErrors.validation('Body must be JSON: {"name": "NAME"}');
       }
       if (typeof req !== 'object' || req === null || typeof req.name !== 'string') throw awsErrors.validation('Body must be JSON: {"name": "NAME"}');
-      const started = performance.now();
+      const started = monotonicMs();
       const snapshot = snapshots().save(req.name);
       deps.logger.info('snapshot saved', { name: snapshot.name, bytes: snapshot.bytes });
-      return c.json({ snapshot, ms: Math.round((performance.now() - started) * 100) / 100 });
+      return c.json({ snapshot, ms: Math.round((monotonicMs() - started) * 100) / 100 });
     } catch (e) {
       return adminJsonError(c, deps, e);
     }
@@ -193,10 +194,10 @@ export function mountDecisionAdmin(app: Hono, deps: AppDeps, sessions: ConsoleSe
     try {
       await requireAdminOrSession(c, deps, sessions, 'ManageSnapshots');
       const name = c.req.param('name');
-      const started = performance.now();
+      const started = monotonicMs();
       await snapshots().restore(name);
       deps.logger.info('snapshot restored', { name });
-      return c.json({ restored: name, ms: Math.round((performance.now() - started) * 100) / 100 });
+      return c.json({ restored: name, ms: Math.round((monotonicMs() - started) * 100) / 100 });
     } catch (e) {
       return adminJsonError(c, deps, e);
     }

@@ -21,6 +21,7 @@ import { policiesMention } from '../policy-facts';
 import { responseHeaders, upstreamTime } from '../upstream';
 import type { ProxyUpstream } from '../upstream-spec';
 import { DYNAMODB_OPERATIONS, queryLeadingKeys, scalar, type DynamoOperation, type Json } from './operations';
+import { monotonicMs } from '../../runtime';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 /** DynamoDB's largest request (BatchWriteItem: 16 MB; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). */
@@ -222,7 +223,7 @@ export class DynamoProxy {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const s: State = { requestId: this.deps.ids.requestId(), now: this.deps.clock.now(), req, auth: null, principal: ANONYMOUS };
-    const started = performance.now();
+    const started = monotonicMs();
     let status = 500;
     let error: string | undefined;
     try {
@@ -251,7 +252,7 @@ export class DynamoProxy {
         if (!req.readableEnded) req.resume();
       }
     } finally {
-      this.deps.logger.info('proxy request', { requestId: s.requestId, service: 'dynamodb', operation: s.op?.name ?? null, principal: s.principal.arn, accessKeyId: s.auth?.accessKeyId ?? null, decision: s.decision ?? null, status, ms: Math.round((performance.now() - started) * 100) / 100, ...(error ? { error } : {}) });
+      this.deps.logger.info('proxy request', { requestId: s.requestId, service: 'dynamodb', operation: s.op?.name ?? null, principal: s.principal.arn, accessKeyId: s.auth?.accessKeyId ?? null, decision: s.decision ?? null, status, ms: Math.round((monotonicMs() - started) * 100) / 100, ...(error ? { error } : {}) });
     }
   }
 }

@@ -27,6 +27,7 @@ import { resolveS3Address, type S3Address } from './addressing';
 import { BucketState, MAX_BUCKET_POLICY_BYTES } from './bucket-state';
 import { encodeS3Error, toS3Error, xmlEscape } from './errors';
 import { bucketArn, commonS3Keys, identifyS3Operation, objectArn, type S3Check, type S3Operation, type S3Request } from './operations';
+import { monotonicMs } from '../../runtime';
 
 /** Signed bodies up to this size are verified whole before they are forwarded (see smallSignedBody). */
 export const SMALL_BODY_BYTES = 1024 * 1024;
@@ -383,7 +384,7 @@ export class S3Proxy {
       auth: null,
       principal: ANONYMOUS,
     };
-    const started = performance.now();
+    const started = monotonicMs();
     let status = 500;
     let error: string | undefined;
     try {
@@ -402,7 +403,7 @@ export class S3Proxy {
         accessKeyId: s.auth?.accessKeyId ?? null,
         decision: s.decision ?? null,
         status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
+        ms: Math.round((monotonicMs() - started) * 100) / 100,
         ...(error ? { error } : {}),
       });
     }

@@ -27,6 +27,7 @@ import type { ProxyUpstream } from '../upstream-spec';
 import { JSON_10, sqsErrorResponse } from './errors';
 import { jsonInput, parseQueueArn, parseQueueUrl, queryInput, SQS_OPERATIONS, tagKeys, taskHandleSource, type SqsInput, type SqsOperation } from './operations';
 import { QueueState } from './queue-state';
+import { monotonicMs } from '../../runtime';
 
 const TARGET_PREFIX = 'AmazonSQS.';
 const FORM = 'application/x-www-form-urlencoded';
@@ -331,7 +332,7 @@ export class SqsProxy {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const s: State = { requestId: this.deps.ids.requestId(), now: this.deps.clock.now(), req, protocol: 'json', auth: null, principal: ANONYMOUS };
-    const started = performance.now();
+    const started = monotonicMs();
     let status = 500;
     let error: string | undefined;
     try {
@@ -375,7 +376,7 @@ export class SqsProxy {
         if (!req.readableEnded) req.resume();
       }
     } finally {
-      this.deps.logger.info('proxy request', { requestId: s.requestId, service: 'sqs', operation: s.op?.name ?? null, principal: s.principal.arn, accessKeyId: s.auth?.accessKeyId ?? null, decision: s.decision ?? null, status, ms: Math.round((performance.now() - started) * 100) / 100, ...(error ? { error } : {}) });
+      this.deps.logger.info('proxy request', { requestId: s.requestId, service: 'sqs', operation: s.op?.name ?? null, principal: s.principal.arn, accessKeyId: s.auth?.accessKeyId ?? null, decision: s.decision ?? null, status, ms: Math.round((monotonicMs() - started) * 100) / 100, ...(error ? { error } : {}) });
     }
   }
 }
