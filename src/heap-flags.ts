@@ -1,9 +1,9 @@
 // Owns the V8 heap flags the `iamlocal` command sets once it is listening, rather than on node's command line.
 //
 // `--heap-growing-percent=50` grows the old generation by 1.5× per full GC instead of V8's up to 4×, so
-// garbage does not sit in RSS under load (bench/README.md, "Node flags": peak RSS at 100k sessions 124 MB
-// with it, 150 MB without). V8 reads it at every full GC, so setting it at run time has the same effect as
-// passing it to node (same bench: 123.8 MB on the command line, 124.2 MB set here).
+// garbage does not sit in RSS under load (bench/README.md, "Memory, denials and a whole-harness run": peak
+// RSS at 30k sessions 164-183 -> 138-140 MB). V8 reads it at every full GC, so setting it at run time has the
+// same effect as passing it to node (100k sessions: 123.8 MB on the command line, 124.2 MB set here).
 //
 // It is not given on the command line because any V8 flag there changes V8's flag hash, and V8 then
 // rejects every code cache made under the default flags: the one Node ships for its built-in modules, and
