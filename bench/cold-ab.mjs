@@ -2,8 +2,8 @@
 // (or node flag sets) interleaved round by round (spawn → first HTTP answer on loopback). Each start is
 // reported as the server's own CPU ms (user + system of all its threads, /proc/<pid>/stat) up to that
 // answer, with the per-round A÷B ratio, and as wall ms. An arm is `<cli.js>` (run with
-// `--max-semi-space-size=4`, npm start's flag) or `<node flags>|<cli.js>`, e.g.
-// `"--max-semi-space-size=4 --heap-growing-percent=50|dist/cli.js"` or `" |dist/cli.js"` (no flags).
+// npm start's node flags, none today) or `<node flags>|<cli.js>`, e.g.
+// `"--max-semi-space-size=4 --heap-growing-percent=50|dist/cli.js"`.
 // Linux only; nothing asserted.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -15,7 +15,7 @@ const arms = sep < 0 ? rest : rest.slice(0, sep);
 const extra = sep < 0 ? [] : rest.slice(sep + 1);
 const parse = (arm) => {
   const bar = arm.lastIndexOf('|');
-  return bar < 0 ? { flags: ['--max-semi-space-size=4'], cli: arm } : { flags: arm.slice(0, bar).split(' ').filter(Boolean), cli: arm.slice(bar + 1) };
+  return bar < 0 ? { flags: [], cli: arm } : { flags: arm.slice(0, bar).split(' ').filter(Boolean), cli: arm.slice(bar + 1) };
 };
 let port = 4800;
 const probe = (p) => new Promise((res) => { const r = http.get({ host: '127.0.0.1', port: p, path: '/' }, (s) => { s.resume(); res(true); }); r.on('error', () => res(false)); });

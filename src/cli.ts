@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env node
 // Owns the `iamlocal` executable's first step: turn on Node's module compile cache (Node >= 22.1:
 // module.enableCompileCache(), https://nodejs.org/api/module.html#moduleenablecompilecachecachedir), then
 // load the command itself (src/cli-main.ts). The cache keeps V8's compiled code of dist/ between runs, so
