@@ -4,20 +4,22 @@
 // external: the native addon (better-sqlite3) and the data packages read from disk at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, rmSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildCatalog } from './managed-policies-catalog.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 
 // The schema a new database gets in one exec (src/store/fresh-schema.ts): the migrations are run once here,
-// on an in-memory database, and what they leave is compiled into the bundle.
+// on an in-memory database, and what they leave is compiled into the bundle. The shipped seeds are parsed here too.
 const tmp = 'node_modules/.cache/iamlocal-build';
 mkdirSync(tmp, { recursive: true });
 await build({
   stdin: {
     contents: `import { Db } from './src/store/db'; import { freshSchemaScript } from './src/store/fresh-schema'; import { migrations } from './src/store/migrations/index';
-      const db = new Db({ filename: ':memory:', freshSchema: null }); export const fresh = freshSchemaScript(db.raw, migrations); db.raw.close();`,
+      const db = new Db({ filename: ':memory:', freshSchema: null }); export const fresh = freshSchemaScript(db.raw, migrations); db.raw.close();
+      import { readdirSync, readFileSync } from 'node:fs'; import { parseYaml } from './src/store/yaml-parse'; import { buildSeedParseCache } from './src/store/seed-parse-cache';
+      export const seedCache = buildSeedParseCache(readdirSync('seed').filter((f) => /\\.ya?ml$/i.test(f)).sort().map((f) => readFileSync('seed/' + f, 'utf8')), parseYaml);`,
     resolveDir: '.',
     loader: 'ts',
   },
@@ -28,7 +30,7 @@ await build({
   external: ['better-sqlite3'],
   logLevel: 'warning',
 });
-const { fresh } = await import(pathToFileURL(`${tmp}/fresh-schema.mjs`).href);
+const { fresh, seedCache } = await import(pathToFileURL(`${tmp}/fresh-schema.mjs`).href);
 rmSync(tmp, { recursive: true, force: true });
 const entries = { cli: 'src/cli.ts', index: 'src/index.ts', policy: 'src/policy/index.ts' };
 await build({
@@ -56,6 +58,9 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+// The shipped YAML seeds, parsed here: a seeded start reads their values from dist/seed-cache.json instead of
+// loading the YAML parser (src/store/seed-parse-cache.ts).
+writeFileSync('dist/seed-cache.json', seedCache);
 // The web console's static files are read at run time next to the bundle (src/admin/console.ts).
 cpSync('src/admin/console-assets', 'dist/console-assets', { recursive: true });
 try {

@@ -9,6 +9,7 @@ import { clusterKeyFromPem, generateClusterKey, type ClusterKey } from '../oidc/
 import { vaultedClusterKey } from './cluster-vault';
 import type { IdSource } from '../runtime';
 import { applySeedDocument } from './seed-apply';
+import { SEED_CACHE_FILE, seedParseCache } from './seed-parse-cache';
 import { parseSeedDocument, SeedError, type SeedDocument } from './seed-schema';
 import type { Store } from './store';
 
@@ -49,6 +50,9 @@ export function resolveSeedPath(src: string): string {
 /** The YAML parser, loaded with the first YAML seed file (a chunk of its own in dist/: a server without YAML seeds never compiles it). */
 let yaml: Promise<typeof import('./yaml-parse')> | undefined;
 
+/** The shipped seeds' parse cache next to the bundle (src/store/seed-parse-cache.ts; none when run from src/). */
+let parsedSeeds: ((text: string) => { value: unknown } | undefined) | undefined;
+
 async function readSeedFile(file: string, defaultAccount: string): Promise<SeedDocument> {
   let text: string;
   try {
@@ -57,6 +61,11 @@ async function readSeedFile(file: string, defaultAccount: string): Promise<SeedD
     throw new SeedError(`${file}: cannot read seed file: ${(e as Error).message}`);
   }
   const json = extname(file).toLowerCase() === '.json';
+  if (!json) {
+    parsedSeeds ??= seedParseCache(join(dirname(fileURLToPath(import.meta.url)), SEED_CACHE_FILE));
+    const hit = parsedSeeds(text);
+    if (hit) return parseSeedDocument(hit.value, file, defaultAccount);
+  }
   const parseYaml = json ? null : (await (yaml ??= import('./yaml-parse'))).parseYaml;
   let value: unknown;
   try {
