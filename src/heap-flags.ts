@@ -7,12 +7,14 @@
 //
 // `--semi-space-growth-factor=1` stops the young generation growing from the size start-up left it at
 // (4 MB per semi-space on Node 20 after a seeded start), where V8 would double it under load up to 16 MB
-// (Node 20; 64 MB on Node 24). V8 reads the factor each time it grows the new space. It replaces
-// `--max-semi-space-size=4`, which V8 reads only when it makes the heap: set while running, the young
-// generation still grew to 16 MB. 100k sessions without either: 150.4 MB peak RSS; with the cap on the
+// (Node 20; 64 MB on Node 24). V8 reads the factor each time it grows the new space. For `npm start` and
+// the bin it replaces `--max-semi-space-size=4`, which V8 reads only when it makes the heap (set while
+// running, the young generation still grew to 16 MB). Node 24's new space still grows somewhat past it
+// (test/node-flags.test.ts), so the image (Node 24, which leaves that flag out of its flag hash) keeps
+// `--max-semi-space-size=4` on its ENTRYPOINT as well. 100k sessions without either: 150.4 MB peak RSS; with the cap on the
 // command line 124.1 MB; with the growth factor set here 116.9-117.4 MB (bench/README.md, "tenth pass").
 //
-// Neither is given on the command line because any V8 flag there changes V8's flag hash, and V8 then
+// Neither is given on `npm start`'s command line because any V8 flag there changes V8's flag hash, and V8 then
 // rejects every code cache made under the default flags: the one Node ships for its built-in modules, and
 // the module compile cache the image fills at build time (src/cli.ts). On Node 20 `--max-semi-space-size=4`
 // made a seeded start ~25 ms slower (median of 9, wall); in the image (Node 24) the growth flag made it
