@@ -11,8 +11,9 @@
 // the bin it replaces `--max-semi-space-size=4`, which V8 reads only when it makes the heap (set while
 // running, the young generation still grew to 16 MB). Node 24's new space still grows somewhat past it
 // (test/node-flags.test.ts), so the image (Node 24, which leaves that flag out of its flag hash) keeps
-// `--max-semi-space-size=4` on its ENTRYPOINT as well. 100k sessions without either: 150.4 MB peak RSS; with the cap on the
-// command line 124.1 MB; with the growth factor set here 116.9-117.4 MB (bench/README.md, "tenth pass").
+// `--max-semi-space-size=4` on its ENTRYPOINT as well. 100k sessions on Node 20 without either: 150.4 MB
+// peak RSS; with the cap on the command line 124.1 MB; with the growth factor set here 116.9-117.4 MB
+// (bench/README.md, "Issue 18, tenth pass").
 //
 // Neither is given on `npm start`'s command line because any V8 flag there changes V8's flag hash, and V8 then
 // rejects every code cache made under the default flags: the one Node ships for its built-in modules, and

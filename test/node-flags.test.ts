@@ -1,6 +1,6 @@
 // The server's node flags are said in three places a user runs it from: `npm start`, the `iamlocal` bin's
-// shebang (src/cli.ts, kept by the bundle) and the image's ENTRYPOINT. They must agree, and the bench must
-// start its servers with them (bench/node-flags.ts), or its figures are of a server nobody runs. `npm start`
+// shebang (src/cli.ts, kept by the bundle) and the image's ENTRYPOINT. The bench must start its servers with
+// `npm start`'s (bench/node-flags.ts), or its figures are of a server nobody runs. `npm start`
 // and the bin give node no V8 flag: the heap flags are set by the server itself once listening
 // (src/heap-flags.ts), because on Node 20's command line any V8 flag made V8 reject the code cache of Node's
 // built-in modules. The image (Node 24) also passes --max-semi-space-size=4, which its V8 leaves out of the hash.
