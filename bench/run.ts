@@ -35,7 +35,8 @@ const CFG = {
   durationMs: num('BENCH_DURATION_MS', 4000),
   maxRequests: num('BENCH_MAX_REQUESTS', 200_000),
   warmupRequests: num('BENCH_WARMUP', 500),
-  coldRuns: num('BENCH_COLD_RUNS', 3),
+  /** Rounds of cold starts (each round starts every configuration once, interleaved). */
+  coldRuns: num('BENCH_COLD_RUNS', 5),
   concurrencies: (process.env.BENCH_CONCURRENCY ?? '1,8,64').split(',').map(Number).filter((n) => n > 0),
   globalTimeoutMs: num('BENCH_TIMEOUT_MS', 20 * 60_000),
   /** 'fresh' (default): every request signed anew, as SDKs do; BENCH_SIGN=once re-signs at most once a second. */
@@ -141,19 +142,26 @@ const coldCpu: Record<string, number[]> = {};
 /** A bare `node -e 0` per round, spawn to exit: the floor of any cold start on this machine right now. */
 const nodeFloor: number[] = [];
 
-/** Spawn → first successful signed GetCallerIdentity, `runs` times (and the server's CPU ms to get there). */
-async function coldStarts(runs: number, extraArgs: string[], label: string): Promise<number[]> {
-  const ms: number[] = [];
+/**
+ * Spawn → first successful signed GetCallerIdentity for each configuration, `runs` rounds, the
+ * configurations interleaved within each round (in memory, seeded, data dir, in memory, …) so a slow
+ * phase of the machine falls on all of them alike; returns each one's start times (and records the
+ * server's CPU ms to get there in coldCpu). Each round also times a bare `node -e 0`.
+ */
+async function coldStarts(runs: number, configs: { label: string; args: string[] }[]): Promise<Record<string, number[]>> {
+  const ms: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.label, [] as number[]]));
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     execFileSync(process.execPath, ['-e', '0']);
     nodeFloor.push(Math.round(performance.now() - t0));
-    const { server, readyMs } = await launch(extraArgs);
-    ms.push(Math.round(readyMs));
-    const cpu = readCpuMs(server.pid);
-    if (cpu !== null) (coldCpu[label] ??= []).push(Math.round(cpu));
-    await stopServer(server);
-    current = undefined;
+    for (const { label, args } of configs) {
+      const { server, readyMs } = await launch(args);
+      ms[label]!.push(Math.round(readyMs));
+      const cpu = readCpuMs(server.pid);
+      if (cpu !== null) (coldCpu[label] ??= []).push(Math.round(cpu));
+      await stopServer(server);
+      current = undefined;
+    }
   }
   return ms;
 }
@@ -412,14 +420,15 @@ async function main(): Promise<number> {
   let denial: DenialRounds | undefined;
   try {
     await ensureBuilt();
-    if (phase('cold')) cold['in memory'] = await coldStarts(CFG.coldRuns, [], 'in memory');
-    if (phase('cold')) cold['--seed seed/'] = await coldStarts(CFG.coldRuns, ['--seed', join(ROOT, 'seed')], '--seed seed/');
-    if (phase('cold')) try {
-      const dir = await dataDirWithRoles(10_000);
-      // startServer passes --in-memory first; a later --data turns the file store back on.
-      cold['data dir, 10k roles'] = await coldStarts(CFG.coldRuns, ['--data', dir], 'data dir, 10k roles');
-    } catch (e) {
-      notes.push(`cold start with 10k roles not measured: ${(e as Error).message}`);
+    if (phase('cold')) {
+      const configs = [{ label: 'in memory', args: [] as string[] }, { label: '--seed seed/', args: ['--seed', join(ROOT, 'seed')] }];
+      try {
+        // startServer passes --in-memory first; a later --data turns the file store back on.
+        configs.push({ label: 'data dir, 10k roles', args: ['--data', await dataDirWithRoles(10_000)] });
+      } catch (e) {
+        notes.push(`cold start with 10k roles not measured: ${(e as Error).message}`);
+      }
+      Object.assign(cold, await coldStarts(CFG.coldRuns, configs));
     }
 
     const load = await launch(['--seed', BENCH_SEED]);
