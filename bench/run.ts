@@ -146,16 +146,30 @@ const nodeFloor: number[] = [];
  * Spawn → first successful signed GetCallerIdentity for each configuration, `runs` rounds, the
  * configurations interleaved within each round (in memory, seeded, data dir, in memory, …) so a slow
  * phase of the machine falls on all of them alike; returns each one's start times (and records the
- * server's CPU ms to get there in coldCpu). Each round also times a bare `node -e 0`.
+ * server's CPU ms to get there in coldCpu). Each round also times a bare `node -e 0`. A configuration whose
+ * server does not start is noted and left out of the rounds after.
  */
-async function coldStarts(runs: number, configs: { label: string; args: string[] }[]): Promise<Record<string, number[]>> {
+async function coldStarts(runs: number, configs: { label: string; args: string[] }[], notes: string[]): Promise<Record<string, number[]>> {
   const ms: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.label, [] as number[]]));
+  const failed = new Set<string>();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     execFileSync(process.execPath, ['-e', '0']);
     nodeFloor.push(Math.round(performance.now() - t0));
     for (const { label, args } of configs) {
-      const { server, readyMs } = await launch(args);
+      if (failed.has(label)) continue;
+      let started: Awaited<ReturnType<typeof launch>>;
+      try {
+        started = await launch(args);
+      } catch (e) {
+        // A configuration that does not start is reported and left out; the others go on.
+        failed.add(label);
+        delete ms[label];
+        delete coldCpu[label];
+        notes.push(`cold start ${label} not measured: ${(e as Error).message}`);
+        continue;
+      }
+      const { server, readyMs } = started;
       ms[label]!.push(Math.round(readyMs));
       const cpu = readCpuMs(server.pid);
       if (cpu !== null) (coldCpu[label] ??= []).push(Math.round(cpu));
@@ -428,7 +442,7 @@ async function main(): Promise<number> {
       } catch (e) {
         notes.push(`cold start with 10k roles not measured: ${(e as Error).message}`);
       }
-      Object.assign(cold, await coldStarts(CFG.coldRuns, configs));
+      Object.assign(cold, await coldStarts(CFG.coldRuns, configs, notes));
     }
 
     const load = await launch(['--seed', BENCH_SEED]);
