@@ -6,7 +6,7 @@
 // set) with moto, interleaved A/B/A/B, runs a session-heavy phase, the policy-evaluator bench, prints a
 // table, writes bench/results.json. Targets are reported, not asserted (exit 0); exit 1 only when the
 // server could not be benchmarked at all.
-import { startScriptNodeFlags } from './node-flags';
+import { npmStartEnv, startScriptNodeFlags } from './node-flags';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,8 +139,13 @@ async function launch(extraArgs: string[], cli = CLI, probe: (origin: string) =>
 /** Spawn → first successful signed GetCallerIdentity, `runs` times. */
 /** CPU (user + system) each cold start's server spent up to its first answer, by the same keys as `cold`. */
 const coldCpu: Record<string, number[]> = {};
-/** A bare `node -e 0` per round, spawn to exit: the floor of any cold start on this machine right now. */
+/**
+ * A bare `node -e 0` per round, spawn to exit, in the environment the servers get (npm start's): the floor of
+ * any cold start on this machine right now.
+ */
 const nodeFloor: number[] = [];
+/** The same with the bench's own environment, when that has NODE_EXTRA_CA_CERTS (which npm start moves). */
+const nodeFloorInherited: number[] = [];
 
 /**
  * Spawn → first successful signed GetCallerIdentity for each configuration, `runs` rounds, the
@@ -154,8 +159,13 @@ async function coldStarts(runs: number, configs: { label: string; args: string[]
   const failed = new Set<string>();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    execFileSync(process.execPath, ['-e', '0']);
+    execFileSync(process.execPath, ['-e', '0'], { env: npmStartEnv(process.env) });
     nodeFloor.push(Math.round(performance.now() - t0));
+    if (process.env.NODE_EXTRA_CA_CERTS) {
+      const t1 = performance.now();
+      execFileSync(process.execPath, ['-e', '0']);
+      nodeFloorInherited.push(Math.round(performance.now() - t1));
+    }
     for (const { label, args } of configs) {
       if (failed.has(label)) continue;
       let started: Awaited<ReturnType<typeof launch>>;
@@ -540,6 +550,7 @@ async function main(): Promise<number> {
     coldStartMs: cold,
     coldStartServerCpuMs: coldCpu,
     nodeSpawnFloorMs: nodeFloor,
+    ...(nodeFloorInherited.length ? { nodeSpawnFloorWithNodeExtraCaCertsMs: nodeFloorInherited } : {}),
     idleRssMb,
     peakRssMb,
     points: points.map((p) => ({
@@ -606,7 +617,7 @@ async function main(): Promise<number> {
   }
   if (heavy) console.log(`\nsession-heavy: ${JSON.stringify(heavy)}`);
   console.log(`\ncold start (spawn → first signed GetCallerIdentity answered): ${Object.entries(cold).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ') || 'n/a'}`);
-  if (Object.keys(coldCpu).length) console.log(`cold start server CPU to the first answer: ${Object.entries(coldCpu).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ')}; bare \`node -e 0\` spawn → exit meanwhile: ${nodeFloor.join(', ')} ms`);
+  if (Object.keys(coldCpu).length) console.log(`cold start server CPU to the first answer: ${Object.entries(coldCpu).map(([k, v]) => `${k}: ${v.join(', ')} ms`).join('; ')}; bare \`node -e 0\` spawn → exit meanwhile: ${nodeFloor.join(', ')} ms${nodeFloorInherited.length ? ` (with this shell's NODE_EXTRA_CA_CERTS, which npm start hands to iamlocal instead: ${nodeFloorInherited.join(', ')} ms)` : ''}`);
   console.log(`server RSS: idle ${idleRssMb ?? 'n/a'} MB, load server peak ${results.loadServerPeakRssMb ?? 'n/a'} MB, session-heavy server peak ${peakRssMb ?? 'n/a'} MB`);
   console.log(`SigV4 parse+verify in-process: ${Math.round(verifyRate)} /s`);
   console.log(`state restore: ${JSON.stringify(snapshot)}`);

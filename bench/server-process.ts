@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { npmStartEnv } from './node-flags';
 
 export interface ServerHandle {
   child: ChildProcess;
@@ -28,10 +29,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Spawn `node …nodeArgs <cli> --in-memory --host 127.0.0.1 --port <port> …extra`. */
+/** Spawn `node …nodeArgs <cli> --in-memory --host 127.0.0.1 --port <port> …extra` in npm start's environment (npmStartEnv). */
 export function startServer(cliPath: string, port: number, extraArgs: string[] = [], nodeArgs: string[] = []): ServerHandle {
   const args = [...nodeArgs, cliPath, '--in-memory', '--host', '127.0.0.1', '--port', String(port), ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...npmStartEnv(process.env), NODE_ENV: 'production' } });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {

@@ -64,6 +64,11 @@ export interface Config {
    * SigV4-verified and decided by the evaluator before it is re-signed and forwarded.
    */
   proxyUpstreams: ProxyUpstream[];
+  /**
+   * PEM file of CA certificates iamlocal's outbound HTTPS (OIDC discovery) trusts beside Node's bundled
+   * CAs, read on the first outbound connection (src/http/outbound-tls.ts); null = Node's own store.
+   */
+  extraCaCerts: string | null;
 }
 
 /** The documented root key of account 000000000000 (admin endpoints, root-only behaviour). */
@@ -92,6 +97,7 @@ export const defaults: Config = {
   imdsPort: null,
   ecsPort: null,
   proxyUpstreams: [],
+  extraCaCerts: null,
 };
 
 export const DATA_FILE_NAME = 'iamlocal.db';
@@ -214,6 +220,8 @@ export const SERVER_OPTIONS: OptionSpec<ResolvedConfig>[] = [
     help: "authorizing proxy in front of an S3 (s3=), DynamoDB (dynamodb=) or SQS (sqs=) emulator: listen on port N, decide every request with iamlocal's IAM, forward it re-signed with the URL's user:password (default S3RVER:S3RVER); env: space-separated",
     fromFlag: (c, v) => void c.proxyUpstreams.push(upstream(v, '--proxy-upstream')),
     fromEnv: (c, v) => void c.proxyUpstreams.push(...v.split(/\s+/).filter(Boolean).map((x) => upstream(x, 'IAMLOCAL_PROXY_UPSTREAMS'))) },
+  { flag: '--extra-ca-certs', value: 'FILE', env: 'IAMLOCAL_EXTRA_CA_CERTS', help: "PEM CA certificates trusted beside Node's bundled CAs by iamlocal's outbound HTTPS (OIDC discovery), read on first use; npm start passes NODE_EXTRA_CA_CERTS here, which node would parse at every start",
+    fromFlag: (c, v) => void (c.extraCaCerts = v), fromEnv: (c, v) => void (c.extraCaCerts = v.trim() === '' ? null : v) },
   { flag: '--help', aliases: ['-h'], help: 'this text', fromFlag: (c) => void (c.help = true) },
 ];
 

@@ -5,9 +5,11 @@
 // (src/heap-flags.ts), because on Node 20's command line any V8 flag made V8 reject the code cache of Node's
 // built-in modules. The image (Node 24) also passes --max-semi-space-size=4, which its V8 leaves out of the hash.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startScriptNodeFlags } from '../bench/node-flags';
+import { npmStartEnv, startScriptNodeFlags } from '../bench/node-flags';
 import { applyRuntimeV8Flags, RUNTIME_V8_FLAGS } from '../src/heap-flags';
 
 const read = (p: string) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8');
@@ -16,8 +18,29 @@ describe('node flags', () => {
   const fromStart = startScriptNodeFlags().split(' ').filter(Boolean);
 
   it('npm start passes node no V8 flag', () => {
-    expect(read('package.json')).toContain('"start": "exec node dist/cli.js"');
+    expect(read('package.json')).toContain('"start": "IAMLOCAL_EXTRA_CA_CERTS=\\"${IAMLOCAL_EXTRA_CA_CERTS:-$NODE_EXTRA_CA_CERTS}\\" NODE_EXTRA_CA_CERTS= exec node dist/cli.js"');
     expect(fromStart).toEqual([]);
+  });
+
+  // npm start hands NODE_EXTRA_CA_CERTS to iamlocal (src/http/outbound-tls.ts): Node 20 parses that bundle before
+  // any JavaScript runs, ~45 % of a start's instructions with Debian's (bench/README.md, twelfth pass). The bench
+  // starts its servers with npmStartEnv; here the start script itself runs under sh with a `node` that prints
+  // its environment, and the two must agree.
+  it.each([
+    ['NODE_EXTRA_CA_CERTS only', { NODE_EXTRA_CA_CERTS: '/etc/corp-ca.pem' }],
+    ['both (IAMLOCAL_EXTRA_CA_CERTS wins)', { NODE_EXTRA_CA_CERTS: '/etc/corp-ca.pem', IAMLOCAL_EXTRA_CA_CERTS: '/etc/other.pem' }],
+    ['neither', {}],
+  ])("npm start's environment, %s, is npmStartEnv's", (_name, vars: Record<string, string>) => {
+    const bin = mkdtempSync(join(tmpdir(), 'iamlocal-fake-node-'));
+    writeFileSync(join(bin, 'node'), '#!/bin/sh\nenv\n', { mode: 0o755 });
+    const { NODE_EXTRA_CA_CERTS: _n, IAMLOCAL_EXTRA_CA_CERTS: _i, ...rest } = process.env;
+    const env = { ...rest, ...vars, PATH: `${bin}:${process.env.PATH}` };
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    const out = spawnSync('sh', ['-c', start], { env, encoding: 'utf8' }).stdout;
+    const seen = Object.fromEntries(out.split('\n').filter((l) => /^(?:NODE|IAMLOCAL)_EXTRA_CA_CERTS=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const want = npmStartEnv(env);
+    expect(seen).toEqual({ NODE_EXTRA_CA_CERTS: want.NODE_EXTRA_CA_CERTS, IAMLOCAL_EXTRA_CA_CERTS: want.IAMLOCAL_EXTRA_CA_CERTS });
+    expect(seen.NODE_EXTRA_CA_CERTS).toBe('');
   });
 
   it('the bin shebang passes none either', () => {

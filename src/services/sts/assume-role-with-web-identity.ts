@@ -6,6 +6,7 @@
 import type { JWK } from 'jose';
 import { parseArn, parseWellFormedArn } from '../../aws/arn';
 import { awsErrors } from '../../aws/errors';
+import { outboundTlsOptions, type OutboundTlsOptions } from '../../http/outbound-tls';
 import { normalizeProviderUrl, verifyWebIdentityToken, webIdentityContextKeys, type VerifiedWebIdentity, type WebIdentityProvider } from '../../oidc/index';
 import type { EvalPrincipal, RequestContext } from '../../policy/types';
 import type { Tag } from '../../store/repos/tags';
@@ -107,13 +108,19 @@ function unverifiedIssuerAndKid(token: string): { iss?: string; kid?: string } {
  * on (allowNetworkFetch, off by default) gets its keys from the issuer, as AWS does; only the provider the
  * token names is ever fetched.
  */
-async function withDiscoveredKeys(owner: object, providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[], token: string, now: Date): Promise<WebIdentityProvider[]> {
+async function withDiscoveredKeys(
+  owner: object,
+  providers: (WebIdentityProvider & { allowNetworkFetch: boolean })[],
+  token: string,
+  now: Date,
+  tls: () => Promise<OutboundTlsOptions>,
+): Promise<WebIdentityProvider[]> {
   const { iss, kid } = unverifiedIssuerAndKid(token);
   if (!iss) return providers;
   const url = normalizeProviderUrl(iss);
   return Promise.all(
     providers.map(async (p) =>
-      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(owner, normalizeProviderUrl(p.url), now, kid) } : p,
+      p.jwks === null && p.allowNetworkFetch && normalizeProviderUrl(p.url) === url ? { ...p, jwks: await discoverProviderKeys(owner, normalizeProviderUrl(p.url), now, tls, kid) } : p,
     ),
   );
 }
@@ -153,7 +160,8 @@ export const assumeRoleWithWebIdentity = defineOperation({
   input: (params) => readWebIdentityInput(params),
   async prepare(input, call): Promise<PreparedWebIdentity> {
     // call.now comes from the server clock, so the admin test clock moves token expiry too.
-    const providers = await withDiscoveredKeys(call.store, webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now);
+    const tls = () => outboundTlsOptions(call.config.extraCaCerts, call.logger.warn);
+    const providers = await withDiscoveredKeys(call.store, webIdentityProviders(call.store, roleAccount(input)), input.webIdentityToken, call.now, tls);
     const verified = await verifyWebIdentityToken(input.webIdentityToken, { providers, now: call.now });
     const si = verified.claims[SOURCE_IDENTITY_CLAIM];
     return { verified, sourceIdentity: typeof si === 'string' ? si : undefined, ...tagsFromClaims(verified.claims[TAGS_CLAIM]) };

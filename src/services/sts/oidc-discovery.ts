@@ -5,6 +5,7 @@
 // unreachable / 5xx / timeout → IDPCommunicationError; anything else unusable → InvalidIdentityToken
 // "Couldn't retrieve verification key from your identity provider, …".
 import type { JWK } from 'jose';
+import type { OutboundTlsOptions } from '../../http/outbound-tls';
 import { publicJwkMembers, webIdentityErrors } from '../../oidc/index';
 
 /** How long one HTTP request may take (AWS's own IdP timeout is reported as 5 s ⚠). */
@@ -37,7 +38,7 @@ function loadHttpsRequest(): Promise<typeof import('node:https').request> {
   return httpsRequest;
 }
 
-async function get(url: string): Promise<Fetched> {
+async function get(url: string, tls: OutboundTlsOptions): Promise<Fetched> {
   let u: URL;
   try {
     u = new URL(url);
@@ -47,7 +48,7 @@ async function get(url: string): Promise<Fetched> {
   if (u.protocol !== 'https:') throw new Unusable(`not https: ${url}`);
   const request = await loadHttpsRequest();
   return new Promise((resolve, reject) => {
-    const req = request(u, { method: 'GET', headers: { accept: 'application/json' }, timeout: TIMEOUT_MS }, (res) => {
+    const req = request(u, { method: 'GET', headers: { accept: 'application/json' }, timeout: TIMEOUT_MS, ...tls }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -70,8 +71,8 @@ async function get(url: string): Promise<Fetched> {
   });
 }
 
-async function getJson(url: string): Promise<{ json: Record<string, unknown>; maxAge: number | null }> {
-  const r = await get(url);
+async function getJson(url: string, tls: OutboundTlsOptions): Promise<{ json: Record<string, unknown>; maxAge: number | null }> {
+  const r = await get(url, tls);
   if (r.status >= 500 || r.status === 429) throw new Unreachable(`HTTP ${r.status}`);
   if (r.status !== 200) throw new Unusable(`HTTP ${r.status}`);
   try {
@@ -99,12 +100,12 @@ function cacheOf(owner: object): Map<string, CacheEntry> {
   return c;
 }
 
-async function fetchKeys(providerUrl: string, now: Date): Promise<CacheEntry> {
+async function fetchKeys(providerUrl: string, now: Date, tls: OutboundTlsOptions): Promise<CacheEntry> {
   const base = `https://${providerUrl.replace(/\/+$/, '')}`;
-  const disco = await getJson(`${base}/.well-known/openid-configuration`);
+  const disco = await getJson(`${base}/.well-known/openid-configuration`, tls);
   const jwksUri = disco.json.jwks_uri;
   if (typeof jwksUri !== 'string' || !jwksUri.startsWith('https://')) throw new Unusable('discovery document has no https jwks_uri');
-  const set = await getJson(jwksUri);
+  const set = await getJson(jwksUri, tls);
   const raw = Array.isArray(set.json.keys) ? (set.json.keys as unknown[]) : [];
   const keys = raw
     .filter((k): k is JWK => !!k && typeof k === 'object' && ((k as JWK).kty === 'RSA' || (k as JWK).kty === 'EC'))
@@ -116,9 +117,10 @@ async function fetchKeys(providerUrl: string, now: Date): Promise<CacheEntry> {
 
 /**
  * The provider's keys from its issuer, cached until the JWKS's max-age passes on the server clock (or a
- * token names a kid the cached set lacks). Throws the AwsError STS would answer.
+ * token names a kid the cached set lacks). Throws the AwsError STS would answer. `tls` gives what the
+ * fetch trusts (src/http/outbound-tls.ts); it is asked only when the keys are fetched.
  */
-export async function discoverProviderKeys(owner: object, providerUrl: string, now: Date, kid?: string): Promise<JWK[]> {
+export async function discoverProviderKeys(owner: object, providerUrl: string, now: Date, tls: () => Promise<OutboundTlsOptions>, kid?: string): Promise<JWK[]> {
   const cache = cacheOf(owner);
   const hit = cache.get(providerUrl);
   const t = now.getTime();
@@ -126,7 +128,7 @@ export async function discoverProviderKeys(owner: object, providerUrl: string, n
   const kidKnown = !kid || !!hit?.keys.some((k) => k.kid === kid);
   if (hit && fresh && (kidKnown || t - hit.fetchedAt < REFETCH_AFTER_MS)) return hit.keys;
   try {
-    const entry = await fetchKeys(providerUrl, now);
+    const entry = await fetchKeys(providerUrl, now, await tls());
     cache.set(providerUrl, entry);
     return entry.keys;
   } catch (e) {

@@ -1,0 +1,92 @@
+// Owns what iamlocal's own outbound HTTPS trusts (today: OIDC discovery of an issuer's keys,
+// src/services/sts/oidc-discovery.ts). By default that is Node's store (its bundled CAs, plus
+// NODE_EXTRA_CA_CERTS when node was started with it). With `--extra-ca-certs FILE`
+// (IAMLOCAL_EXTRA_CA_CERTS) it is Node's bundled CAs plus the certificates of FILE, read and parsed on the
+// first outbound connection instead of at every process start.
+//
+// Why: Node 20 parses the NODE_EXTRA_CA_CERTS bundle, and builds its root store to add it to, before any
+// JavaScript runs (https://nodejs.org/docs/latest-v20.x/api/cli.html#node_extra_ca_certsfile; OpenSSL 3's
+// decoders make that slow: nodejs/node#40524). With Debian's 144-certificate bundle that was ~45 % of the
+// instructions of a server's start to its first answer (bench/README.md, "Issue 18, twelfth pass"), for a
+// server that never opens an outbound TLS connection unless a provider opts in to network fetching.
+// `npm start` therefore hands NODE_EXTRA_CA_CERTS to iamlocal as IAMLOCAL_EXTRA_CA_CERTS (package.json).
+//
+// As Node does with NODE_EXTRA_CA_CERTS, a file that cannot be read, or a block in it that is not a
+// certificate, is warned about once and left out: the connection then trusts less, never more.
+import { readFileSync } from 'node:fs';
+import type { SecureContext } from 'node:tls';
+
+export interface OutboundTlsDeps {
+  readFile: (path: string) => string;
+  /** A secure context trusting Node's bundled CAs and these PEM certificates. */
+  createContext: (ca: string[]) => Promise<SecureContext>;
+  /** Validates one PEM certificate block (throws when it is not one). */
+  checkCertificate: (pem: string) => Promise<void>;
+  warn: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** The TLS options an outbound request is sent with: none (Node's store) or one secure context. */
+export type OutboundTlsOptions = { secureContext?: SecureContext };
+
+const built = new Map<string, Promise<OutboundTlsOptions>>();
+
+const defaultDeps = (warn: OutboundTlsDeps['warn']): OutboundTlsDeps => ({
+  readFile: (p) => readFileSync(p, 'utf8'),
+  async createContext(ca) {
+    const tls = await import('node:tls');
+    // Node's default set (bundled CAs; on newer Node also --use-system-ca / --use-openssl-ca choices).
+    const base = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
+    return tls.createSecureContext({ ca: [...base, ...ca] });
+  },
+  async checkCertificate(pem) {
+    const { X509Certificate } = await import('node:crypto');
+    new X509Certificate(pem);
+  },
+  warn,
+});
+
+/**
+ * The options for iamlocal's outbound HTTPS under `extraCaCerts`, built once per file and kept: the first
+ * call reads the file, checks each certificate and makes the secure context.
+ */
+export function outboundTlsOptions(extraCaCerts: string | null, warn: OutboundTlsDeps['warn'], deps: OutboundTlsDeps = defaultDeps(warn)): Promise<OutboundTlsOptions> {
+  if (!extraCaCerts) return Promise.resolve({});
+  let p = built.get(extraCaCerts);
+  if (!p) {
+    p = buildOptions(extraCaCerts, deps);
+    built.set(extraCaCerts, p);
+  }
+  return p;
+}
+
+async function buildOptions(file: string, deps: OutboundTlsDeps): Promise<OutboundTlsOptions> {
+  const notLoaded = (reason: string) =>
+    deps.warn(`extra CA certificates from ${file} not loaded: ${reason}; outbound HTTPS trusts Node's bundled CAs without them`, { extraCaCerts: file });
+  let text: string;
+  try {
+    text = deps.readFile(file);
+  } catch (e) {
+    notLoaded((e as Error).message);
+    return { secureContext: await deps.createContext([]) };
+  }
+  const good: string[] = [];
+  let bad = 0;
+  for (const block of text.match(PEM_BLOCK) ?? []) {
+    try {
+      await deps.checkCertificate(block);
+      good.push(block);
+    } catch {
+      bad++;
+    }
+  }
+  if (good.length === 0) notLoaded(bad ? `none of its ${bad} PEM blocks is a certificate` : 'it holds no PEM certificate');
+  else if (bad) deps.warn(`extra CA certificates from ${file}: ${bad} of ${good.length + bad} PEM blocks are not certificates and were left out`, { extraCaCerts: file });
+  return { secureContext: await deps.createContext(good) };
+}
+
+/** Forgets the contexts built (tests). */
+export function clearOutboundTls(): void {
+  built.clear();
+}
