@@ -23,7 +23,7 @@ describe('node flags', () => {
   });
 
   // npm start hands NODE_EXTRA_CA_CERTS to iamlocal (src/http/outbound-tls.ts): Node 20 parses that bundle before
-  // any JavaScript runs, ~45 % of a start's instructions with Debian's (bench/README.md, twelfth pass). The bench
+  // any JavaScript runs, 40-45 % of a start's instructions with Debian's (bench/README.md, twelfth pass). The bench
   // starts its servers with npmStartEnv; here the start script itself runs under sh with a `node` that prints
   // its environment, and the two must agree.
   it.each([

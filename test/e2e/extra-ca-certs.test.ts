@@ -1,7 +1,7 @@
 // NODE_EXTRA_CA_CERTS through `npm start`: the start script (package.json, run here by sh with the built
 // dist/cli.js, as npm runs it) hands the file to iamlocal as IAMLOCAL_EXTRA_CA_CERTS and gives node an empty
 // NODE_EXTRA_CA_CERTS, so node does not parse the bundle at start (Node 20 does that before any JavaScript
-// runs: ~45 % of a start's instructions with Debian's bundle, bench/README.md, twelfth pass). iamlocal's own
+// runs: 40-45 % of a start's instructions with Debian's bundle, bench/README.md, twelfth pass). iamlocal's own
 // outbound HTTPS (OIDC discovery) still trusts the file's certificates: it reads them on its first fetch
 // (src/http/outbound-tls.ts). A certificate it was not given is not trusted: the fetch fails closed.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
