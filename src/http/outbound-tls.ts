@@ -9,19 +9,22 @@
 // decoders make that slow: nodejs/node#40524). With Debian's 144-certificate bundle that was 40-45 % of the
 // instructions of a server's start to its first answer (bench/README.md, "Issue 18, twelfth pass"), for a
 // server that never opens an outbound TLS connection unless a provider opts in to network fetching.
+// `npm start` therefore hands NODE_EXTRA_CA_CERTS to iamlocal as IAMLOCAL_EXTRA_CA_CERTS (package.json).
 // Node 22.23 and 24.22 load it lazily (`node -e 0` took 20 ms with and without it); there the handover
 // changes nothing but who reads the file.
-// `npm start` therefore hands NODE_EXTRA_CA_CERTS to iamlocal as IAMLOCAL_EXTRA_CA_CERTS (package.json).
 //
 // As Node does with NODE_EXTRA_CA_CERTS, a file that cannot be read, or a block in it that is not a
 // certificate, is warned about once and left out: the connection then trusts less, never more.
+// The requests go through an https.Agent of their own: the global agent's kept-alive sockets and TLS
+// sessions are not keyed by a secure context, so sharing it could hand a request a connection verified
+// under another trust.
 import { readFileSync } from 'node:fs';
-import type { SecureContext } from 'node:tls';
+import type { Agent } from 'node:https';
 
 export interface OutboundTlsDeps {
   readFile: (path: string) => string;
-  /** A secure context trusting Node's bundled CAs and these PEM certificates. */
-  createContext: (ca: string[]) => Promise<SecureContext>;
+  /** An https.Agent whose connections trust Node's bundled CAs and these PEM certificates. */
+  createAgent: (ca: string[]) => Promise<Agent>;
   /** Validates one PEM certificate block (throws when it is not one). */
   checkCertificate: (pem: string) => Promise<void>;
   warn: (msg: string, fields?: Record<string, unknown>) => void;
@@ -29,19 +32,19 @@ export interface OutboundTlsDeps {
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
-/** The TLS options an outbound request is sent with: none (Node's store) or one secure context. */
-export type OutboundTlsOptions = { secureContext?: SecureContext };
+/** The options an outbound request is sent with: none (Node's store, the global agent) or an agent of its own. */
+export type OutboundTlsOptions = { agent?: Agent };
 
 const built = new Map<string, Promise<OutboundTlsOptions>>();
 
 const defaultDeps = (warn: OutboundTlsDeps['warn']): OutboundTlsDeps => ({
   readFile: (p) => readFileSync(p, 'utf8'),
-  async createContext(ca) {
-    const tls = await import('node:tls');
+  async createAgent(ca) {
+    const [tls, https] = await Promise.all([import('node:tls'), import('node:https')]);
     // Node's bundled (Mozilla) CAs, the same set on every Node line: tls.rootCertificates on Node 20; on Node
     // 22.15+ getCACertificates('bundled'), which unlike 'default' leaves NODE_EXTRA_CA_CERTS out.
     const base = (tls as { getCACertificates?: (type: 'bundled') => string[] }).getCACertificates?.('bundled') ?? tls.rootCertificates;
-    return tls.createSecureContext({ ca: [...base, ...ca] });
+    return new https.Agent({ keepAlive: true, secureContext: tls.createSecureContext({ ca: [...base, ...ca] }) });
   },
   async checkCertificate(pem) {
     const { X509Certificate } = await import('node:crypto');
@@ -52,7 +55,7 @@ const defaultDeps = (warn: OutboundTlsDeps['warn']): OutboundTlsDeps => ({
 
 /**
  * The options for iamlocal's outbound HTTPS under `extraCaCerts`, built once per file and kept: the first
- * call reads the file, checks each certificate and makes the secure context.
+ * call reads the file, checks each certificate and makes the agent.
  */
 export function outboundTlsOptions(extraCaCerts: string | null, warn: OutboundTlsDeps['warn'], deps: OutboundTlsDeps = defaultDeps(warn)): Promise<OutboundTlsOptions> {
   if (!extraCaCerts) return Promise.resolve({});
@@ -72,7 +75,7 @@ async function buildOptions(file: string, deps: OutboundTlsDeps): Promise<Outbou
     text = deps.readFile(file);
   } catch (e) {
     notLoaded((e as Error).message);
-    return { secureContext: await deps.createContext([]) };
+    return { agent: await deps.createAgent([]) };
   }
   const good: string[] = [];
   let bad = 0;
@@ -86,7 +89,7 @@ async function buildOptions(file: string, deps: OutboundTlsDeps): Promise<Outbou
   }
   if (good.length === 0) notLoaded(bad ? `none of its ${bad} PEM blocks is a certificate` : 'it holds no PEM certificate');
   else if (bad) deps.warn(`extra CA certificates from ${file}: ${bad} of ${good.length + bad} PEM blocks are not certificates and were left out`, { extraCaCerts: file });
-  return { secureContext: await deps.createContext(good) };
+  return { agent: await deps.createAgent(good) };
 }
 
 /** Forgets the contexts built (tests). */

@@ -22,10 +22,10 @@ function recording(files: Record<string, string>) {
       if (!(p in files)) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
       return files[p];
     },
-    createContext: async (ca) => {
+    createAgent: async (ca) => {
       trusted.push(ca);
-      const tls = await import('node:tls');
-      return tls.createSecureContext({ ca: [...tls.rootCertificates, ...ca] });
+      const [tls, https] = await Promise.all([import('node:tls'), import('node:https')]);
+      return new https.Agent({ secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...ca] }) });
     },
     checkCertificate: async (pem) => {
       const { X509Certificate } = await import('node:crypto');
@@ -50,7 +50,7 @@ describe('outbound TLS trust', () => {
     const r = recording({ '/ca.pem': `${rootCertificates[0]}\n${rootCertificates[1]}\n` });
     const a = await outboundTlsOptions('/ca.pem', r.deps.warn, r.deps);
     const b = await outboundTlsOptions('/ca.pem', r.deps.warn, r.deps);
-    expect(a.secureContext).toBeDefined();
+    expect(a.agent).toBeDefined();
     expect(b).toBe(a);
     expect(r.reads).toEqual(['/ca.pem']);
     expect(r.trusted).toEqual([[rootCertificates[0].trim(), rootCertificates[1].trim()]]);
@@ -71,7 +71,7 @@ describe('outbound TLS trust', () => {
   ])('%s: bundled CAs only, and a warning saying why', async (file, files, reason) => {
     const r = recording(files as Record<string, string>);
     const o = await outboundTlsOptions(file, r.deps.warn, r.deps);
-    expect(o.secureContext).toBeDefined();
+    expect(o.agent).toBeDefined();
     expect(r.trusted).toEqual([[]]);
     expect(r.warnings).toEqual([`extra CA certificates from ${file} not loaded: ${reason}; outbound HTTPS trusts Node's bundled CAs without them`]);
   });
@@ -81,7 +81,7 @@ describe('outbound TLS trust', () => {
     writeFileSync(file, `${rootCertificates[2]}\n${NOT_A_CERT}\n`);
     const warnings: string[] = [];
     const o = await outboundTlsOptions(file, (m) => void warnings.push(m));
-    expect(o.secureContext).toBeDefined();
+    expect(o.agent).toBeDefined();
     expect(warnings).toEqual([`extra CA certificates from ${file}: 1 of 2 PEM blocks are not certificates and were left out`]);
   });
 });
