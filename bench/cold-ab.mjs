@@ -4,26 +4,27 @@
 // answer, with the per-round A÷B ratio, and as wall ms. An arm is `<cli.js>` (run with
 // npm start's node flags, none today) or `<node flags>|<cli.js>`, e.g.
 // `"--max-semi-space-size=4 --heap-growing-percent=50|dist/cli.js"`.
-// Servers get npm start's environment (bench/node-flags.ts npmStartEnv: NODE_EXTRA_CA_CERTS handed to iamlocal
+// Servers get npm start's environment (bench/npm-start-env.mjs: NODE_EXTRA_CA_CERTS handed to iamlocal
 // as IAMLOCAL_EXTRA_CA_CERTS); an arm prefixed `inherit:` (or COLD_AB_ENV=inherit for all) gets this shell's
 // as it is, e.g. `node bench/cold-ab.mjs 9 inherit:dist/cli.js dist/cli.js`.
 // Linux only; nothing asserted.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import { npmStartEnv } from './npm-start-env.mjs';
 const cpuMs = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
 const [n, ...rest] = process.argv.slice(2);
 const sep = rest.indexOf('--');
 const arms = sep < 0 ? rest : rest.slice(0, sep);
 const extra = sep < 0 ? [] : rest.slice(sep + 1);
+const startEnv = npmStartEnv(process.env);
 const parse = (full) => {
   const inherit = full.startsWith('inherit:') || process.env.COLD_AB_ENV === 'inherit';
   const arm = full.replace(/^inherit:/, '');
-  const env = inherit ? process.env : npmStartEnv;
+  const env = inherit ? process.env : startEnv;
   const bar = arm.lastIndexOf('|');
   return bar < 0 ? { flags: [], cli: arm, env } : { flags: arm.slice(0, bar).split(' ').filter(Boolean), cli: arm.slice(bar + 1), env };
 };
-const npmStartEnv = { ...process.env, IAMLOCAL_EXTRA_CA_CERTS: process.env.IAMLOCAL_EXTRA_CA_CERTS || process.env.NODE_EXTRA_CA_CERTS || '', NODE_EXTRA_CA_CERTS: '' };
 let port = 4800;
 const probe = (p) => new Promise((res) => { const r = http.get({ host: '127.0.0.1', port: p, path: '/' }, (s) => { s.resume(); res(true); }); r.on('error', () => res(false)); });
 async function one(arm) {

@@ -4,13 +4,14 @@
 // by up to 3 % here, against 2x in wall time), so it tells apart start-up changes that cold-ab.mjs cannot. An arm is
 // `<cli.js>`, `inherit:<cli.js>` (this shell's environment as it is, NODE_EXTRA_CA_CERTS included) or
 // `bare:<server.mjs>` (any server taking --port, e.g. bench/bare-node-http.mjs). Servers but `inherit:` ones get
-// npm start's environment (NODE_EXTRA_CA_CERTS handed to iamlocal, bench/node-flags.ts npmStartEnv).
+// npm start's environment (NODE_EXTRA_CA_CERTS handed to iamlocal, bench/npm-start-env.mjs).
 // Needs valgrind and curl (its --aws-sigv4 signs the probe); a start takes 10-20 s under callgrind.
 // Linux only; a tool, nothing asserted, never part of `npm run bench`.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { npmStartEnv } from './npm-start-env.mjs';
 
 const rest = process.argv.slice(2);
 const sep = rest.indexOf('--');
@@ -20,7 +21,7 @@ if (arms.length === 0) {
   console.error('usage: node bench/cold-callgrind.mjs <cli.js | inherit:cli.js | bare:server.mjs>… [-- server args]');
   process.exit(2);
 }
-const npmStartEnv = { ...process.env, IAMLOCAL_EXTRA_CA_CERTS: process.env.IAMLOCAL_EXTRA_CA_CERTS || process.env.NODE_EXTRA_CA_CERTS || '', NODE_EXTRA_CA_CERTS: '' };
+const startEnv = npmStartEnv(process.env);
 let port = 4870;
 
 /** One signed GetCallerIdentity with curl; true once anything answers. */
@@ -42,7 +43,7 @@ async function instructions(arm) {
   const serverArgs = bare ? ['--port', String(p)] : ['--in-memory', '--host', '127.0.0.1', '--port', String(p), '--log-level', 'silent', ...extra];
   const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', `--log-file=${log}`, process.execPath, script, ...serverArgs], {
     stdio: 'ignore',
-    env: inherit ? process.env : npmStartEnv,
+    env: inherit ? process.env : startEnv,
   });
   const exited = new Promise((r) => child.on('exit', r));
   let gone = false;
